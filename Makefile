@@ -1,0 +1,68 @@
+# Meldpunt — the two commands a fresh machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MELDPUNT := $(BIN)/meldpunt
+
+.PHONY: run test install install-test lint format migrations-check deploy-check bench clean messages
+
+run: install .env
+	@mkdir -p var
+	$(MELDPUNT) migrate --noinput
+	$(MELDPUNT) createcachetable
+	$(MELDPUNT) seed-demo
+	$(MELDPUNT) runserver 127.0.0.1:8000
+
+test: install-test
+	$(BIN)/pytest
+
+install: $(VENV)/.installed node_modules/.installed
+
+install-test: install $(VENV)/.installed-test
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.env:
+	$(BIN)/python -m meldpunt.conf.genenv > .env
+	@echo "Created .env with fresh development keys."
+
+lint: install-test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: install-test
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=meldpunt.conf.test $(MELDPUNT) makemigrations --check --dry-run
+
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=meldpunt.conf.production \
+	DJANGO_SECRET_KEY=$$(openssl rand -base64 48) \
+	DJANGO_ALLOWED_HOSTS=meldpunt.example.nl \
+	MELDPUNT_ENCRYPTION_KEYS=k1:$$(openssl rand -base64 32) MELDPUNT_ENCRYPTION_ACTIVE_KEY=k1 \
+	MELDPUNT_BLIND_INDEX_KEY=$$(openssl rand -base64 32) MELDPUNT_ENV_FILE=/nonexistent \
+	$(MELDPUNT) check --deploy --fail-level WARNING
+
+messages: install
+	cd src/meldpunt && ../../$(MELDPUNT) makemessages -l en --no-obsolete && ../../$(MELDPUNT) compilemessages
+
+bench: install-test
+	$(BIN)/python -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,1 @@
+"""Meldpunt: Centraal Meldpunt vroegsignalering huurachterstanden."""

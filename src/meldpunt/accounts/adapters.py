@@ -1,0 +1,39 @@
+"""Hooks into django-allauth and django-axes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+
+from meldpunt.privacy.crypto import keyring
+
+_TOTP_AD = b"mfa_authenticator.totp_secret"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: Any) -> bool:
+        return False  # accounts are made by functioneel beheer
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets are personal security data: encrypted with the same key ring."""
+
+    def encrypt(self, text: str) -> str:
+        return keyring().encrypt(text.encode(), _TOTP_AD).hex()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return keyring().decrypt(bytes.fromhex(encrypted_text), _TOTP_AD).decode()
+
+
+def axes_username(request: Any, credentials: dict | None) -> str | None:
+    """The login name axes counts failures for: the e-mail address, case-insensitive."""
+    credentials = credentials or {}
+    value = (
+        credentials.get("email")
+        or credentials.get("username")
+        or credentials.get("login")
+        or (request.POST.get("login") if request is not None and request.method == "POST" else None)
+    )
+    return value.strip().lower() if isinstance(value, str) else None

@@ -1,0 +1,50 @@
+"""Users and roles. A user belongs to one organisation and holds roles (Django groups)."""
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meldpunt.organisations.models import OrganisationType
+
+
+class User(AbstractUser):
+    """A person working at one of the participating organisations (medewerker)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisatie"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def __str__(self) -> str:
+        return f"gebruiker #{self.pk}"
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.has_perm("privacy.view_personal_data")
+
+
+class Role(models.Model):
+    """A role (rol) of the covenant: a group of permissions for one kind of organisation."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role")
+    organisation_type = models.CharField(
+        _("soort organisatie"), max_length=20, choices=OrganisationType.choices
+    )
+    description = models.CharField(_("omschrijving"), max_length=300)
+
+    class Meta:
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+        ordering = ["organisation_type", "code"]
+
+    def __str__(self) -> str:
+        return self.group.name

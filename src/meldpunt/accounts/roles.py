@@ -1,0 +1,53 @@
+"""The covenant's roles and what each may do. Applied to the database by ``roles_ensure``.
+
+Code checks permissions (``user.has_perm``), never role names.
+"""
+
+from meldpunt.organisations.models import OrganisationType as T
+
+PERSONAL_DATA = "privacy.view_personal_data"
+
+ROLES: dict[str, dict] = {
+    "signaleerder": {
+        "name": "Signaleerder",
+        "type": T.PARTNER,
+        "description": "Meldt huurachterstanden van eigen huurders en ziet de terugkoppeling.",
+        "permissions": ["intake.submit_signal", PERSONAL_DATA],
+    },
+    "regie": {
+        "name": "Regie",
+        "type": T.MUNICIPALITY,
+        "description": "Triage en toewijzing van alle signalen en zaken.",
+        "permissions": ["intake.triage_signal", "cases.view_all_cases", PERSONAL_DATA],
+    },
+    "beleid": {
+        "name": "Beleid",
+        "type": T.MUNICIPALITY,
+        "description": "Ziet alleen geaggregeerde cijfers, nooit persoonsgegevens.",
+        "permissions": ["cases.view_statistics"],
+    },
+    "functioneel-beheer": {
+        "name": "Functioneel beheer",
+        "type": T.MUNICIPALITY,
+        "description": "Beheert configuratie: stadsdelen, routering, drempels.",
+        "permissions": ["organisations.manage_configuration"],
+    },
+    "privacy-officer": {
+        "name": "Privacy officer",
+        "type": T.MUNICIPALITY,
+        "description": "Doorzoekt het verwerkingslog en behandelt inzageverzoeken.",
+        "permissions": ["privacy.view_processing_log", PERSONAL_DATA],
+    },
+    "hulpverlener": {
+        "name": "Hulpverlener",
+        "type": T.PROVIDER,
+        "description": "Werkt de zaken die aan de eigen organisatie zijn toegewezen.",
+        "permissions": ["cases.view_assigned_case", PERSONAL_DATA],
+    },
+    "teamleider": {
+        "name": "Teamleider",
+        "type": T.PROVIDER,
+        "description": "Overziet de zaken van de eigen organisatie.",
+        "permissions": ["cases.view_assigned_case", PERSONAL_DATA],
+    },
+}

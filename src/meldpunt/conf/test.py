@@ -1,0 +1,37 @@
+"""Test settings: fixed keys that are never used anywhere else, fast static files."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault(
+    "MELDPUNT_ENCRYPTION_KEYS",
+    "t1:dGVzdC1rZXktMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA=,t2:dGVzdC1rZXktMTExMTExMTExMTExMTExMTExMTExMTE=",
+)
+os.environ.setdefault("MELDPUNT_ENCRYPTION_ACTIVE_KEY", "t1")
+os.environ.setdefault("MELDPUNT_BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktMDAwMDAwMDAwMDA=")
+os.environ["MELDPUNT_ENV_FILE"] = "/nonexistent"  # tests never read a developer's .env
+
+from django.contrib.auth.hashers import Argon2PasswordHasher
+
+from .settings import *  # noqa: F403
+from .settings import STORAGES
+
+
+class TestArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 with small costs: the same algorithm and code path, fast enough for a suite."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
+
+
+PASSWORD_HASHERS = ["meldpunt.conf.test.TestArgon2PasswordHasher"]
+
+DEBUG = False
+STATIC_ROOT = BASE_DIR / "var" / "static-test"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from meldpunt.core import views as core_views
+from meldpunt.organisations.api import OrganisationList
+
+api_v1 = [
+    path("organisaties", OrganisationList.as_view(), name="organisation-list"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("gezondheid", core_views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api-v1")),
+    path("", include("meldpunt.intake.urls")),
+    path("", include("meldpunt.cases.urls")),
+]

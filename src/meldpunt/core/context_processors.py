@@ -1,0 +1,25 @@
+"""The navigation shown to a user depends only on their permissions."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = [(_("Overzicht"), reverse("home"))]
+    if user.has_perm("intake.submit_signal"):
+        items += [
+            (_("Signaal melden"), reverse("intake:signal-create")),
+            (_("Mijn signalen"), reverse("intake:signal-list")),
+        ]
+    if user.has_perm("intake.triage_signal"):
+        items.append((_("Triage"), reverse("intake:triage")))
+    if user.has_perm("cases.view_all_cases") or user.has_perm("cases.view_assigned_case"):
+        items.append((_("Zaken"), reverse("cases:case-list")))
+    return {
+        "navigation": [
+            {"label": label, "url": url, "current": request.path == url} for label, url in items
+        ]
+    }

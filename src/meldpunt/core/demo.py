@@ -1,0 +1,76 @@
+"""Demo signals: a few tenants across districts and landlords, some already triaged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from meldpunt.accounts.demo import require_demo_mode
+from meldpunt.accounts.models import User
+from meldpunt.cases.models import Track
+from meldpunt.cases.services import case_assign
+from meldpunt.intake.models import Signal
+from meldpunt.intake.services import signal_submit
+from meldpunt.organisations.models import Organisation
+
+# Fictitious people at real-looking postcodes; one per district with a provider.
+DEMO_SIGNALS = [
+    ("eigen-haard", "EH-2026-0001", "J.", "", "Jansen", "1012AB", 12, "1250.00", "centrum"),
+    ("ymere", "YM-2026-0101", "P.", "de", "Vries", "1021JK", 4, "830.50", "noord"),
+    ("de-key", "DK-2026-0042", "S.", "", "Bakker", "1093AA", 101, "2140.00", "oost"),
+    ("rochdale", "RO-2026-0007", "M.", "el", "Amrani", "1064BB", 33, "640.00", "nieuw-west"),
+    ("stadgenoot", "SG-2026-0300", "A.", "van", "Dijk", "1102CD", 9, "1795.25", "zuidoost"),
+    ("de-alliantie", "DA-2026-0011", "K.", "", "Visser", "1055EF", 57, "455.00", "west"),
+]
+
+
+@transaction.atomic
+def demo_signals_ensure() -> int:
+    require_demo_mode()
+    today = timezone.localdate()
+    created = 0
+    regie = User.objects.filter(groups__role__code="regie").first()
+    for index, (slug, ref, initials, prefix, surname, postcode, number, amount, _d) in enumerate(
+        DEMO_SIGNALS
+    ):
+        partner = Organisation.objects.get(slug=slug)
+        if Signal.objects.filter(partner=partner, partner_reference=ref).exists():
+            continue
+        clerk = partner.users.first()
+        signal = signal_submit(
+            partner=partner,
+            submitted_by=clerk,
+            raw={
+                "partner_referentie": ref,
+                "voorletters": initials,
+                "tussenvoegsel": prefix,
+                "achternaam": surname,
+                "geboortedatum": f"{1960 + index * 5}-0{1 + index}-15",
+                "straat": "Voorbeeldstraat",
+                "huisnummer": number,
+                "postcode": postcode,
+                "woonplaats": "Amsterdam",
+                "telefoonnummer": f"06123456{index:02d}",
+                "email": f"huurder{index}@example.org",
+                "achterstand_bedrag": amount,
+                "maandhuur": "725,00",
+                "signaaldatum": today - timedelta(days=index),
+                "crisissignaal": index == 2,
+                "poging_persoonlijk_contact": today - timedelta(days=40),
+                "gewezen_op_schuldhulp": today - timedelta(days=35),
+                "schriftelijke_herinnering": today - timedelta(days=30),
+                "informatieplicht_voldaan": today - timedelta(days=30),
+            },
+        )
+        created += 1
+        if index < 3 and regie is not None:
+            case = signal.case
+            case_assign(
+                case_id=case.pk,
+                provider=case.district.provider,
+                track=Track.VROEG_EROPAF,
+                by=regie,
+            )
+    return created

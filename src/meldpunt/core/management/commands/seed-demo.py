@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from meldpunt.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users_ensure
+from meldpunt.core.demo import demo_signals_ensure
+from meldpunt.organisations.services import covenant_seed
+
+
+class Command(BaseCommand):
+    help = "Laadt demogegevens: organisaties, stadsdelen, een gebruiker per rol en signalen."
+
+    def handle(self, *args, **options):
+        covenant_seed()
+        users = demo_users_ensure()
+        created = demo_signals_ensure()
+        self.stdout.write(self.style.SUCCESS(f"Demogegevens geladen ({created} nieuwe signalen)."))
+        self.stdout.write("")
+        self.stdout.write("Demo-aanmeldingen (wachtwoord voor allemaal: " + DEMO_PASSWORD + ")")
+        self.stdout.write(f"Tweestapsverificatie: TOTP-geheim {DEMO_TOTP_SECRET}")
+        self.stdout.write("  actuele code: .venv/bin/meldpunt demo-totp")
+        for user in users:
+            roles = ", ".join(g.name for g in user.groups.all())
+            self.stdout.write(f"  {user.email:<45} {roles:<20} {user.organisation.name}")

@@ -1,0 +1,282 @@
+"""The intake format: one specification for the web form, files and the API.
+
+Every field has a Dutch name (file column), a label for messages, a kind that says how raw text
+is parsed, and whether it is required. docs/intake-formaat.md describes the same table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import postcode as nl_postcode
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str
+    required: bool = False
+    max_length: int = 100
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("partner_referentie", "Referentie verhuurder", "text", True, 60),
+    FieldSpec("voorletters", "Voorletters", "text", False, 20),
+    FieldSpec("tussenvoegsel", "Tussenvoegsel", "text", False, 20),
+    FieldSpec("achternaam", "Achternaam", "text", True, 100),
+    FieldSpec("geboortedatum", "Geboortedatum", "date"),
+    FieldSpec("straat", "Straat", "text", False, 100),
+    FieldSpec("huisnummer", "Huisnummer", "housenumber", True),
+    FieldSpec("huisletter", "Huisletter", "houseletter", False, 1),
+    FieldSpec("huisnummertoevoeging", "Huisnummertoevoeging", "text", False, 4),
+    FieldSpec("postcode", "Postcode", "postcode", True),
+    FieldSpec("woonplaats", "Woonplaats", "text", False, 80),
+    FieldSpec("telefoonnummer", "Telefoonnummer", "phone"),
+    FieldSpec("email", "E-mailadres", "email", False, 254),
+    FieldSpec("achterstand_bedrag", "Achterstand (bedrag)", "amount", True),
+    FieldSpec("maandhuur", "Maandhuur", "amount"),
+    FieldSpec("achterstand_sinds", "Achterstand sinds", "date"),
+    FieldSpec("signaaldatum", "Signaaldatum", "date"),
+    FieldSpec("onbereikbaar_in_incasso", "Onbereikbaar in incasso", "bool"),
+    FieldSpec("meerdere_problemen", "Meerdere problemen", "bool"),
+    FieldSpec("crisissignaal", "Crisissignaal", "bool"),
+    FieldSpec("warme_overdracht", "Warme overdracht", "bool"),
+    FieldSpec("poging_persoonlijk_contact", "Poging tot persoonlijk contact", "date", True),
+    FieldSpec("gewezen_op_schuldhulp", "Gewezen op schuldhulpverlening", "date", True),
+    FieldSpec("schriftelijke_herinnering", "Schriftelijke herinnering", "date", True),
+    FieldSpec("informatieplicht_voldaan", "Huurder geïnformeerd over doorgeven", "date", True),
+    FieldSpec("bezwaar_huurder", "Bezwaar van de huurder", "bool"),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+PERSON_FIELDS = (
+    "voorletters",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "straat",
+    "huisnummer",
+    "huisletter",
+    "huisnummertoevoeging",
+    "postcode",
+    "woonplaats",
+    "telefoonnummer",
+    "email",
+)
+ARREARS_FIELDS = ("achterstand_bedrag", "maandhuur", "achterstand_sinds")
+VOORTRAJECT_FIELDS = (
+    "poging_persoonlijk_contact",
+    "gewezen_op_schuldhulp",
+    "schriftelijke_herinnering",
+    "informatieplicht_voldaan",
+)
+FORBIDDEN_COLUMNS = {"bsn", "burgerservicenummer", "sofinummer", "sofi_nummer"}
+
+_TRUE = {"ja", "j", "true", "waar", "1", "yes", "y"}
+_FALSE = {"nee", "n", "false", "onwaar", "0", "no", ""}
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATE_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_PHONE = re.compile(r"^\+?[0-9]{9,15}$")
+_email = EmailValidator()
+
+
+class FieldError(ValueError):
+    """A value that cannot be accepted; the message is the Dutch text shown to the user."""
+
+
+def parse_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern, order in ((_DATE_ISO, (0, 1, 2)), (_DATE_NL, (2, 1, 0))):
+        match = pattern.match(text)
+        if match:
+            parts = match.groups()
+            try:
+                return date(int(parts[order[0]]), int(parts[order[1]]), int(parts[order[2]]))
+            except ValueError:
+                raise FieldError(f"'{text[:20]}' is geen bestaande datum.") from None
+    raise FieldError("Gebruik een datum als 2026-10-01 of 01-10-2026.")
+
+
+def parse_amount(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.")
+    if isinstance(value, int | float | Decimal):
+        amount = Decimal(str(value))
+    else:
+        text = str(value).strip().replace("€", "").replace("EUR", "").replace(" ", "")
+        text = text.replace("\u00a0", "")
+        if not text:
+            return None
+        if "," in text:  # Dutch: 1.234,56
+            text = text.replace(".", "").replace(",", ".")
+        elif text.count(".") > 1 or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            text = text.replace(".", "")  # 1.234 or 1.234.567 as thousands
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.") from None
+    if not amount.is_finite():
+        raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise FieldError("Een bedrag heeft hoogstens twee cijfers achter de komma.")
+    if amount <= 0:
+        raise FieldError("Het bedrag moet groter zijn dan 0.")
+    if amount >= Decimal("1000000"):
+        raise FieldError("Het bedrag is onwaarschijnlijk hoog (een miljoen euro of meer).")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FieldError("Gebruik ja of nee.")
+
+
+def parse_postcode(value: Any) -> str:
+    text = str(value or "").strip()
+    try:
+        return nl_postcode.validate(text).replace(" ", "")
+    except StdnumError:
+        raise FieldError("Geen geldige postcode; gebruik bijvoorbeeld 1012 AB.") from None
+
+
+def parse_text(value: Any, spec: FieldSpec) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a reference typed as a number in Excel
+    text = " ".join(str(value if value is not None else "").split())
+    if len(text) > spec.max_length:
+        raise FieldError(f"Te lang: hoogstens {spec.max_length} tekens.")
+    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not text[1:2].isdigit()):
+        raise FieldError("Mag niet beginnen met =, +, - of @.")
+    return text
+
+
+def parse_value(spec: FieldSpec, value: Any) -> Any:
+    kind = spec.kind
+    if kind == "date":
+        return parse_date(value)
+    if kind == "amount":
+        return parse_amount(value)
+    if kind == "bool":
+        return parse_bool(value)
+    if kind == "postcode":
+        return parse_postcode(value) if str(value or "").strip() else ""
+    if kind == "housenumber":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value if value is not None else "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or not 0 < int(text) <= 99999:
+            raise FieldError("Een huisnummer is een getal van 1 tot en met 99999.")
+        return int(text)
+    if kind == "houseletter":
+        text = str(value or "").strip()
+        if text and not (len(text) == 1 and text.isalpha()):
+            raise FieldError("Een huisletter is één letter.")
+        return text.upper()
+    if kind == "phone":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = "0" + str(int(value))  # Excel drops the leading zero of a number cell
+        else:
+            text = re.sub(r"[\s\-().]", "", str(value or ""))
+        if not text:
+            return ""
+        if not _PHONE.match(text):
+            raise FieldError("Geen geldig telefoonnummer, gebruik bijvoorbeeld 06 12345678.")
+        return text
+    if kind == "email":
+        text = str(value or "").strip()
+        if not text:
+            return ""
+        try:
+            _email(text)
+        except ValidationError:
+            raise FieldError("Geen geldig e-mailadres.") from None
+        if len(text) > spec.max_length:
+            raise FieldError(f"Te lang: hoogstens {spec.max_length} tekens.")
+        return text.lower()
+    return parse_text(value, spec)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def parse_signal(
+    raw: Mapping[str, Any], *, today: date
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Parse and check one signal. Returns (values, errors per field); errors is empty if valid.
+
+    ``today`` is passed in, so a whole file is checked against one date.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for spec in FIELDS:
+        value = raw.get(spec.name)
+        if spec.required and is_empty(value):
+            errors.setdefault(spec.name, []).append(f"{spec.label} is verplicht.")
+            continue
+        try:
+            values[spec.name] = parse_value(spec, value)
+        except FieldError as exc:
+            errors.setdefault(spec.name, []).append(str(exc))
+
+    def add(field: str, message: str) -> None:
+        if field not in errors:
+            errors.setdefault(field, []).append(message)
+
+    for spec in FIELDS:
+        if spec.kind == "date" and isinstance(values.get(spec.name), date):
+            if values[spec.name] > today:
+                add(spec.name, f"{spec.label} ligt in de toekomst.")
+            elif values[spec.name].year < 1900:
+                add(spec.name, f"{spec.label} ligt voor 1900.")
+    birth = values.get("geboortedatum")
+    since = values.get("achterstand_sinds")
+    if birth and since and since < birth:
+        add("achterstand_sinds", "Achterstand sinds ligt voor de geboortedatum.")
+    signal_date = values.get("signaaldatum")
+    if signal_date:
+        for name in VOORTRAJECT_FIELDS:
+            step = values.get(name)
+            if step and step > signal_date:
+                add(name, f"{FIELDS_BY_NAME[name].label} ligt na de signaaldatum.")
+        if since and since > signal_date:
+            add("achterstand_sinds", "Achterstand sinds ligt na de signaaldatum.")
+    if values.get("bezwaar_huurder"):
+        add(
+            "bezwaar_huurder",
+            "De huurder heeft bezwaar gemaakt tegen het doorgeven van gegevens; "
+            "dit signaal mag niet worden ontvangen (Besluit Wgs art. 2).",
+        )
+    return values, errors

@@ -1,0 +1,23 @@
+"""Public reference data over the API: the participants of the covenant (no personal data)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+
+from .models import Organisation
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="slug")
+    naam = serializers.CharField(source="name")
+    soort = serializers.CharField(source="type")
+
+    class Meta:
+        model = Organisation
+        fields = ["code", "naam", "soort"]
+
+
+@extend_schema(summary="Deelnemende organisaties", tags=["organisaties"])
+class OrganisationList(generics.ListAPIView):
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.filter(is_active=True).order_by("slug")
+    pagination_class = None

@@ -1,0 +1,106 @@
+"""Shared fixtures: the covenant's organisations, one user per role, MFA-complete sessions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from django.test import Client
+from django.utils import timezone
+
+from meldpunt.accounts.services import user_create
+from meldpunt.organisations.models import Organisation
+from meldpunt.organisations.services import covenant_seed
+
+PASSWORD = "Een-lang-testwachtwoord-42"
+
+
+@pytest.fixture
+def covenant(db) -> dict[str, Organisation]:
+    covenant_seed()
+    return {o.slug: o for o in Organisation.objects.all()}
+
+
+ROLE_USERS = {
+    "regie": ("gemeente-amsterdam", "regie"),
+    "beleid": ("gemeente-amsterdam", "beleid"),
+    "beheer": ("gemeente-amsterdam", "functioneel-beheer"),
+    "privacy": ("gemeente-amsterdam", "privacy-officer"),
+    "eigen-haard": ("eigen-haard", "signaleerder"),
+    "ymere": ("ymere", "signaleerder"),
+    "centram": ("centram", "hulpverlener"),
+    "centram-teamleider": ("centram", "teamleider"),
+    "doras": ("doras", "hulpverlener"),
+}
+
+
+@pytest.fixture
+def users(covenant) -> dict[str, Any]:
+    return {
+        key: user_create(
+            email=f"{key}@test.example",
+            organisation=covenant[slug],
+            roles=[role],
+            password=PASSWORD,
+        )
+        for key, (slug, role) in ROLE_USERS.items()
+    }
+
+
+def mfa_client(user) -> Client:
+    """A client signed in as after password + TOTP (the real flow is tested in test_login)."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": timezone.now().timestamp(), "email": user.email},
+        {"method": "mfa", "at": timezone.now().timestamp(), "type": "totp"},
+    ]
+    session.save()
+    return client
+
+
+@pytest.fixture
+def clients(users) -> dict[str, Client]:
+    return {key: mfa_client(user) for key, user in users.items()}
+
+
+def signal_data(**overrides: Any) -> dict[str, Any]:
+    """A valid signal in the intake format, as the web form would post it."""
+    today = timezone.localdate()
+    data = {
+        "partner_referentie": "HC-000123",
+        "voorletters": "Q.",
+        "tussenvoegsel": "",
+        "achternaam": "Testpersoon",
+        "geboortedatum": "1980-05-17",
+        "straat": "Damrak",
+        "huisnummer": "12",
+        "huisletter": "",
+        "huisnummertoevoeging": "",
+        "postcode": "1012 LG",
+        "woonplaats": "Amsterdam",
+        "telefoonnummer": "0612345678",
+        "email": "q.testpersoon@example.org",
+        "achterstand_bedrag": "1.234,56",
+        "maandhuur": "750,00",
+        "achterstand_sinds": (today - timedelta(days=70)).isoformat(),
+        "signaaldatum": today.isoformat(),
+        "poging_persoonlijk_contact": (today - timedelta(days=30)).isoformat(),
+        "gewezen_op_schuldhulp": (today - timedelta(days=25)).isoformat(),
+        "schriftelijke_herinnering": (today - timedelta(days=20)).isoformat(),
+        "informatieplicht_voldaan": (today - timedelta(days=20)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def today() -> date:
+    return timezone.localdate()
