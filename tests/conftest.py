@@ -90,6 +90,7 @@ def signal_data(**overrides: Any) -> dict[str, Any]:
         "email": "q.testpersoon@example.org",
         "achterstand_bedrag": "1.234,56",
         "maandhuur": "750,00",
+        "onbereikbaar_in_incasso": "on",
         "achterstand_sinds": (today - timedelta(days=70)).isoformat(),
         "signaaldatum": today.isoformat(),
         "poging_persoonlijk_contact": (today - timedelta(days=30)).isoformat(),

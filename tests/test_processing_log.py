@@ -77,7 +77,7 @@ def test_lists_show_no_personal_data_and_log_nothing(clients, case):
 
 def test_intake_and_triage_are_logged_with_field_names_only(case):
     entries = ProcessingLogEntry.objects.order_by("id")
-    assert [e.name for e in entries] == ["signal.submit", "case.assign"]
+    assert [e.name for e in entries] == ["signal.receive.formulier", "case.assign"]
     submit = entries[0]
     assert "achternaam" in submit.fields
     assert "Testpersoon" not in str(submit.fields)

@@ -3,8 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from meldpunt.cases.models import Track
-from meldpunt.cases.services import case_assign
 from meldpunt.intake.services import signal_submit
 
 from .conftest import ROLE_USERS, signal_data
@@ -19,17 +17,14 @@ def world(covenant, users):
         submitted_by=users["eigen-haard"],
         raw=signal_data(partner_referentie="EH-1", achternaam="Eigenhaardhuurder"),
     )
-    case_assign(
-        case_id=centrum.case_id,
-        provider=covenant["centram"],
-        track=Track.VROEG_EROPAF,
-        by=users["regie"],
-    )
+    assert centrum.case.provider == covenant["centram"]  # routed automatically by district
+    # Westpoort has no provider configured: this case waits for manual triage.
     noord = signal_submit(
         partner=covenant["ymere"],
         submitted_by=users["ymere"],
-        raw=signal_data(partner_referentie="YM-1", achternaam="Ymerehuurder", postcode="1021JK"),
+        raw=signal_data(partner_referentie="YM-1", achternaam="Ymerehuurder", postcode="1043AB"),
     )
+    assert noord.case.provider is None
     return {"centrum": centrum, "noord": noord}
 
 
@@ -86,7 +81,11 @@ def test_only_regie_can_assign(role, clients, world, covenant):
     case = world["noord"].case
     response = clients[role].post(
         reverse("cases:case-assign", args=[case.public_id]),
-        {"track": "vroeg-eropaf", "provider": covenant["doras"].pk},
+        {
+            "track": "vroeg-eropaf",
+            "provider": covenant["doras"].pk,
+            "reason": "geen uitvoerder in Westpoort",
+        },
     )
     assert response.status_code == (302 if role == "regie" else 403)
     case.refresh_from_db()

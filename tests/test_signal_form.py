@@ -32,7 +32,7 @@ BAD_INPUTS = [
     ({"achterstand_bedrag": "veel"}, "achterstand_bedrag", "Geef een bedrag"),
     ({"postcode": "ABCD 12"}, "postcode", "Geen geldige postcode"),
     ({"postcode": "3511 AB"}, "postcode", "buiten de gemeente"),
-    ({"geboortedatum": "31-02-1980"}, "geboortedatum", "geen bestaande datum"),
+    ({"geboortedatum": "31-02-1980"}, "geboortedatum", "Deze datum bestaat niet"),
     ({"signaaldatum": "2999-01-01"}, "signaaldatum", "in de toekomst"),
     ({"poging_persoonlijk_contact": ""}, "poging_persoonlijk_contact", "verplicht"),
     ({"gewezen_op_schuldhulp": ""}, "gewezen_op_schuldhulp", "verplicht"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "meldpunt.accounts",
     "meldpunt.intake",
     "meldpunt.cases",
+    "meldpunt.registries",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,9 @@ SPECTACULAR_SETTINGS = {
     "LICENSE": {"name": "EUPL-1.2"},
     "SERVERS": [{"url": "/api/v1"}],
 }
+
+# Registry adapter for triage (BRP, benefits): a class implementing registries.base.Registry.
+MELDPUNT_REGISTRY = env.str("MELDPUNT_REGISTRY", default="meldpunt.registries.local.LocalRegistry")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -8,9 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.accounts.demo import require_demo_mode
-from meldpunt.accounts.models import User
-from meldpunt.cases.models import Track
-from meldpunt.cases.services import case_assign
 from meldpunt.intake.models import Signal
 from meldpunt.intake.services import signal_submit
 from meldpunt.organisations.models import Organisation
@@ -31,7 +28,6 @@ def demo_signals_ensure() -> int:
     require_demo_mode()
     today = timezone.localdate()
     created = 0
-    regie = User.objects.filter(groups__role__code="regie").first()
     for index, (slug, ref, initials, prefix, surname, postcode, number, amount, _d) in enumerate(
         DEMO_SIGNALS
     ):
@@ -65,12 +61,5 @@ def demo_signals_ensure() -> int:
             },
         )
         created += 1
-        if index < 3 and regie is not None:
-            case = signal.case
-            case_assign(
-                case_id=case.pk,
-                provider=case.district.provider,
-                track=Track.VROEG_EROPAF,
-                by=regie,
-            )
+        del signal
     return created

@@ -45,6 +45,13 @@ class Signal(models.Model):
     details = EncryptedJSONField()
     household_index = models.CharField(max_length=40, db_index=True)
     person_index = models.CharField(max_length=40, db_index=True)
+    # Keyed hash of what makes two deliveries the same signal: a repeated upload or API call
+    # finds it and creates nothing (exactly once).
+    intake_key = models.CharField(max_length=40)
+    channel = models.CharField(_("kanaal"), max_length=10, default="formulier")
+    batch = models.ForeignKey(
+        "intake.SignalImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     district = models.ForeignKey(
         "organisations.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -81,7 +88,8 @@ class Signal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(partner_reference=""), name="signal_partner_reference_required"
-            )
+            ),
+            models.UniqueConstraint(fields=["partner", "intake_key"], name="signal_once"),
         ]
 
     def __str__(self) -> str:
@@ -101,3 +109,118 @@ class Signal(models.Model):
         return " ".join(
             x for x in (p.get("voorletters"), p.get("tussenvoegsel"), p.get("achternaam")) if x
         )
+
+
+class IntakeConfiguration(models.Model):
+    """Thresholds of the target group and the intake (functioneel beheer; art. 3.3, art. 4).
+
+    One row. Every change is recorded in ConfigurationChange.
+    """
+
+    months_of_arrears = models.DecimalField(
+        _("maanden huurachterstand die zeker meetellen"), max_digits=4, decimal_places=1, default=2
+    )
+    minimum_amount = models.DecimalField(
+        _("minimaal achterstandsbedrag (euro)"), max_digits=9, decimal_places=2, default=75
+    )
+    repeat_window_days = models.PositiveIntegerField(
+        _("venster herhaalde melding (dagen)"), default=92
+    )
+    auto_route = models.BooleanField(
+        _("automatisch toewijzen aan de uitvoerder van het stadsdeel"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("intake-instellingen")
+        verbose_name_plural = _("intake-instellingen")
+
+    def __str__(self) -> str:
+        return "intake-instellingen"
+
+    @classmethod
+    def current(cls) -> IntakeConfiguration:
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class ConfigurationChange(models.Model):
+    """Who changed which setting, when, from what to what (settings hold no personal data)."""
+
+    setting = models.CharField(max_length=80)
+    old_value = models.CharField(max_length=200)
+    new_value = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.setting}: {self.old_value} → {self.new_value}"
+
+
+class SignalImport(models.Model):
+    """One delivered file (or API batch) and how far its processing got."""
+
+    class Status(models.TextChoices):
+        QUEUED = "wachtrij", _("In de wachtrij")
+        RUNNING = "bezig", _("Wordt verwerkt")
+        DONE = "klaar", _("Verwerkt")
+        REFUSED = "geweigerd", _("Bestand geweigerd")
+        FAILED = "mislukt", _("Mislukt")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(_("bestandsnaam"), max_length=200)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    stored_file = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    message = models.CharField(_("melding"), max_length=500, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    accepted = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    already_received = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("aanlevering")
+        verbose_name_plural = _("aanleveringen")
+
+    def __str__(self) -> str:
+        return f"aanlevering {self.public_id}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.REFUSED):
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))
+
+
+class ImportRowResult(models.Model):
+    """A row of an import that was not simply accepted: refused (with reasons) or a repeat.
+
+    Reasons name fields and rules, never the values delivered.
+    """
+
+    batch = models.ForeignKey(SignalImport, on_delete=models.CASCADE, related_name="row_results")
+    row = models.PositiveIntegerField()
+    status = models.CharField(max_length=10)
+    errors = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["row"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row"], name="one_result_per_row")]
+
+    def __str__(self) -> str:
+        return f"regel {self.row}: {self.status}"

@@ -1,22 +1,27 @@
-"""Writes of the intake app: receiving a signal and matching it into a case."""
+"""Writes of the intake app: receiving signals one by one (form, API) or as a file."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from itertools import islice
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.cases.services import case_open_or_join
 from meldpunt.organisations.models import Organisation
 from meldpunt.organisations.selectors import Routing, route_postcode
-from meldpunt.privacy.crypto import blind_index
-from meldpunt.privacy.services import processing_log_record
 
-from .models import Signal
-from .spec import ARREARS_FIELDS, PERSON_FIELDS, parse_signal
+from .files import FileRefused, open_signal_file
+from .models import Signal, SignalImport
+from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome
+from .spec import parse_signal
+
+CHUNK_SIZE = 1000
 
 
 def signal_validate(
@@ -34,73 +39,115 @@ def signal_validate(
     return values, errors, routing
 
 
-def household_key(values: dict[str, Any]) -> str:
-    return blind_index(
-        "household",
-        values["postcode"],
-        str(values["huisnummer"]),
-        values.get("huisletter") or "",
-        values.get("huisnummertoevoeging") or "",
+def _require_partner(partner: Organisation) -> None:
+    if not partner.is_partner:
+        raise ValidationError("Alleen een verhuurder (partner) kan signalen melden.")
+
+
+def signal_submit(
+    *, partner: Organisation, raw: dict[str, Any], submitted_by: Any, channel: str = "formulier"
+) -> Signal:
+    """Receive one signal. Raises ValidationError per field (Dutch) and stores nothing if wrong.
+
+    Delivering the same signal again returns the signal already received.
+    """
+    _require_partner(partner)
+    outcome = IntakeRun(partner=partner, by=submitted_by, channel=channel).process([(1, raw)])[0]
+    if outcome.status == REFUSED:
+        raise ValidationError(outcome.field_errors or outcome.errors)
+    return Signal.objects.get(public_id=outcome.public_id)
+
+
+@dataclass
+class ImportSummary:
+    accepted: int = 0
+    refused: int = 0
+    already_received: int = 0
+    rows: list[RowOutcome] = field(default_factory=list)
+
+
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while True:
+        chunk = list(islice(rows, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def signal_import_run(
+    *,
+    batch: SignalImport,
+    stream: IO[bytes],
+    by: Any,
+    channel: str = "bestand",
+    keep_rows: bool = True,
+    on_chunk: Callable[[list[RowOutcome]], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> ImportSummary:
+    """Process a delivered file in batches; each batch is one transaction.
+
+    A file that cannot be read as a whole (header, encoding, format) is refused and nothing
+    of it is stored. Valid rows are taken, invalid rows reported (docs/adr/0005-intake.md).
+    """
+    _require_partner(batch.partner)
+    summary = ImportSummary()
+    SignalImport.objects.filter(pk=batch.pk).update(status=SignalImport.Status.RUNNING)
+    try:
+        signal_file = open_signal_file(stream)
+        run = IntakeRun(partner=batch.partner, by=by, channel=channel, batch=batch)
+        for chunk in _chunks(signal_file.rows, chunk_size):
+            outcomes = run.process(chunk)
+            for outcome in outcomes:
+                if outcome.status == ACCEPTED:
+                    summary.accepted += 1
+                    summary.already_received += outcome.already_received
+                else:
+                    summary.refused += 1
+            if keep_rows:
+                summary.rows.extend(outcomes)
+            SignalImport.objects.filter(pk=batch.pk).update(
+                rows_done=summary.accepted + summary.refused,
+                accepted=summary.accepted,
+                refused=summary.refused,
+                already_received=summary.already_received,
+            )
+            if on_chunk:
+                on_chunk(outcomes)
+    except FileRefused as exc:
+        # Rows of earlier batches stay: they were valid and complete; a repeat delivery of a
+        # corrected file finds them as already received.
+        SignalImport.objects.filter(pk=batch.pk).update(
+            status=SignalImport.Status.REFUSED, message=str(exc)[:500], finished_at=timezone.now()
+        )
+        raise
+    SignalImport.objects.filter(pk=batch.pk).update(
+        status=SignalImport.Status.DONE, finished_at=timezone.now()
     )
+    return summary
 
 
-def person_key(values: dict[str, Any]) -> str:
-    birth = values.get("geboortedatum")
-    return blind_index("person", values["achternaam"], birth.isoformat() if birth else "")
+def file_digest(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(block)
+    stream.seek(0)
+    return digest.hexdigest()
 
 
 @transaction.atomic
-def signal_submit(*, partner: Organisation, raw: dict[str, Any], submitted_by: Any) -> Signal:
-    """Receive one signal from a landlord: check it, store it encrypted, match it into a case.
-
-    Raises ValidationError (per field, in Dutch) and stores nothing when anything is wrong.
-    """
-    if not partner.is_partner:
-        raise ValidationError("Alleen een verhuurder (partner) kan een signaal melden.")
-    values, errors, routing = signal_validate(raw)
-    if errors:
-        raise ValidationError(errors)
-    assert routing is not None
-    details = {
-        "person": {k: values.get(k) for k in PERSON_FIELDS},
-        "arrears": {k: values.get(k) for k in ARREARS_FIELDS},
-    }
-    signal = Signal(
+def signal_import_create(
+    *,
+    partner: Organisation,
+    by: Any,
+    file_name: str,
+    sha256: str = "",
+    rows_total: int | None = None,
+) -> SignalImport:
+    _require_partner(partner)
+    return SignalImport.objects.create(
         partner=partner,
-        submitted_by=submitted_by if getattr(submitted_by, "is_authenticated", False) else None,
-        partner_reference=values["partner_referentie"],
-        details=details,
-        household_index=household_key(values),
-        person_index=person_key(values),
-        district=routing.district,
-        signal_date=values.get("signaaldatum") or timezone.localdate(),
-        contact_attempted_on=values["poging_persoonlijk_contact"],
-        referred_to_debt_help_on=values["gewezen_op_schuldhulp"],
-        written_reminder_on=values["schriftelijke_herinnering"],
-        tenant_informed_on=values["informatieplicht_voldaan"],
-        crisis=values.get("crisissignaal", False),
-        warm_handover=values.get("warme_overdracht", False),
-        unreachable_in_collection=values.get("onbereikbaar_in_incasso", False),
-        multiple_problems=values.get("meerdere_problemen", False),
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        file_name=file_name[-200:],
+        file_sha256=sha256,
+        rows_total=rows_total,
     )
-    case, _created = case_open_or_join(
-        household_index=signal.household_index,
-        subject_id=signal.subject_id,
-        district=routing.district,
-        crisis=signal.crisis,
-        routing_reason=routing.reason,
-        by=submitted_by,
-    )
-    signal.case = case
-    signal.save()
-    processing_log_record(
-        actor=submitted_by,
-        activity="intake",
-        action="create",
-        name="signal.submit",
-        subject_id=signal.subject_id,
-        object_type="signal",
-        object_id=signal.public_id,
-        fields=sorted(k for k, v in values.items() if v not in (None, "", False)),
-    )
-    return signal

@@ -80,7 +80,7 @@ VOORTRAJECT_FIELDS = (
 )
 FORBIDDEN_COLUMNS = {"bsn", "burgerservicenummer", "sofinummer", "sofi_nummer"}
 
-_TRUE = {"ja", "j", "true", "waar", "1", "yes", "y"}
+_TRUE = {"ja", "j", "true", "waar", "1", "yes", "y", "on"}
 _FALSE = {"nee", "n", "false", "onwaar", "0", "no", ""}
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
@@ -109,7 +109,7 @@ def parse_date(value: Any) -> date | None:
             try:
                 return date(int(parts[order[0]]), int(parts[order[1]]), int(parts[order[2]]))
             except ValueError:
-                raise FieldError(f"'{text[:20]}' is geen bestaande datum.") from None
+                raise FieldError("Deze datum bestaat niet.") from None
     raise FieldError("Gebruik een datum als 2026-10-01 of 01-10-2026.")
 
 

@@ -1,11 +1,14 @@
 """Screens of the intake: a landlord reports a signal and follows its feedback; regie triages."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from meldpunt.cases.models import Case
 from meldpunt.cases.workflow import CaseStatus
@@ -55,11 +58,16 @@ def signal_list(request: HttpRequest) -> HttpResponse:
 @permission_required("intake.triage_signal", raise_exception=True)
 def triage(request: HttpRequest) -> HttpResponse:
     """Cases waiting for triage, crisis signals first. Lists show no personal data."""
-    cases = (
-        Case.objects.for_user(request.user)
-        .filter(status=CaseStatus.RECEIVED)
-        .select_related("district__provider")
-        .order_by("-crisis", "opened_at", "id")
+    visible = Case.objects.for_user(request.user).select_related("district__provider", "provider")
+    waiting = visible.filter(status=CaseStatus.RECEIVED).order_by("-crisis", "opened_at", "id")
+    routed = visible.filter(
+        status=CaseStatus.ASSIGNED, assigned_at__gte=timezone.now() - timedelta(days=14)
+    ).order_by("-crisis", "-assigned_at", "-id")
+    return render(
+        request,
+        "intake/triage.html",
+        {
+            "page": Paginator(waiting, 50).get_page(request.GET.get("pagina")),
+            "routed": Paginator(routed, 50).get_page(request.GET.get("toegewezen")),
+        },
     )
-    page = Paginator(cases, 50).get_page(request.GET.get("pagina"))
-    return render(request, "intake/triage.html", {"page": page})

@@ -1,0 +1,250 @@
+"""Reading signal files as landlord systems export them: CSV (any Dutch office dialect) or XLSX.
+
+Rows are streamed; a file is never held in memory whole. Anything that makes the file as a
+whole unreadable raises FileRefused with a Dutch message; problems of one row are left to the
+row's validation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from .spec import FIELDS, FIELDS_BY_NAME, FORBIDDEN_COLUMNS
+
+MAX_LINE_BYTES = 1_000_000
+MAX_XLSX_UNCOMPRESSED = 2 * 1024**3
+XLSX_MAGIC = b"PK\x03\x04"
+REQUIRED_COLUMNS = [f.name for f in FIELDS if f.required]
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read; the message tells the clerk why, in Dutch."""
+
+
+@dataclass
+class SignalFile:
+    """An opened signal file: its kind, the column names and an iterator of (row number, dict)."""
+
+    kind: str
+    columns: list[str]
+    rows: Iterator[tuple[int, dict[str, Any]]]
+
+
+def _normalise_header(name: Any) -> str:
+    text = str(name if name is not None else "").replace("\ufeff", "").strip().casefold()
+    return "_".join(text.replace("-", " ").split())
+
+
+def check_header(raw_names: list[Any]) -> list[str]:
+    names = [_normalise_header(n) for n in raw_names]
+    while names and names[-1] == "":
+        names.pop()  # trailing empty columns from spreadsheets
+    if not names or all(n == "" for n in names):
+        raise FileRefused("Het bestand heeft geen kopregel met kolomnamen.")
+    forbidden = [n for n in names if n in FORBIDDEN_COLUMNS]
+    if forbidden:
+        raise FileRefused(
+            "Het bestand bevat een BSN-kolom. Een verhuurder levert nooit een BSN aan "
+            "(dataminimalisatie, convenant art. 9.1). Verwijder de kolom en lever opnieuw aan."
+        )
+    if "" in names:
+        raise FileRefused(f"Kolom {names.index('') + 1} heeft geen naam.")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise FileRefused("Deze kolommen komen twee keer voor: " + ", ".join(duplicates) + ".")
+    unknown = [n for n in names if n not in FIELDS_BY_NAME]
+    if unknown:
+        shown = ", ".join(u[:40] for u in unknown[:10])
+        hint = ""
+        if len(names) == 1 and any(sep in str(raw_names[0]) for sep in ",;\t|"):
+            hint = " Het scheidingsteken is niet herkend: gebruik een komma of puntkomma."
+        raise FileRefused(
+            f"Onbekende kolommen: {shown}. Alleen de kolommen van het aanleverformaat zijn "
+            f"toegestaan (dataminimalisatie).{hint}"
+        )
+    missing = [n for n in REQUIRED_COLUMNS if n not in names]
+    if missing:
+        raise FileRefused("Verplichte kolommen ontbreken: " + ", ".join(missing) + ".")
+    return names
+
+
+def open_signal_file(stream: IO[bytes], filename: str = "") -> SignalFile:
+    """Recognise the file by its content (not its name) and return a row reader."""
+    head = stream.read(8)
+    stream.seek(0)
+    if not head:
+        raise FileRefused("Het bestand is leeg.")
+    if head.startswith(XLSX_MAGIC):
+        return _open_xlsx(stream)
+    if b"\x00" in stream.read(4096):
+        raise FileRefused(
+            "Dit is geen CSV- of XLSX-bestand (het bevat binaire gegevens). "
+            "Lever een CSV-bestand of een Excel-bestand (.xlsx) aan."
+        )
+    stream.seek(0)
+    return _open_csv(stream)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _decode(line: bytes) -> str:
+    """UTF-8 where it is, Windows-1252 where it is not: files mixing both still read."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
+
+
+def _lines(stream: IO[bytes]) -> Iterator[str]:
+    number = 0
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            raise FileRefused(
+                f"Regel {number} is langer dan 1 MB; dit is geen geldig signaalbestand."
+            )
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        yield _decode(line)
+
+
+def _detect_delimiter(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _open_csv(stream: IO[bytes]) -> SignalFile:
+    lines = _lines(stream)
+    header_line = ""
+    for line in lines:
+        if line.strip():
+            header_line = line
+            break
+    if not header_line:
+        raise FileRefused("Het bestand is leeg.")
+    delimiter = _detect_delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    columns = check_header(header)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        reader = csv.reader(lines, delimiter=delimiter, strict=False)
+        number = 0
+        try:
+            for record in reader:
+                if not any(cell.strip() for cell in record):
+                    continue
+                number += 1
+                if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
+                    yield (
+                        number,
+                        {"__error__": "Deze regel heeft meer waarden dan er kolommen zijn."},
+                    )
+                    continue
+                yield number, dict(zip(columns, record, strict=False))
+        except csv.Error as exc:
+            raise FileRefused(
+                f"Het CSV-bestand is onleesbaar na regel {number + 1}: {exc}."
+            ) from None
+
+    return SignalFile("csv", columns, rows())
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+
+def _open_xlsx(stream: IO[bytes]) -> SignalFile:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+                raise FileRefused("Het Excel-bestand is uitgepakt groter dan 2 GB.")
+            if "xl/workbook.xml" not in archive.namelist():
+                raise FileRefused("Dit ZIP-bestand is geen Excel-werkmap (.xlsx).")
+        stream.seek(0)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        cells = sheet.iter_rows(values_only=True)
+        header = None
+        for record in cells:
+            if any(v not in (None, "") for v in record):
+                header = list(record)
+                break
+    except FileRefused:
+        raise
+    except Exception:  # BadZipFile, truncated or corrupt XML: one message for the clerk
+        raise FileRefused(
+            "Het Excel-bestand is beschadigd of onvolledig en kan niet worden gelezen."
+        ) from None
+    if header is None:
+        raise FileRefused("Het Excel-bestand is leeg.")
+    columns = check_header(header)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        number = 0
+        try:
+            for record in cells:
+                if not any(v not in (None, "") for v in record):
+                    continue
+                number += 1
+                if len(record) > len(columns) and any(
+                    v not in (None, "") for v in record[len(columns) :]
+                ):
+                    yield (
+                        number,
+                        {"__error__": "Deze regel heeft meer waarden dan er kolommen zijn."},
+                    )
+                    continue
+                yield number, dict(zip(columns, record, strict=False))
+        except Exception:
+            raise FileRefused(
+                f"Het Excel-bestand is beschadigd na regel {number + 1} en kan niet verder worden gelezen."
+            ) from None
+        finally:
+            workbook.close()
+
+    return SignalFile("xlsx", columns, rows())
+
+
+def template_csv() -> bytes:
+    """The downloadable template: the header and one example row, UTF-8 with BOM for Excel."""
+    example = {
+        "partner_referentie": "HUUR-0001",
+        "voorletters": "A.",
+        "achternaam": "Voorbeeld",
+        "geboortedatum": "01-02-1980",
+        "straat": "Voorbeeldstraat",
+        "huisnummer": "1",
+        "postcode": "1012 AB",
+        "woonplaats": "Amsterdam",
+        "telefoonnummer": "0612345678",
+        "email": "a.voorbeeld@example.org",
+        "achterstand_bedrag": "1.234,56",
+        "maandhuur": "750,00",
+        "achterstand_sinds": "01-08-2026",
+        "signaaldatum": "01-10-2026",
+        "onbereikbaar_in_incasso": "ja",
+        "meerdere_problemen": "nee",
+        "crisissignaal": "nee",
+        "warme_overdracht": "nee",
+        "poging_persoonlijk_contact": "01-09-2026",
+        "gewezen_op_schuldhulp": "05-09-2026",
+        "schriftelijke_herinnering": "10-09-2026",
+        "informatieplicht_voldaan": "10-09-2026",
+        "bezwaar_huurder": "nee",
+    }
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([f.name for f in FIELDS])
+    writer.writerow([example.get(f.name, "") for f in FIELDS])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

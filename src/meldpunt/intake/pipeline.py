@@ -1,0 +1,409 @@
+"""The intake engine: one code path for the form, files and the API.
+
+A batch of rows is checked, then written in ONE transaction: signals (encrypted), matched or
+new cases, automatic triage and routing, status history and the processing log. A crash
+between batches leaves whole batches only; running the same delivery again skips what was
+already received (``Signal.intake_key`` is unique per landlord).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from meldpunt.cases.models import Case, CaseStatusChange, Track
+from meldpunt.cases.workflow import CaseStatus
+from meldpunt.organisations.models import District, Organisation, PostcodeException, PostcodeRange
+from meldpunt.privacy.crypto import blind_index
+from meldpunt.privacy.services import Processing, processing_log_record_many
+from meldpunt.registries.base import UNKNOWN, registry
+
+from .models import IntakeConfiguration, Signal, SignalImport
+from .spec import ARREARS_FIELDS, FIELDS_BY_NAME, PERSON_FIELDS, parse_signal
+from .vocabulary import SignalStatus
+
+ACCEPTED = "accepted"
+REFUSED = "refused"
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    status: str
+    errors: list[str] = field(default_factory=list)
+    field_errors: dict[str, list[str]] = field(default_factory=dict)
+    signal_status: str = ""
+    already_received: bool = False
+    public_id: uuid.UUID | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"row": self.row, "status": self.status, "errors": self.errors}
+        if self.status == ACCEPTED:
+            data["signalStatus"] = self.signal_status
+            data["alreadyReceived"] = self.already_received
+        return data
+
+
+class RoutingTable:
+    """The postcode → district → provider table, loaded once per run."""
+
+    def __init__(self) -> None:
+        districts = {d.pk: d for d in District.objects.select_related("provider")}
+        self.exceptions = {
+            e.postcode: districts[e.district_id] for e in PostcodeException.objects.all()
+        }
+        self.ranges = [
+            (r.start, r.end, districts[r.district_id]) for r in PostcodeRange.objects.all()
+        ]
+
+    def district(self, postcode: str) -> tuple[District | None, str]:
+        if postcode in self.exceptions:
+            return self.exceptions[postcode], f"uitzondering voor postcode {postcode}"
+        number = int(postcode[:4])
+        for start, end, district in self.ranges:
+            if start <= number <= end:
+                return district, f"postcodereeks {start}–{end} ({district.name})"
+        return None, ""
+
+
+def household_key(values: dict[str, Any]) -> str:
+    return blind_index(
+        "household",
+        values["postcode"],
+        str(values["huisnummer"]),
+        values.get("huisletter") or "",
+        values.get("huisnummertoevoeging") or "",
+    )
+
+
+def person_key(values: dict[str, Any]) -> str:
+    birth = values.get("geboortedatum")
+    return blind_index("person", values["achternaam"], birth.isoformat() if birth else "")
+
+
+def delivery_key(values: dict[str, Any]) -> str:
+    """Two deliveries are the same signal when reference, amount and dates are the same."""
+    parts = [values["partner_referentie"], str(values["achterstand_bedrag"])]
+    for name in ("signaaldatum", "achterstand_sinds", "postcode"):
+        value = values.get(name)
+        parts.append(value.isoformat() if isinstance(value, date) else str(value or ""))
+    return blind_index("delivery", *parts)
+
+
+def _flatten(errors: dict[str, list[str]]) -> list[str]:
+    return [f"{name}: {message}" for name, messages in errors.items() for message in messages]
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, Any]
+    key: str
+    district: District
+    routing_reason: str
+
+
+class IntakeRun:
+    """Receives rows from one landlord; call ``process`` per batch."""
+
+    def __init__(
+        self,
+        *,
+        partner: Organisation,
+        by: Any,
+        channel: str,
+        batch: SignalImport | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.partner = partner
+        self.by = by if getattr(by, "is_authenticated", False) else None
+        self.channel = channel
+        self.batch = batch
+        self.today = today or timezone.localdate()
+        self.config = IntakeConfiguration.current()
+        self.routing = RoutingTable()
+        self.registry = registry()
+
+    # -- checks without the database -------------------------------------------------------
+
+    def check(self, number: int, raw: dict[str, Any]) -> _Row | RowOutcome:
+        if "__error__" in raw:
+            return RowOutcome(number, REFUSED, [raw["__error__"]])
+        values, errors = parse_signal(raw, today=self.today)
+        district = None
+        reason = ""
+        if values.get("postcode") and "postcode" not in errors:
+            district, reason = self.routing.district(values["postcode"])
+            if district is None:
+                errors.setdefault("postcode", []).append(
+                    "Deze postcode ligt buiten de gemeente; het Meldpunt kan dit signaal niet ontvangen."
+                )
+        if errors:
+            return RowOutcome(number, REFUSED, _flatten(errors), errors)
+        return _Row(number, values, delivery_key(values), district, reason)
+
+    def in_target_group(self, values: dict[str, Any]) -> bool:
+        """Art. 4: enough arrears and a reason to act; thresholds are configuration."""
+        amount: Decimal = values["achterstand_bedrag"]
+        if amount < self.config.minimum_amount:
+            return False
+        rent = values.get("maandhuur")
+        return bool(
+            values.get("onbereikbaar_in_incasso")
+            or values.get("meerdere_problemen")
+            or values.get("crisissignaal")
+            or rent is None
+            or amount >= self.config.months_of_arrears * rent
+        )
+
+    # -- one batch, one transaction --------------------------------------------------------
+
+    def process(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> list[RowOutcome]:
+        outcomes: dict[int, RowOutcome] = {}
+        checked: list[_Row] = []
+        for number, raw in rows:
+            result = self.check(number, raw)
+            if isinstance(result, RowOutcome):
+                outcomes[number] = result
+            else:
+                checked.append(result)
+        for attempt in range(3):
+            try:
+                written = self._write(checked)
+                break
+            except IntegrityError:
+                # A concurrent delivery of the same signal won the race: look again.
+                if attempt == 2:
+                    raise
+        outcomes.update(written)
+        return [outcomes[n] for n in sorted(outcomes)]
+
+    @transaction.atomic
+    def _write(self, checked: list[_Row]) -> dict[int, RowOutcome]:
+        outcomes: dict[int, RowOutcome] = {}
+        now = timezone.now()
+        keys = [r.key for r in checked]
+        existing: dict[str, tuple[uuid.UUID, str]] = {}
+        for start in range(0, len(keys), 900):
+            existing.update(
+                (k, (p, s))
+                for k, p, s in Signal.objects.filter(
+                    partner=self.partner, intake_key__in=keys[start : start + 900]
+                ).values_list("intake_key", "public_id", "status")
+            )
+        fresh: list[_Row] = []
+        for row in checked:
+            if row.key in existing:
+                public_id, status = existing[row.key]
+                outcomes[row.number] = RowOutcome(
+                    row.number,
+                    ACCEPTED,
+                    signal_status=status,
+                    already_received=True,
+                    public_id=public_id,
+                )
+            else:
+                existing[row.key] = (uuid.uuid4(), "")
+                fresh.append(row)
+        if not fresh:
+            self._count(outcomes)
+            return outcomes
+
+        for row in fresh:
+            row.values["_household"] = household_key(row.values)
+            row.values["_person"] = person_key(row.values)
+        answers = self.registry.lookup_many(r.values["_person"] for r in fresh)
+        households = list({r.values["_household"] for r in fresh})
+        open_cases: dict[str, Case] = {}
+        for start in range(0, len(households), 900):
+            for case in (
+                Case.objects.select_for_update()
+                .filter(household_index__in=households[start : start + 900])
+                .exclude(status=CaseStatus.CLOSED)
+                .order_by("opened_at", "id")
+            ):
+                open_cases.setdefault(case.household_index, case)
+        last_amounts = self._last_amounts(list(open_cases.values()))
+
+        new_cases: dict[str, Case] = {}
+        signals: list[Signal] = []
+        crisis_cases: set[int] = set()
+        for row in fresh:
+            v = row.values
+            answer = answers.get(v["_person"], UNKNOWN)
+            case: Case | None = None
+            if not self.in_target_group(v):
+                status = SignalStatus.UNJUSTIFIED
+            elif answer.deceased:
+                status = SignalStatus.DECEASED
+            elif answer.not_resident:
+                status = SignalStatus.NOT_A_RESIDENT
+            else:
+                status = SignalStatus.NOT_YET_PICKED_UP
+                case = open_cases.get(v["_household"]) or new_cases.get(v["_household"])
+                if case is not None and case.pk is not None:
+                    previous = last_amounts.get(case.pk)
+                    if previous is not None and v["achterstand_bedrag"] <= previous:
+                        status = SignalStatus.REPEAT
+                    else:
+                        last_amounts[case.pk] = v["achterstand_bedrag"]
+                    if v.get("crisissignaal") and not case.crisis:
+                        case.crisis = True
+                        crisis_cases.add(case.pk)
+                elif case is None:
+                    case = self._new_case(row, answer.benefit_recipient)
+                    new_cases[v["_household"]] = case
+                elif v.get("crisissignaal"):
+                    case.crisis = True
+            public_id = existing[row.key][0]
+            signals.append(self._signal(row, status, public_id, now))
+            signals[-1]._case_ref = case  # type: ignore[attr-defined]
+            outcomes[row.number] = RowOutcome(
+                row.number, ACCEPTED, signal_status=status, public_id=public_id
+            )
+
+        created = Case.objects.bulk_create(list(new_cases.values()), batch_size=500)
+        history = []
+        for case in created:
+            history.append(self._history(case, "", CaseStatus.RECEIVED, "signaal ontvangen", now))
+            if case.status == CaseStatus.ASSIGNED:
+                history.append(
+                    self._history(
+                        case, CaseStatus.RECEIVED, CaseStatus.ASSIGNED, case.routing_reason, now
+                    )
+                )
+        CaseStatusChange.objects.bulk_create(history, batch_size=500)
+        if crisis_cases:
+            Case.objects.filter(pk__in=crisis_cases).update(crisis=True)
+        for signal in signals:
+            case = signal._case_ref  # type: ignore[attr-defined]
+            signal.case_id = case.pk if case is not None else None
+        Signal.objects.bulk_create(signals, batch_size=500)
+        processing_log_record_many(
+            actor=self.by,
+            activity="intake",
+            action="create",
+            name=f"signal.receive.{self.channel}",
+            items=[
+                Processing(
+                    s.subject_id,
+                    "signal",
+                    s.public_id,
+                    tuple(k for k in FIELDS_BY_NAME if k in s._fields),  # type: ignore[attr-defined]
+                )
+                for s in signals
+            ],
+            started_at=now,
+        )
+        self._count(outcomes)
+        return outcomes
+
+    def _count(self, outcomes: dict[int, RowOutcome]) -> None:
+        if self.batch is None:
+            return
+        from .models import ImportRowResult
+
+        results = []
+        for o in outcomes.values():
+            if o.status == REFUSED or o.already_received:
+                results.append(
+                    ImportRowResult(
+                        batch=self.batch,
+                        row=o.row,
+                        status="refused" if o.status == REFUSED else "repeat",
+                        errors=o.errors,
+                    )
+                )
+        ImportRowResult.objects.bulk_create(results, batch_size=500, ignore_conflicts=True)
+
+    def _last_amounts(self, cases: list[Case]) -> dict[int, Decimal]:
+        """Per open case, the highest amount this landlord reported within the repeat window."""
+        if not cases:
+            return {}
+        since = timezone.now() - timedelta(days=self.config.repeat_window_days)
+        amounts: dict[int, Decimal] = {}
+        ids = [c.pk for c in cases]
+        for start in range(0, len(ids), 900):
+            for case_id, details in Signal.objects.filter(
+                case_id__in=ids[start : start + 900], partner=self.partner, received_at__gte=since
+            ).values_list("case_id", "details"):
+                amount = Decimal(details["arrears"]["achterstand_bedrag"])
+                amounts[case_id] = max(amount, amounts.get(case_id, amount))
+        return amounts
+
+    def _new_case(self, row: _Row, benefit_recipient: bool) -> Case:
+        v = row.values
+        case = Case(
+            household_index=v["_household"],
+            subject_id=uuid.uuid4(),
+            district=row.district,
+            crisis=bool(v.get("crisissignaal")),
+            routing_reason=row.routing_reason,
+        )
+        if benefit_recipient:
+            case.status = CaseStatus.ASSIGNED
+            case.track = Track.GEREGELDE_BETALING
+            case.routing_reason = (
+                "automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)"
+            )
+            case.assigned_at = timezone.now()
+        elif self.config.auto_route and row.district.provider_id:
+            case.status = CaseStatus.ASSIGNED
+            case.track = Track.VROEG_EROPAF
+            case.provider = row.district.provider
+            case.routing_reason = (
+                f"automatisch: {row.routing_reason} → {row.district.provider.name}"[:200]
+            )
+            case.assigned_at = timezone.now()
+        return case
+
+    def _history(self, case: Case, source: str, target: str, reason: str, now) -> CaseStatusChange:
+        return CaseStatusChange(
+            case=case,
+            from_status=source,
+            to_status=target,
+            by=self.by,
+            by_organisation_id=self.partner.pk if source == "" else None,
+            reason=reason[:300],
+            at=now,
+        )
+
+    def _signal(self, row: _Row, status: str, public_id: uuid.UUID, now) -> Signal:
+        v = row.values
+        signal = Signal(
+            public_id=public_id,
+            subject_id=uuid.uuid4(),
+            partner=self.partner,
+            submitted_by=self.by,
+            partner_reference=v["partner_referentie"],
+            details={
+                "person": {k: v.get(k) for k in PERSON_FIELDS},
+                "arrears": {k: v.get(k) for k in ARREARS_FIELDS},
+            },
+            household_index=v["_household"],
+            person_index=v["_person"],
+            intake_key=row.key,
+            channel=self.channel,
+            batch=self.batch,
+            district=row.district,
+            signal_date=v.get("signaaldatum") or self.today,
+            contact_attempted_on=v["poging_persoonlijk_contact"],
+            referred_to_debt_help_on=v["gewezen_op_schuldhulp"],
+            written_reminder_on=v["schriftelijke_herinnering"],
+            tenant_informed_on=v["informatieplicht_voldaan"],
+            crisis=bool(v.get("crisissignaal")),
+            warm_handover=bool(v.get("warme_overdracht")),
+            unreachable_in_collection=bool(v.get("onbereikbaar_in_incasso")),
+            multiple_problems=bool(v.get("meerdere_problemen")),
+            status=status,
+        )
+        signal.received_at = now
+        signal._fields = {k for k, x in v.items() if x not in (None, "", False)}  # type: ignore[attr-defined]
+        return signal

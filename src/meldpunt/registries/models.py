@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LocalRegistryRecord(models.Model):
+    """The local stand-in for BRP and the benefits administration (demo and tests).
+
+    Fed by ``meldpunt import-register``; people are stored only as blind indexes.
+    """
+
+    class Status(models.TextChoices):
+        RESIDENT = "ingezetene", _("Ingezetene")
+        DECEASED = "overleden", _("Overleden")
+        MOVED_AWAY = "vertrokken", _("Vertrokken uit de gemeente")
+
+    person_index = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RESIDENT)
+    benefit_recipient = models.BooleanField(_("Participatiewet-uitkering"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registerregel (lokaal)")
+        verbose_name_plural = _("registerregels (lokaal)")
+
+    def __str__(self) -> str:
+        return f"registerregel #{self.pk}"
