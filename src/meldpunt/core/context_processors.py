@@ -12,6 +12,7 @@ def navigation(request):
     if user.has_perm("intake.submit_signal"):
         items += [
             (_("Signaal melden"), reverse("intake:signal-create")),
+            (_("Bestand aanleveren"), reverse("intake:upload")),
             (_("Mijn signalen"), reverse("intake:signal-list")),
         ]
     if user.has_perm("intake.triage_signal"):

@@ -81,6 +81,10 @@ def open_signal_file(stream: IO[bytes], filename: str = "") -> SignalFile:
         raise FileRefused("Het bestand is leeg.")
     if head.startswith(XLSX_MAGIC):
         return _open_xlsx(stream)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused(
+            "Dit bestand is opgeslagen als UTF-16. Sla het op als 'CSV UTF-8' of als Excel-werkmap."
+        )
     if b"\x00" in stream.read(4096):
         raise FileRefused(
             "Dit is geen CSV- of XLSX-bestand (het bevat binaire gegevens). "
@@ -111,6 +115,10 @@ def _lines(stream: IO[bytes]) -> Iterator[str]:
         if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
             raise FileRefused(
                 f"Regel {number} is langer dan 1 MB; dit is geen geldig signaalbestand."
+            )
+        if b"\x00" in line:
+            raise FileRefused(
+                f"Regel {number} bevat binaire gegevens (een NUL-teken); het bestand is onleesbaar of beschadigd."
             )
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]

@@ -176,7 +176,7 @@ class IntakeRun:
                 checked.append(result)
         for attempt in range(3):
             try:
-                written = self._write(checked)
+                written = self._write(checked, dict(outcomes))
                 break
             except IntegrityError:
                 # A concurrent delivery of the same signal won the race: look again.
@@ -186,8 +186,9 @@ class IntakeRun:
         return [outcomes[n] for n in sorted(outcomes)]
 
     @transaction.atomic
-    def _write(self, checked: list[_Row]) -> dict[int, RowOutcome]:
-        outcomes: dict[int, RowOutcome] = {}
+    def _write(self, checked: list[_Row], refused: dict[int, RowOutcome]) -> dict[int, RowOutcome]:
+        """Write one batch; ``refused`` are the rows that failed the checks (for the report)."""
+        outcomes: dict[int, RowOutcome] = refused
         now = timezone.now()
         keys = [r.key for r in checked]
         existing: dict[str, tuple[uuid.UUID, str]] = {}

@@ -7,14 +7,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
+from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.organisations.models import Organisation
 from meldpunt.organisations.selectors import Routing, route_postcode
+from meldpunt.privacy.files import open_encrypted, write_encrypted
 
 from .files import FileRefused, open_signal_file
 from .models import Signal, SignalImport
@@ -93,6 +96,13 @@ def signal_import_run(
     summary = ImportSummary()
     SignalImport.objects.filter(pk=batch.pk).update(status=SignalImport.Status.RUNNING)
     try:
+        # A first pass checks the structure and counts rows, so a file that breaks halfway
+        # (a NUL byte, a cut-off line, a corrupt sheet) is refused before anything is stored.
+        total = sum(1 for _ in open_signal_file(stream).rows)
+        if total == 0:
+            raise FileRefused("Het bestand bevat geen signalen, alleen een kopregel.")
+        stream.seek(0)
+        SignalImport.objects.filter(pk=batch.pk).update(rows_total=total)
         signal_file = open_signal_file(stream)
         run = IntakeRun(partner=batch.partner, by=by, channel=channel, batch=batch)
         for chunk in _chunks(signal_file.rows, chunk_size):
@@ -124,6 +134,44 @@ def signal_import_run(
         status=SignalImport.Status.DONE, finished_at=timezone.now()
     )
     return summary
+
+
+def upload_path(batch: SignalImport) -> Path:
+    return Path(settings.MEDIA_ROOT) / "uploads" / f"{batch.public_id}.enc"
+
+
+def signal_import_upload(
+    *, partner: Organisation, by: Any, upload: IO[bytes], file_name: str
+) -> SignalImport:
+    """Store an uploaded file encrypted and queue it; the file is deleted once processed."""
+    _require_partner(partner)
+    digest = file_digest(upload)
+    with transaction.atomic():
+        batch = signal_import_create(partner=partner, by=by, file_name=file_name, sha256=digest)
+        path = upload_path(batch)
+        write_encrypted(upload, path, str(batch.public_id))
+        SignalImport.objects.filter(pk=batch.pk).update(stored_file=path.name)
+
+        def enqueue() -> None:
+            from .tasks import process_upload
+
+            process_upload.enqueue(batch.pk)
+
+        transaction.on_commit(enqueue)
+    batch.refresh_from_db()
+    return batch
+
+
+def signal_import_process_stored(*, batch: SignalImport) -> ImportSummary:
+    path = upload_path(batch)
+    try:
+        with open_encrypted(path, str(batch.public_id)) as stream:
+            return signal_import_run(
+                batch=batch, stream=stream, by=batch.uploaded_by, keep_rows=False
+            )
+    finally:
+        path.unlink(missing_ok=True)
+        SignalImport.objects.filter(pk=batch.pk).update(stored_file="")
 
 
 def file_digest(stream: IO[bytes]) -> str:

@@ -6,16 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from meldpunt.cases.models import Case
 from meldpunt.cases.workflow import CaseStatus
 
+from .files import template_csv
 from .forms import SignalForm
-from .models import Signal
-from .services import signal_submit
+from .forms_upload import UploadForm
+from .models import Signal, SignalImport
+from .reports import report_rows
+from .services import signal_import_upload, signal_submit
 
 
 @login_required
@@ -71,3 +74,56 @@ def triage(request: HttpRequest) -> HttpResponse:
             "routed": Paginator(routed, 50).get_page(request.GET.get("toegewezen")),
         },
     )
+
+
+@login_required
+@permission_required("intake.submit_signal", raise_exception=True)
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = signal_import_upload(
+            partner=request.user.organisation,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            file_name=form.cleaned_data["file"].name,
+        )
+        return redirect("intake:upload-detail", public_id=batch.public_id)
+    batches = SignalImport.objects.filter(partner_id=request.user.organisation_id)[:20]
+    return render(
+        request,
+        "intake/upload.html",
+        {"form": form, "batches": batches},
+        status=400 if form.errors else 200,
+    )
+
+
+def _own_batch(request: HttpRequest, public_id) -> SignalImport:
+    return get_object_or_404(
+        SignalImport.objects.filter(partner_id=request.user.organisation_id), public_id=public_id
+    )
+
+
+@login_required
+@permission_required("intake.submit_signal", raise_exception=True)
+def upload_detail(request: HttpRequest, public_id) -> HttpResponse:
+    batch = _own_batch(request, public_id)
+    template = "intake/upload_detail.html#progress" if request.htmx else "intake/upload_detail.html"
+    return render(request, template, {"batch": batch})
+
+
+@login_required
+@permission_required("intake.submit_signal", raise_exception=True)
+def upload_report(request: HttpRequest, public_id) -> StreamingHttpResponse:
+    """The per-row report as CSV (no personal data: row numbers, statuses and reasons)."""
+    batch = _own_batch(request, public_id)
+    response = StreamingHttpResponse(report_rows(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rapport-{batch.public_id}.csv"'
+    return response
+
+
+@login_required
+@permission_required("intake.submit_signal", raise_exception=True)
+def template_download(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="meldpunt-sjabloon.csv"'
+    return response

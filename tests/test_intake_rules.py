@@ -1,0 +1,194 @@
+"""Intake rules: exactly once, target group, registers, matching and repeats (issue #3)."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from meldpunt.cases.models import Case, Track
+from meldpunt.cases.workflow import CaseStatus
+from meldpunt.intake.models import IntakeConfiguration, Signal
+from meldpunt.intake.services import signal_submit
+from meldpunt.intake.vocabulary import SignalStatus
+from meldpunt.privacy.crypto import blind_index
+from meldpunt.registries.models import LocalRegistryRecord
+
+from .conftest import signal_data
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(covenant, partner="eigen-haard", **overrides):
+    return signal_submit(partner=covenant[partner], submitted_by=None, raw=signal_data(**overrides))
+
+
+# --- exactly once --------------------------------------------------------------------------
+
+
+def test_the_same_signal_twice_is_stored_once(covenant):
+    first = submit(covenant)
+    second = submit(covenant)
+    assert first.pk == second.pk
+    assert Signal.objects.count() == 1
+
+
+def test_same_reference_with_another_amount_is_a_new_signal(covenant):
+    submit(covenant)
+    submit(covenant, achterstand_bedrag="2000")
+    assert Signal.objects.count() == 2
+
+
+def test_two_landlords_may_use_the_same_reference(covenant):
+    submit(covenant, partner="eigen-haard")
+    submit(covenant, partner="ymere", postcode="1021 JK")
+    assert Signal.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_identical_submissions_create_one_signal(covenant):
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(submit(covenant).public_id)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert Signal.objects.count() == 1
+    assert Case.objects.count() == 1
+
+
+# --- target group (art. 4) -----------------------------------------------------------------
+
+
+def test_below_the_minimum_amount_is_not_taken_up(covenant):
+    signal = submit(covenant, achterstand_bedrag="50,00")
+    assert signal.status == SignalStatus.UNJUSTIFIED and signal.case is None
+
+
+def test_less_than_two_months_without_other_reason_is_not_taken_up(covenant):
+    signal = submit(
+        covenant, achterstand_bedrag="1000", maandhuur="750", onbereikbaar_in_incasso="nee"
+    )
+    assert signal.status == SignalStatus.UNJUSTIFIED
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"achterstand_bedrag": "1500", "maandhuur": "750", "onbereikbaar_in_incasso": "nee"},
+        {"achterstand_bedrag": "300", "maandhuur": "750", "onbereikbaar_in_incasso": "ja"},
+        {
+            "achterstand_bedrag": "300",
+            "maandhuur": "750",
+            "onbereikbaar_in_incasso": "nee",
+            "meerdere_problemen": "ja",
+        },
+        {"achterstand_bedrag": "300", "maandhuur": "", "onbereikbaar_in_incasso": "nee"},
+    ],
+)
+def test_in_the_target_group(covenant, overrides):
+    signal = submit(covenant, **overrides)
+    assert signal.status == SignalStatus.NOT_YET_PICKED_UP and signal.case is not None
+
+
+def test_thresholds_are_configuration(covenant):
+    config = IntakeConfiguration.current()
+    config.minimum_amount = Decimal("2000")
+    config.save()
+    assert submit(covenant).status == SignalStatus.UNJUSTIFIED
+
+
+# --- registers and triage ------------------------------------------------------------------
+
+
+def _register(surname: str, birth: str, **fields):
+    LocalRegistryRecord.objects.create(person_index=blind_index("person", surname, birth), **fields)
+
+
+def test_deceased_person_is_not_taken_up(covenant):
+    _register("Testpersoon", "1980-05-17", status="overleden")
+    signal = submit(covenant)
+    assert signal.status == SignalStatus.DECEASED and signal.case is None
+
+
+def test_person_who_left_the_municipality_is_not_taken_up(covenant):
+    _register("testpersoon", "1980-05-17", status="vertrokken")
+    assert submit(covenant).status == SignalStatus.NOT_A_RESIDENT
+
+
+def test_benefit_recipient_goes_to_geregelde_betaling(covenant):
+    _register("Testpersoon", "1980-05-17", benefit_recipient=True)
+    case = submit(covenant).case
+    assert case.track == Track.GEREGELDE_BETALING and case.provider is None
+    assert case.status == CaseStatus.ASSIGNED and "Geregelde betaling" in case.routing_reason
+
+
+def test_automatic_routing_can_be_switched_off(covenant):
+    config = IntakeConfiguration.current()
+    config.auto_route = False
+    config.save()
+    case = submit(covenant).case
+    assert case.status == CaseStatus.RECEIVED and case.provider is None
+
+
+def test_postcode_exception_overrides_the_range(covenant):
+    from meldpunt.organisations.models import District, PostcodeException
+
+    PostcodeException.objects.create(postcode="1012LG", district=District.objects.get(name="Noord"))
+    case = submit(covenant).case
+    assert case.district.name == "Noord" and case.provider == covenant["doras"]
+    assert "uitzondering" in case.routing_reason
+
+
+# --- matching and repeats ------------------------------------------------------------------
+
+
+def test_repeat_with_no_higher_amount_is_closed_as_repeat(covenant):
+    first = submit(covenant, partner_referentie="A", achterstand_bedrag="1500")
+    repeat = submit(covenant, partner_referentie="B", achterstand_bedrag="1500")
+    assert repeat.status == SignalStatus.REPEAT and repeat.case == first.case
+    lower = submit(covenant, partner_referentie="C", achterstand_bedrag="1400")
+    assert lower.status == SignalStatus.REPEAT
+
+
+def test_repeat_with_a_higher_amount_is_picked_up_in_the_same_case(covenant):
+    first = submit(covenant, partner_referentie="A", achterstand_bedrag="1500")
+    higher = submit(covenant, partner_referentie="B", achterstand_bedrag="1800")
+    assert higher.status == SignalStatus.NOT_YET_PICKED_UP and higher.case == first.case
+    assert Case.objects.count() == 1
+
+
+def test_other_address_is_another_case(covenant):
+    a = submit(covenant)
+    b = submit(covenant, partner_referentie="X", huisnummer="14")
+    c = submit(covenant, partner_referentie="Y", huisnummertoevoeging="2")
+    assert len({a.case_id, b.case_id, c.case_id}) == 3
+
+
+def test_closed_case_is_not_reopened_by_a_new_signal(covenant):
+    first = submit(covenant)
+    Case.objects.filter(pk=first.case_id).update(status=CaseStatus.CLOSED)
+    second = submit(covenant, partner_referentie="NEW", achterstand_bedrag="3000")
+    assert second.case_id != first.case_id
+
+
+def test_crisis_signal_marks_the_existing_case(covenant):
+    first = submit(covenant)
+    submit(covenant, partner_referentie="Z", achterstand_bedrag="2000", crisissignaal="ja")
+    first.case.refresh_from_db()
+    assert first.case.crisis
