@@ -12,7 +12,10 @@ run: install .env
 	$(MELDPUNT) migrate --noinput
 	$(MELDPUNT) createcachetable
 	$(MELDPUNT) seed-demo
-	$(MELDPUNT) runserver 127.0.0.1:8000
+	@# The background worker processes uploaded files; it stops with the server.
+	@$(MELDPUNT) db_worker --interval 1 & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(MELDPUNT) runserver 127.0.0.1:8000
 
 test: install-test
 	$(BIN)/pytest

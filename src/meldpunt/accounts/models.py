@@ -48,3 +48,25 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.group.name
+
+
+class ApiToken(models.Model):
+    """A key with which a landlord's system calls the API; acts as its own service user.
+
+    Only a SHA-256 hash of the key is stored; the key is shown once when it is made.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("naam"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+
+    def __str__(self) -> str:
+        return f"API-sleutel {self.prefix}… ({self.name})"

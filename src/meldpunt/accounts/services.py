@@ -10,7 +10,7 @@ from django.db import transaction
 
 from meldpunt.organisations.models import Organisation
 
-from .models import Role, User
+from .models import ApiToken, Role, User
 from .roles import ROLES
 
 
@@ -46,6 +46,9 @@ def roles_ensure_after_migrate(*, apps: Any = None, using: str = "default", **kw
     for config in global_apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
     roles_ensure()
+    from meldpunt.privacy.register import register_ensure
+
+    register_ensure()
 
 
 @transaction.atomic
@@ -83,3 +86,33 @@ def user_create(
     user.save()
     user.groups.set([r.group for r in role_objs])
     return user
+
+
+@transaction.atomic
+def api_token_create(*, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
+    """Make an API key for a landlord's system. Returns the token and the key (shown once)."""
+    import secrets
+
+    from .api_auth import hash_key
+
+    if not organisation.is_partner:
+        raise ValidationError(
+            "Alleen een verhuurder (partner) krijgt een API-sleutel om te melden."
+        )
+    key = secrets.token_urlsafe(32)
+    number = ApiToken.objects.filter(user__organisation=organisation).count() + 1
+    user = user_create(
+        email=f"api-{number}@{organisation.slug}.meldpunt.invalid",
+        organisation=organisation,
+        roles=["signaleerder"],
+    )
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=hash_key(key))
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> None:
+    from django.utils import timezone
+
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    User.objects.filter(pk=token.user_id).update(is_active=False)

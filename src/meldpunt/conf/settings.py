@@ -229,7 +229,10 @@ MELDPUNT_BLIND_INDEX_KEY = env.str("MELDPUNT_BLIND_INDEX_KEY")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "meldpunt.accounts.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "meldpunt.core.api.problem_exception_handler",
@@ -243,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": API_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
     "CONTACT": {"name": "Meldpunt", "email": "meldpunt@example.org", "url": "https://example.org"},
     "LICENSE": {"name": "EUPL-1.2"},
     "SERVERS": [{"url": "/api/v1"}],

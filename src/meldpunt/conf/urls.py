@@ -3,10 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from meldpunt.core import views as core_views
+from meldpunt.intake.api import SignalCollection, SignalDetail
 from meldpunt.organisations.api import OrganisationList
 
 api_v1 = [
     path("organisaties", OrganisationList.as_view(), name="organisation-list"),
+    path("signalen", SignalCollection.as_view(), name="signal-collection"),
+    path("signalen/<uuid:public_id>", SignalDetail.as_view(), name="signal-detail"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
 ]
 

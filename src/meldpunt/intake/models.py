@@ -224,3 +224,24 @@ class ImportRowResult(models.Model):
 
     def __str__(self) -> str:
         return f"regel {self.row}: {self.status}"
+
+
+class IdempotencyRecord(models.Model):
+    """The answer given to an API call with an Idempotency-Key, to give again on a retry."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="idempotency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"idempotentie {self.pk}"

@@ -1,0 +1,273 @@
+"""POST /api/v1/signalen (one or a batch) and GET /api/v1/signalen/{id} for landlord systems.
+
+Field names are the intake format's in camelCase (NL API Design Rules); the same checks as the
+form and files apply. An ``Idempotency-Key`` makes a retried call give the same answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from .models import IdempotencyRecord, Signal
+from .pipeline import REFUSED, IntakeRun
+from .spec import FIELDS, FORBIDDEN_COLUMNS
+
+MAX_BATCH = 1000
+
+
+def camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+CAMEL = {camel(f.name): f.name for f in FIELDS}
+SNAKE = {v: k for k, v in CAMEL.items()}
+
+
+def _problem(code: int, title: str, detail: str, invalid: list[dict] | None = None) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": code, "detail": detail}
+    if invalid:
+        body["invalidParams"] = invalid
+    return Response(body, status=code, content_type="application/problem+json")
+
+
+def _field_spec() -> dict[str, serializers.Field]:
+    fields: dict[str, serializers.Field] = {}
+    for f in FIELDS:
+        kind = {
+            "date": serializers.DateField,
+            "bool": serializers.BooleanField,
+            "amount": serializers.DecimalField,
+        }
+        if f.kind == "amount":
+            field = serializers.DecimalField(max_digits=9, decimal_places=2, required=f.required)
+        elif f.kind in kind:
+            field = kind[f.kind](required=f.required)
+        else:
+            field = serializers.CharField(required=f.required, max_length=f.max_length)
+        field.help_text = f.label
+        fields[camel(f.name)] = field
+    return fields
+
+
+SignalIn = inline_serializer("SignaalAanlevering", fields=_field_spec())
+ResultOut = inline_serializer(
+    "SignaalResultaat",
+    fields={
+        "id": serializers.UUIDField(),
+        "partnerReferentie": serializers.CharField(),
+        "status": serializers.CharField(help_text="DDAS signaalstatus"),
+        "alEerderOntvangen": serializers.BooleanField(),
+    },
+)
+
+
+class SignalThrottle(UserRateThrottle):
+    rate = "600/min"
+
+
+class SignalCollection(APIView):
+    throttle_classes = [SignalThrottle]
+
+    def _require_partner(self, request: Request) -> None:
+        if (
+            not request.user.has_perm("intake.submit_signal")
+            or not request.user.organisation.is_partner
+        ):
+            raise PermissionDenied("Alleen een verhuurder kan signalen melden.")
+
+    @extend_schema(
+        summary="Signaal of signalen melden",
+        description='Eén signaal als object, of een batch als {"signalen": [...]} (hoogstens 1000).',
+        request=SignalIn,
+        responses={201: ResultOut, 200: ResultOut},
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
+        ],
+        tags=["signalen"],
+    )
+    def post(self, request: Request) -> Response:
+        self._require_partner(request)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 200:
+            return _problem(400, "Ongeldige invoer", "De Idempotency-Key is langer dan 200 tekens.")
+        if not key:
+            return self._handle(request)
+        body_hash = hashlib.sha256(request.body).hexdigest()
+        organisation = request.user.organisation
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    stored = (
+                        IdempotencyRecord.objects.select_for_update()
+                        .filter(organisation=organisation, key=key)
+                        .first()
+                    )
+                    if stored is not None:
+                        if stored.request_hash != body_hash:
+                            return _problem(
+                                422,
+                                "Onverwerkbare invoer",
+                                "Deze Idempotency-Key is al gebruikt voor een ander verzoek.",
+                            )
+                        return Response(stored.response, status=stored.status_code)
+                    response = self._handle(request)
+                    IdempotencyRecord.objects.create(
+                        organisation=organisation,
+                        key=key,
+                        request_hash=body_hash,
+                        status_code=response.status_code,
+                        response=json.loads(json.dumps(response.data, default=str)),
+                    )
+                    return response
+            except IntegrityError:
+                continue  # a concurrent call with the same key committed first: answer as it did
+        return _problem(409, "Conflict", "Probeer het verzoek opnieuw.")
+
+    def _handle(self, request: Request) -> Response:
+        data = request.data
+        if isinstance(data, dict) and "signalen" in data:
+            items = data["signalen"]
+            if not isinstance(items, list) or not items:
+                return _problem(
+                    400, "Ongeldige invoer", "'signalen' moet een niet-lege lijst zijn."
+                )
+            if len(items) > MAX_BATCH:
+                return _problem(
+                    400, "Ongeldige invoer", f"Hoogstens {MAX_BATCH} signalen per verzoek."
+                )
+            return self._batch(request, items)
+        if not isinstance(data, dict):
+            return _problem(400, "Ongeldige invoer", "Stuur één signaal als JSON-object.")
+        return self._single(request, data)
+
+    def _convert(self, item: Any) -> tuple[dict[str, Any] | None, list[dict]]:
+        if not isinstance(item, dict):
+            return None, [
+                {"name": "signaal", "code": "invalid", "reason": "Een signaal is een JSON-object."}
+            ]
+        invalid = []
+        for name in item:
+            if name.casefold() in FORBIDDEN_COLUMNS:
+                invalid.append(
+                    {
+                        "name": name,
+                        "code": "forbidden",
+                        "reason": "Een verhuurder levert nooit een BSN aan (dataminimalisatie).",
+                    }
+                )
+            elif name not in CAMEL:
+                invalid.append(
+                    {
+                        "name": name,
+                        "code": "unknown",
+                        "reason": "Onbekend veld; alleen de velden van het aanleverformaat zijn toegestaan.",
+                    }
+                )
+        if invalid:
+            return None, invalid
+        return {CAMEL[k]: v for k, v in item.items()}, []
+
+    @staticmethod
+    def _invalid(field_errors: dict[str, list[str]]) -> list[dict]:
+        return [
+            {"name": SNAKE.get(name, name), "code": "invalid", "reason": message}
+            for name, messages in field_errors.items()
+            for message in messages
+        ]
+
+    def _single(self, request: Request, item: dict) -> Response:
+        raw, invalid = self._convert(item)
+        if invalid:
+            return _problem(
+                400, "Ongeldige invoer", "Het signaal bevat niet-toegestane velden.", invalid
+            )
+        run = IntakeRun(partner=request.user.organisation, by=request.user, channel="api")
+        outcome = run.process([(1, raw)])[0]
+        if outcome.status == REFUSED:
+            return _problem(
+                400,
+                "Ongeldige invoer",
+                "Het signaal is niet goed ingevuld.",
+                self._invalid(outcome.field_errors),
+            )
+        body = {
+            "id": str(outcome.public_id),
+            "partnerReferentie": raw["partner_referentie"],
+            "status": outcome.signal_status,
+            "alEerderOntvangen": outcome.already_received,
+        }
+        return Response(
+            body, status=status.HTTP_200_OK if outcome.already_received else status.HTTP_201_CREATED
+        )
+
+    def _batch(self, request: Request, items: list) -> Response:
+        rows, results = [], {}
+        for index, item in enumerate(items, start=1):
+            raw, invalid = self._convert(item)
+            if invalid:
+                results[index] = {"index": index, "status": "refused", "fouten": invalid}
+            else:
+                rows.append((index, raw))
+        run = IntakeRun(partner=request.user.organisation, by=request.user, channel="api")
+        for outcome in run.process(rows):
+            if outcome.status == REFUSED:
+                results[outcome.row] = {
+                    "index": outcome.row,
+                    "status": "refused",
+                    "fouten": self._invalid(outcome.field_errors),
+                }
+            else:
+                results[outcome.row] = {
+                    "index": outcome.row,
+                    "status": "accepted",
+                    "id": str(outcome.public_id),
+                    "signaalStatus": outcome.signal_status,
+                    "alEerderOntvangen": outcome.already_received,
+                }
+        ordered = [results[i] for i in sorted(results)]
+        return Response(
+            {
+                "geaccepteerd": sum(r["status"] == "accepted" for r in ordered),
+                "geweigerd": sum(r["status"] == "refused" for r in ordered),
+                "resultaten": ordered,
+            }
+        )
+
+
+class SignalDetail(APIView):
+    throttle_classes = [SignalThrottle]
+
+    @extend_schema(
+        summary="Terugkoppeling over een eigen signaal",
+        responses={200: ResultOut},
+        tags=["signalen"],
+    )
+    def get(self, request: Request, public_id) -> Response:
+        signal = get_object_or_404(
+            Signal.objects.for_user(request.user)
+            .filter(partner_id=request.user.organisation_id)
+            .defer("details"),
+            public_id=public_id,
+        )
+        return Response(
+            {
+                "id": str(signal.public_id),
+                "partnerReferentie": signal.partner_reference,
+                "signaaldatum": signal.signal_date.isoformat(),
+                "ontvangen": signal.received_at.isoformat(),
+                "status": signal.status,
+            }
+        )

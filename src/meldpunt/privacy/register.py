@@ -1,0 +1,33 @@
+"""The first version of the register of processing activities, ensured after every migrate.
+
+The same rows the data migration 0002 writes; ensuring them again after migrate/flush keeps the
+register complete when a test database is flushed or a new activity code is added in code.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.db import transaction
+
+from .models import ProcessingActivity
+
+
+@transaction.atomic
+def register_ensure() -> None:
+    seed = importlib.import_module("meldpunt.privacy.migrations.0002_register_seed")
+    for code, name, purpose, basis, categories, retention in seed.ACTIVITIES:
+        if not ProcessingActivity.objects.filter(code=code, is_current=True).exists():
+            ProcessingActivity.objects.create(
+                code=code,
+                version=(ProcessingActivity.objects.filter(code=code).count() + 1),
+                name=name,
+                purpose=purpose,
+                legal_basis=basis,
+                data_categories=categories,
+                retention=retention,
+                is_current=True,
+            )
+    from .services import _activity_id
+
+    _activity_id.cache_clear()
