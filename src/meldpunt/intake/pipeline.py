@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from meldpunt.cases.models import Case, CaseStatusChange, Track
 from meldpunt.cases.workflow import CaseStatus
+from meldpunt.core.db import insert_dicts, insert_objects
 from meldpunt.organisations.models import District, Organisation, PostcodeException, PostcodeRange
 from meldpunt.privacy.crypto import blind_index
 from meldpunt.privacy.services import Processing, processing_log_record_many
@@ -265,12 +266,20 @@ class IntakeRun:
                     case.crisis = True
             public_id = existing[row.key][0]
             signals.append(self._signal(row, status, public_id, now))
-            signals[-1]._case_ref = case  # type: ignore[attr-defined]
+            signals[-1]["_case"] = case
             outcomes[row.number] = RowOutcome(
                 row.number, ACCEPTED, signal_status=status, public_id=public_id
             )
 
-        created = Case.objects.bulk_create(list(new_cases.values()), batch_size=500)
+        created = list(new_cases.values())
+        insert_objects(created)
+        ids = dict(
+            Case.objects.filter(public_id__in=[c.public_id for c in created]).values_list(
+                "public_id", "pk"
+            )
+        )
+        for case in created:
+            case.pk = case.id = ids[case.public_id]
         history = []
         for case in created:
             history.append(self._history(case, "", CaseStatus.RECEIVED, "signaal ontvangen", now))
@@ -280,13 +289,13 @@ class IntakeRun:
                         case, CaseStatus.RECEIVED, CaseStatus.ASSIGNED, case.routing_reason, now
                     )
                 )
-        CaseStatusChange.objects.bulk_create(history, batch_size=500)
+        insert_dicts(CaseStatusChange, history)
         if crisis_cases:
             Case.objects.filter(pk__in=crisis_cases).update(crisis=True)
         for signal in signals:
-            case = signal._case_ref  # type: ignore[attr-defined]
-            signal.case_id = case.pk if case is not None else None
-        Signal.objects.bulk_create(signals, batch_size=500)
+            case = signal.pop("_case")
+            signal["case_id"] = case.pk if case is not None else None
+        insert_dicts(Signal, [{k: v for k, v in s.items() if k != "_fields"} for s in signals])
         processing_log_record_many(
             actor=self.by,
             activity="intake",
@@ -294,10 +303,10 @@ class IntakeRun:
             name=f"signal.receive.{self.channel}",
             items=[
                 Processing(
-                    s.subject_id,
+                    s["subject_id"],
                     "signal",
-                    s.public_id,
-                    tuple(k for k in FIELDS_BY_NAME if k in s._fields),  # type: ignore[attr-defined]
+                    s["public_id"],
+                    tuple(k for k in FIELDS_BY_NAME if k in s["_fields"]),
                 )
                 for s in signals
             ],
@@ -365,46 +374,46 @@ class IntakeRun:
             case.assigned_at = timezone.now()
         return case
 
-    def _history(self, case: Case, source: str, target: str, reason: str, now) -> CaseStatusChange:
-        return CaseStatusChange(
-            case=case,
-            from_status=source,
-            to_status=target,
-            by=self.by,
-            by_organisation_id=self.partner.pk if source == "" else None,
-            reason=reason[:300],
-            at=now,
-        )
+    def _history(self, case: Case, source: str, target: str, reason: str, now) -> dict[str, Any]:
+        return {
+            "case_id": case.pk,
+            "from_status": source,
+            "to_status": target,
+            "by_id": self.by.pk if self.by else None,
+            "by_organisation_id": self.partner.pk if source == "" else None,
+            "reason": reason[:300],
+            "at": now,
+        }
 
-    def _signal(self, row: _Row, status: str, public_id: uuid.UUID, now) -> Signal:
+    def _signal(self, row: _Row, status: str, public_id: uuid.UUID, now) -> dict[str, Any]:
         v = row.values
-        signal = Signal(
-            public_id=public_id,
-            subject_id=uuid.uuid4(),
-            partner=self.partner,
-            submitted_by=self.by,
-            partner_reference=v["partner_referentie"],
-            details={
-                "person": {k: v.get(k) for k in PERSON_FIELDS},
-                "arrears": {k: v.get(k) for k in ARREARS_FIELDS},
-            },
-            household_index=v["_household"],
-            person_index=v["_person"],
-            intake_key=row.key,
-            channel=self.channel,
-            batch=self.batch,
-            district=row.district,
-            signal_date=v.get("signaaldatum") or self.today,
-            contact_attempted_on=v["poging_persoonlijk_contact"],
-            referred_to_debt_help_on=v["gewezen_op_schuldhulp"],
-            written_reminder_on=v["schriftelijke_herinnering"],
-            tenant_informed_on=v["informatieplicht_voldaan"],
-            crisis=bool(v.get("crisissignaal")),
-            warm_handover=bool(v.get("warme_overdracht")),
-            unreachable_in_collection=bool(v.get("onbereikbaar_in_incasso")),
-            multiple_problems=bool(v.get("meerdere_problemen")),
-            status=status,
-        )
-        signal.received_at = now
-        signal._fields = {k for k, x in v.items() if x not in (None, "", False)}  # type: ignore[attr-defined]
-        return signal
+        details = {
+            "person": {k: v.get(k) for k in PERSON_FIELDS},
+            "arrears": {k: v.get(k) for k in ARREARS_FIELDS},
+        }
+        return {
+            "public_id": public_id,
+            "subject_id": uuid.uuid4(),
+            "partner_id": self.partner.pk,
+            "submitted_by_id": self.by.pk if self.by else None,
+            "partner_reference": v["partner_referentie"],
+            "details": details,
+            "household_index": v["_household"],
+            "person_index": v["_person"],
+            "intake_key": row.key,
+            "channel": self.channel,
+            "batch_id": self.batch.pk if self.batch else None,
+            "district_id": row.district.pk,
+            "signal_date": v.get("signaaldatum") or self.today,
+            "received_at": now,
+            "contact_attempted_on": v["poging_persoonlijk_contact"],
+            "referred_to_debt_help_on": v["gewezen_op_schuldhulp"],
+            "written_reminder_on": v["schriftelijke_herinnering"],
+            "tenant_informed_on": v["informatieplicht_voldaan"],
+            "crisis": bool(v.get("crisissignaal")),
+            "warm_handover": bool(v.get("warme_overdracht")),
+            "unreachable_in_collection": bool(v.get("onbereikbaar_in_incasso")),
+            "multiple_problems": bool(v.get("meerdere_problemen")),
+            "status": status,
+            "_fields": {k for k, x in v.items() if x not in (None, "", False)},
+        }

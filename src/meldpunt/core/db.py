@@ -1,0 +1,100 @@
+"""Fast bulk inserts for the intake: one executemany per table, values prepared once per field.
+
+The ORM's bulk_create spends most of its time building model instances and preparing values
+field by field; for batches of thousands of rows that dominated the intake (docs/adr/0005).
+Only plain inserts: no signals, no save(), so callers pass complete rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection, models
+
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.SlugField,
+)
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    if isinstance(field, _PLAIN) and not isinstance(field, models.JSONField):
+        return None
+    if isinstance(field, models.DateField | models.DecimalField):
+        # Dates and times repeat within a batch (today, now, the signal date): convert each once.
+        cached = lru_cache(maxsize=8192)(lambda value: field.get_db_prep_save(value, connection))
+        return lambda value: None if value is None else cached(value)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: list[Sequence[Any]]
+) -> None:
+    """INSERT ``rows`` (tuples in the order of ``fields``) into the model's table."""
+    if not rows:
+        return
+    meta = model._meta
+    model_fields = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in model_fields)
+    placeholders = ", ".join(["%s"] * len(model_fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    converters = [_converter(f) for f in model_fields]
+    if any(converters):
+        rows = [
+            tuple(
+                value if conv is None else conv(value)
+                for conv, value in zip(converters, row, strict=True)
+            )
+            for row in rows
+        ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def insert_objects(objs: Sequence[models.Model]) -> None:
+    """Insert unsaved instances of one model with every concrete field except the primary key.
+
+    Primary keys are not read back; callers that need them select by a unique field.
+    """
+    if not objs:
+        return
+    meta = objs[0]._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for obj in objs:
+        for field in stamped:
+            field.pre_save(obj, add=True)
+    names = [f.attname for f in fields]
+    insert_rows(
+        type(objs[0]), [f.name for f in fields], [tuple(getattr(o, n) for n in names) for o in objs]
+    )
+
+
+def insert_dicts(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert rows given as {attname: value}; fields left out get the model field's default.
+
+    No model instances are built (that cost more than the insert itself for large batches).
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    missing = [f for f in fields if f.attname not in rows[0]]
+    for field in missing:
+        if field.has_default() and callable(field.default):
+            for row in rows:
+                row[field.attname] = field.default()
+        else:
+            default = field.get_default()
+            for row in rows:
+                row[field.attname] = default
+    insert_rows(model, [f.name for f in fields], [tuple(row[n] for n in names) for row in rows])
