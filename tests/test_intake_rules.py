@@ -192,3 +192,44 @@ def test_crisis_signal_marks_the_existing_case(covenant):
     submit(covenant, partner_referentie="Z", achterstand_bedrag="2000", crisissignaal="ja")
     first.case.refresh_from_db()
     assert first.case.crisis
+
+
+def test_every_decision_is_recorded_with_its_reason(covenant):
+    assert "minimumbedrag" in submit(covenant, achterstand_bedrag="50").decision
+    picked = submit(covenant, partner_referentie="P")
+    assert "opgenomen in zaak" in picked.decision and "CentraM" in picked.decision
+    repeat = submit(covenant, partner_referentie="Q")
+    assert repeat.decision.startswith("herhaalde melding")
+    _register("Testpersoon", "1980-05-17", status="overleden")
+    assert "overleden" in submit(covenant, partner_referentie="R", huisnummer="99").decision
+
+
+def test_functioneel_beheer_changes_thresholds_and_the_change_is_recorded(clients, users):
+    from django.urls import reverse
+
+    from meldpunt.intake.models import ConfigurationChange
+
+    url = reverse("intake:configuration")
+    assert clients["regie"].get(url).status_code == 403
+    response = clients["beheer"].post(
+        url,
+        {
+            "months_of_arrears": "3",
+            "minimum_amount": "100",
+            "repeat_window_days": "92",
+            "auto_route": "on",
+        },
+    )
+    assert response.status_code == 302
+    config = IntakeConfiguration.current()
+    assert config.months_of_arrears == 3 and config.minimum_amount == 100
+    changes = {
+        c.setting: (c.old_value, c.new_value, c.by) for c in ConfigurationChange.objects.all()
+    }
+    assert changes["minimum_amount"] == ("75.00", "100", users["beheer"])
+    assert "repeat_window_days" not in changes
+    bad = clients["beheer"].post(
+        url, {"months_of_arrears": "-1", "minimum_amount": "x", "repeat_window_days": "0"}
+    )
+    assert bad.status_code == 400
+    assert IntakeConfiguration.current().minimum_amount == 100

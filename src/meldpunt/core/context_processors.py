@@ -17,6 +17,8 @@ def navigation(request):
         ]
     if user.has_perm("intake.triage_signal"):
         items.append((_("Triage"), reverse("intake:triage")))
+    if user.has_perm("organisations.manage_configuration"):
+        items.append((_("Instellingen intake"), reverse("intake:configuration")))
     if user.has_perm("cases.view_all_cases") or user.has_perm("cases.view_assigned_case"):
         items.append((_("Zaken"), reverse("cases:case-list")))
     return {

@@ -23,3 +23,31 @@ class UploadForm(AccessibleFormMixin, forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("Het bestand is groter dan 200 MB; splits het bestand.")
         return upload
+
+
+class ConfigurationForm(AccessibleFormMixin, forms.Form):
+    months_of_arrears = forms.DecimalField(
+        label="Maanden huurachterstand die zeker meetellen",
+        min_value=0,
+        max_value=24,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "utrecht-textbox", "step": "0.5"}),
+    )
+    minimum_amount = forms.DecimalField(
+        label="Minimaal achterstandsbedrag (euro)",
+        min_value=0,
+        max_value=100000,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "utrecht-textbox", "step": "0.01"}),
+    )
+    repeat_window_days = forms.IntegerField(
+        label="Venster voor een herhaalde melding (dagen)",
+        min_value=1,
+        max_value=730,
+        widget=forms.NumberInput(attrs={"class": "utrecht-textbox"}),
+    )
+    auto_route = forms.BooleanField(
+        label="Automatisch toewijzen aan de uitvoerder van het stadsdeel",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
+    )

@@ -74,6 +74,7 @@ class Signal(models.Model):
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
     )
+    decision = models.CharField(_("beslissing bij ontvangst"), max_length=200, blank=True)
 
     objects = SignalQuerySet.as_manager()
 

@@ -150,18 +150,25 @@ class IntakeRun:
             return RowOutcome(number, REFUSED, _flatten(errors), errors)
         return _Row(number, values, delivery_key(values), district, reason)
 
-    def in_target_group(self, values: dict[str, Any]) -> bool:
-        """Art. 4: enough arrears and a reason to act; thresholds are configuration."""
+    def target_group_refusal(self, values: dict[str, Any]) -> str:
+        """Art. 4: enough arrears and a reason to act. Returns why not, or "" when in the group."""
         amount: Decimal = values["achterstand_bedrag"]
         if amount < self.config.minimum_amount:
-            return False
+            return (
+                f"doelgroep: achterstand onder het minimumbedrag van € {self.config.minimum_amount}"
+            )
         rent = values.get("maandhuur")
-        return bool(
+        if (
             values.get("onbereikbaar_in_incasso")
             or values.get("meerdere_problemen")
             or values.get("crisissignaal")
             or rent is None
             or amount >= self.config.months_of_arrears * rent
+        ):
+            return ""
+        return (
+            f"doelgroep: minder dan {self.config.months_of_arrears} maanden huurachterstand, "
+            "huurder bereikbaar en geen meerdere problemen"
         )
 
     # -- one batch, one transaction --------------------------------------------------------
@@ -241,12 +248,17 @@ class IntakeRun:
             v = row.values
             answer = answers.get(v["_person"], UNKNOWN)
             case: Case | None = None
-            if not self.in_target_group(v):
-                status = SignalStatus.UNJUSTIFIED
+            refusal = self.target_group_refusal(v)
+            decision = ""
+            if refusal:
+                status, decision = SignalStatus.UNJUSTIFIED, refusal
             elif answer.deceased:
-                status = SignalStatus.DECEASED
+                status, decision = SignalStatus.DECEASED, f"register ({answer.source}): overleden"
             elif answer.not_resident:
-                status = SignalStatus.NOT_A_RESIDENT
+                status, decision = (
+                    SignalStatus.NOT_A_RESIDENT,
+                    f"register ({answer.source}): geen inwoner",
+                )
             else:
                 status = SignalStatus.NOT_YET_PICKED_UP
                 case = open_cases.get(v["_household"]) or new_cases.get(v["_household"])
@@ -254,6 +266,10 @@ class IntakeRun:
                     previous = last_amounts.get(case.pk)
                     if previous is not None and v["achterstand_bedrag"] <= previous:
                         status = SignalStatus.REPEAT
+                        decision = (
+                            "herhaalde melding: bedrag niet hoger dan een eerder signaal van deze "
+                            f"verhuurder binnen {self.config.repeat_window_days} dagen"
+                        )
                     else:
                         last_amounts[case.pk] = v["achterstand_bedrag"]
                     if v.get("crisissignaal") and not case.crisis:
@@ -262,11 +278,14 @@ class IntakeRun:
                 elif case is None:
                     case = self._new_case(row, answer.benefit_recipient)
                     new_cases[v["_household"]] = case
+                if not decision and case is not None:
+                    decision = "opgenomen in zaak; " + case.routing_reason
                 elif v.get("crisissignaal"):
                     case.crisis = True
             public_id = existing[row.key][0]
             signals.append(self._signal(row, status, public_id, now))
             signals[-1]["_case"] = case
+            signals[-1]["decision"] = decision[:200]
             outcomes[row.number] = RowOutcome(
                 row.number, ACCEPTED, signal_status=status, public_id=public_id
             )

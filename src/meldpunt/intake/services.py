@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from meldpunt.organisations.selectors import Routing, route_postcode
 from meldpunt.privacy.files import open_encrypted, write_encrypted
 
 from .files import FileRefused, open_signal_file
-from .models import Signal, SignalImport
+from .models import ConfigurationChange, IntakeConfiguration, Signal, SignalImport
 from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome
 from .spec import parse_signal
 
@@ -199,3 +199,30 @@ def signal_import_create(
         file_sha256=sha256,
         rows_total=rows_total,
     )
+
+
+CONFIGURATION_FIELDS = ("months_of_arrears", "minimum_amount", "repeat_window_days", "auto_route")
+
+
+@transaction.atomic
+def intake_configuration_update(*, by: Any, **changes: Any) -> IntakeConfiguration:
+    """Change intake thresholds (functioneel beheer); every changed setting is recorded."""
+    if not by.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    config = IntakeConfiguration.objects.select_for_update().get(
+        pk=IntakeConfiguration.current().pk
+    )
+    records = []
+    for name, value in changes.items():
+        if name not in CONFIGURATION_FIELDS:
+            raise ValueError(name)
+        old = getattr(config, name)
+        if old != value:
+            records.append(
+                ConfigurationChange(setting=name, old_value=str(old), new_value=str(value), by=by)
+            )
+            setattr(config, name, value)
+    config.full_clean()
+    config.save()
+    ConfigurationChange.objects.bulk_create(records)
+    return config

@@ -15,4 +15,5 @@ urlpatterns = [
         name="upload-report",
     ),
     path("signalen/sjabloon.csv", views.template_download, name="template"),
+    path("instellingen/intake", views.configuration, name="configuration"),
 ]

@@ -15,10 +15,15 @@ from meldpunt.cases.workflow import CaseStatus
 
 from .files import template_csv
 from .forms import SignalForm
-from .forms_upload import UploadForm
-from .models import Signal, SignalImport
+from .forms_upload import ConfigurationForm, UploadForm
+from .models import ConfigurationChange, IntakeConfiguration, Signal, SignalImport
 from .reports import report_rows
-from .services import signal_import_upload, signal_submit
+from .services import (
+    CONFIGURATION_FIELDS,
+    intake_configuration_update,
+    signal_import_upload,
+    signal_submit,
+)
 
 
 @login_required
@@ -127,3 +132,23 @@ def template_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meldpunt-sjabloon.csv"'
     return response
+
+
+@login_required
+@permission_required("organisations.manage_configuration", raise_exception=True)
+def configuration(request: HttpRequest) -> HttpResponse:
+    """Functioneel beheer: thresholds of the target group and the intake, with their history."""
+    current = IntakeConfiguration.current()
+    initial = {name: getattr(current, name) for name in CONFIGURATION_FIELDS}
+    form = ConfigurationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        intake_configuration_update(by=request.user, **form.cleaned_data)
+        messages.success(request, "De instellingen zijn opgeslagen.")
+        return redirect("intake:configuration")
+    changes = ConfigurationChange.objects.select_related("by")[:50]
+    return render(
+        request,
+        "intake/configuration.html",
+        {"form": form, "changes": changes},
+        status=400 if form.errors else 200,
+    )
