@@ -1,0 +1,161 @@
+"""Every page: landmarks, skip link, one h1, labelled inputs, table headers, CSP-safe markup (issue #2)."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from meldpunt.intake.services import signal_submit
+
+from .conftest import signal_data
+
+pytestmark = pytest.mark.django_db
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.labels_for: set[str] = set()
+        self.h1 = 0
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "label" and a.get("for"):
+            self.labels_for.add(a["for"])
+        if tag == "h1":
+            self.h1 += 1
+        self._in_title = tag == "title"
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data.strip()
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+
+def check_page(html: str) -> None:
+    page = Page()
+    page.feed(html)
+    tags = page.tags
+    html_tag = next(a for t, a in tags if t == "html")
+    assert html_tag.get("lang") in ("nl", "en")
+    assert page.title, "page has no title"
+    assert page.h1 == 1, f"expected one h1, got {page.h1}"
+    links = [a for t, a in tags if t == "a"]
+    assert links and links[0].get("href") == "#inhoud", "skip link must come first"
+    assert any(t == "main" and a.get("id") == "inhoud" for t, a in tags)
+    for t, a in tags:
+        if t == "nav":
+            assert a.get("aria-label"), "every nav needs a name"
+        if t in ("input", "select", "textarea") and a.get("type") not in (
+            "hidden",
+            "submit",
+            "button",
+        ):
+            assert a.get("id") in page.labels_for or a.get("aria-label"), (
+                f"unlabelled {t} {a.get('name')}"
+            )
+        if t == "th":
+            assert a.get("scope") in ("col", "row"), "table headers need a scope"
+        if t == "script":
+            assert a.get("src"), "inline scripts are blocked by the CSP"
+        assert "style" not in a, f"inline style on {t} is blocked by the CSP"
+        assert not any(k.startswith("on") for k in a), f"inline handler on {t}"
+    for t, a in tags:
+        if t == "table":
+            idx = tags.index((t, a))
+            assert a.get("aria-labelledby") or any(
+                x == "caption" for x, _ in tags[idx : idx + 3]
+            ), "table needs a caption"
+
+
+@pytest.fixture
+def case(covenant, users):
+    return signal_submit(
+        partner=covenant["eigen-haard"], submitted_by=None, raw=signal_data(postcode="1043 AB")
+    ).case
+
+
+PAGES = [
+    ("eigen-haard", "home", ()),
+    ("eigen-haard", "intake:signal-create", ()),
+    ("eigen-haard", "intake:signal-list", ()),
+    ("eigen-haard", "intake:upload", ()),
+    ("regie", "intake:triage", ()),
+    ("regie", "cases:case-list", ()),
+    ("regie", "cases:case-detail", ("case",)),
+    ("centram", "cases:case-list", ()),
+    ("beleid", "home", ()),
+    ("beheer", "intake:configuration", ()),
+]
+
+
+@pytest.mark.parametrize("role, name, args", PAGES)
+def test_page_structure(role, name, args, clients, case):
+    url = reverse(name, args=[case.public_id] if args else [])
+    response = clients[role].get(url)
+    assert response.status_code == 200
+    check_page(response.content.decode())
+
+
+def test_form_with_errors_keeps_structure(clients):
+    response = clients["eigen-haard"].post(reverse("intake:signal-create"), {})
+    check_page(response.content.decode())
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/bestaat-niet"])
+def test_public_pages(url, covenant):
+    response = Client().get(url)
+    check_page(response.content.decode())
+
+
+def test_ddas_vocabulary_is_used_exactly():
+    """Signal statuses are the national DDAS strings (../shared/reference when available)."""
+    from meldpunt.intake.vocabulary import SignalStatus
+
+    schema = (
+        Path(__file__).resolve().parents[2]
+        / "shared/reference/ddas-v0.9/json_schema_Uitwisselmodel.json"
+    )
+    if not schema.exists():
+        pytest.skip("DDAS reference not present beside the repository")
+    defs = json.loads(schema.read_text())
+    defs = defs.get("$defs") or defs["definitions"]
+    assert sorted(SignalStatus.values) == sorted(defs["EnumSignaalstatus"]["enum"])
+    assert sorted(SignalStatus.labels) == sorted(defs["EnumSignaalstatus"]["enum"])
+
+
+def test_seed_demo_is_idempotent(settings, db):
+    from django.core.management import call_command
+
+    from meldpunt.accounts.models import User
+    from meldpunt.intake.models import Signal
+
+    settings.DEMO_MODE = True
+    call_command("seed-demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    users, signals = User.objects.count(), Signal.objects.count()
+    call_command("seed-demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (User.objects.count(), Signal.objects.count()) == (users, signals)
+    assert users >= 17 and signals >= 6
+    from allauth.mfa.models import Authenticator
+
+    assert Authenticator.objects.filter(type="totp").count() == users
+
+
+def test_seed_demo_refuses_outside_demo_mode(settings, db):
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+
+    settings.DEMO_MODE = False
+    with pytest.raises(ImproperlyConfigured):
+        call_command("seed-demo")
