@@ -103,6 +103,8 @@ def reset_key_cache() -> None:
 
 def normalise(value: str) -> str:
     """Case-, accent- and whitespace-insensitive form used before hashing."""
+    if value.isascii():
+        return " ".join(value.casefold().split())
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
