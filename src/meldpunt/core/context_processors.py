@@ -19,6 +19,7 @@ def navigation(request):
         items.append((_("Triage"), reverse("intake:triage")))
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen intake"), reverse("intake:configuration")))
+        items.append((_("Routering"), reverse("organisations:routing")))
     if user.has_perm("cases.view_all_cases") or user.has_perm("cases.view_assigned_case"):
         items.append((_("Zaken"), reverse("cases:case-list")))
     return {

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from . import demo_data
-from .models import District, Organisation, OrganisationType, PostcodeRange
+from .models import District, Organisation, OrganisationType, PostcodeException, PostcodeRange
 
 
 def organisation_slug(name: str) -> str:
@@ -41,3 +44,60 @@ def covenant_seed() -> None:
             PostcodeRange.objects.bulk_create(
                 PostcodeRange(district=district, start=start, end=end) for start, end in ranges
             )
+
+
+@transaction.atomic
+def district_assign_provider(
+    *, district: District, provider: Organisation | None, by: Any
+) -> District:
+    """Functioneel beheer: which provider does outreach in a district."""
+    if not by.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    if provider is not None and not provider.is_provider:
+        raise ValidationError({"provider": "Kies een uitvoerder."})
+    district = District.objects.select_for_update().get(pk=district.pk)
+    _record_change(by, f"stadsdeel {district.name}: uitvoerder", district.provider, provider)
+    district.provider = provider
+    district.save(update_fields=["provider"])
+    return district
+
+
+@transaction.atomic
+def postcode_exception_set(
+    *, postcode: str, district: District, reason: str, by: Any
+) -> PostcodeException:
+    """Route one six-character postcode to another district than its range says."""
+    if not by.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    from .selectors import normalise_postcode
+
+    try:
+        code = normalise_postcode(postcode)
+    except Exception:
+        raise ValidationError(
+            {"postcode": "Geen geldige postcode; gebruik bijvoorbeeld 1012 AB."}
+        ) from None
+    exception, _ = PostcodeException.objects.update_or_create(
+        postcode=code, defaults={"district": district, "reason": reason[:200]}
+    )
+    _record_change(by, f"postcode-uitzondering {code}", None, district)
+    return exception
+
+
+@transaction.atomic
+def postcode_exception_delete(*, exception: PostcodeException, by: Any) -> None:
+    if not by.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    _record_change(by, f"postcode-uitzondering {exception.postcode}", exception.district, None)
+    exception.delete()
+
+
+def _record_change(by: Any, setting: str, old: Any, new: Any) -> None:
+    from meldpunt.intake.models import ConfigurationChange
+
+    ConfigurationChange.objects.create(
+        setting=setting[:80],
+        old_value=str(old or "—")[:200],
+        new_value=str(new or "—")[:200],
+        by=by,
+    )
