@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from meldpunt.cases.models import Case, CaseStatusChange, Track
 from meldpunt.cases.workflow import CaseStatus
-from meldpunt.core.db import insert_dicts, insert_objects
+from meldpunt.core.db import insert_dicts
 from meldpunt.organisations.models import District, Organisation, PostcodeException, PostcodeRange
 from meldpunt.privacy.crypto import blind_index
 from meldpunt.privacy.services import Processing, processing_log_record_many
@@ -100,6 +100,34 @@ def delivery_key(values: dict[str, Any]) -> str:
 
 def _flatten(errors: dict[str, list[str]]) -> list[str]:
     return [f"{name}: {message}" for name, messages in errors.items() for message in messages]
+
+
+class _NewCase:
+    """A case this batch opens: its column values, and its id once inserted."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+        self.pk: int | None = None
+
+    @property
+    def crisis(self) -> bool:
+        return self.fields["crisis"]
+
+    @crisis.setter
+    def crisis(self, value: bool) -> None:
+        self.fields["crisis"] = value
+
+    @property
+    def status(self) -> str:
+        return self.fields["status"]
+
+    @property
+    def routing_reason(self) -> str:
+        return self.fields["routing_reason"]
+
+    @property
+    def public_id(self) -> uuid.UUID:
+        return self.fields["public_id"]
 
 
 @dataclass
@@ -241,13 +269,13 @@ class IntakeRun:
                 open_cases.setdefault(case.household_index, case)
         last_amounts = self._last_amounts(list(open_cases.values()))
 
-        new_cases: dict[str, Case] = {}
+        new_cases: dict[str, _NewCase] = {}
         signals: list[Signal] = []
         crisis_cases: set[int] = set()
         for row in fresh:
             v = row.values
             answer = answers.get(v["_person"], UNKNOWN)
-            case: Case | None = None
+            case: Case | _NewCase | None = None
             refusal = self.target_group_refusal(v)
             decision = ""
             if refusal:
@@ -276,7 +304,7 @@ class IntakeRun:
                         case.crisis = True
                         crisis_cases.add(case.pk)
                 elif case is None:
-                    case = self._new_case(row, answer.benefit_recipient)
+                    case = self._new_case(row, answer.benefit_recipient, now)
                     new_cases[v["_household"]] = case
                 if not decision and case is not None:
                     decision = "opgenomen in zaak; " + case.routing_reason
@@ -291,14 +319,17 @@ class IntakeRun:
             )
 
         created = list(new_cases.values())
-        insert_objects(created)
-        ids = dict(
-            Case.objects.filter(public_id__in=[c.public_id for c in created]).values_list(
-                "public_id", "pk"
+        insert_dicts(Case, [c.fields for c in created])
+        ids: dict[uuid.UUID, int] = {}
+        public_ids = [c.public_id for c in created]
+        for start in range(0, len(public_ids), 900):
+            ids.update(
+                Case.objects.filter(public_id__in=public_ids[start : start + 900]).values_list(
+                    "public_id", "pk"
+                )
             )
-        )
-        for case in created:
-            case.pk = case.id = ids[case.public_id]
+        for new_case in created:
+            new_case.pk = ids[new_case.public_id]
         history = []
         for case in created:
             history.append(self._history(case, "", CaseStatus.RECEIVED, "signaal ontvangen", now))
@@ -367,33 +398,40 @@ class IntakeRun:
                 amounts[case_id] = max(amount, amounts.get(case_id, amount))
         return amounts
 
-    def _new_case(self, row: _Row, benefit_recipient: bool) -> Case:
+    def _new_case(self, row: _Row, benefit_recipient: bool, now) -> _NewCase:
         v = row.values
-        case = Case(
-            household_index=v["_household"],
-            subject_id=uuid.uuid4(),
-            district=row.district,
-            crisis=bool(v.get("crisissignaal")),
-            routing_reason=row.routing_reason,
-        )
+        fields: dict[str, Any] = {
+            "public_id": uuid.uuid4(),
+            "household_index": v["_household"],
+            "subject_id": uuid.uuid4(),
+            "district_id": row.district.pk,
+            "crisis": bool(v.get("crisissignaal")),
+            "routing_reason": row.routing_reason,
+            "status": CaseStatus.RECEIVED,
+            "opened_at": now,
+        }
         if benefit_recipient:
-            case.status = CaseStatus.ASSIGNED
-            case.track = Track.GEREGELDE_BETALING
-            case.routing_reason = (
-                "automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)"
+            fields.update(
+                status=CaseStatus.ASSIGNED,
+                track=Track.GEREGELDE_BETALING,
+                routing_reason="automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)",
+                assigned_at=now,
             )
-            case.assigned_at = timezone.now()
         elif self.config.auto_route and row.district.provider_id:
-            case.status = CaseStatus.ASSIGNED
-            case.track = Track.VROEG_EROPAF
-            case.provider = row.district.provider
-            case.routing_reason = (
-                f"automatisch: {row.routing_reason} → {row.district.provider.name}"[:200]
+            fields.update(
+                status=CaseStatus.ASSIGNED,
+                track=Track.VROEG_EROPAF,
+                provider_id=row.district.provider_id,
+                routing_reason=f"automatisch: {row.routing_reason} → {row.district.provider.name}"[
+                    :200
+                ],
+                assigned_at=now,
             )
-            case.assigned_at = timezone.now()
-        return case
+        return _NewCase(fields)
 
-    def _history(self, case: Case, source: str, target: str, reason: str, now) -> dict[str, Any]:
+    def _history(
+        self, case: _NewCase, source: str, target: str, reason: str, now
+    ) -> dict[str, Any]:
         return {
             "case_id": case.pk,
             "from_status": source,
