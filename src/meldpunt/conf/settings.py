@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "meldpunt.accounts",
     "meldpunt.intake",
     "meldpunt.cases",
+    "meldpunt.safeguards",
 ]
 
 MIDDLEWARE = [
