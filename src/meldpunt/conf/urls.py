@@ -19,4 +19,5 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api-v1")),
     path("", include("meldpunt.intake.urls")),
     path("", include("meldpunt.cases.urls")),
+    path("", include("meldpunt.safeguards.urls")),
 ]

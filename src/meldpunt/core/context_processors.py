@@ -16,7 +16,11 @@ def navigation(request):
         ]
     if user.has_perm("intake.triage_signal"):
         items.append((_("Triage"), reverse("intake:triage")))
-    if user.has_perm("cases.view_all_cases") or user.has_perm("cases.view_assigned_case"):
+    if (
+        user.has_perm("cases.view_all_cases")
+        or user.has_perm("cases.view_assigned_case")
+        or user.has_perm("cases.view_income_cases")
+    ):
         items.append((_("Zaken"), reverse("cases:case-list")))
     return {
         "navigation": [

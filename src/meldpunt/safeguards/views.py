@@ -1,0 +1,94 @@
+"""Screens of the Sluitende Aanpak: a landlord asks a check about its own tenant, prints the
+verklaring; anyone verifies a code at /verificatie/<code> without seeing personal data."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from meldpunt.intake.models import Signal
+
+from .forms import EvictionCheckForm, VerifyForm
+from .models import Attestation, Question, SafeguardCheck
+from .services import attestation_verify, safeguard_check_ask
+
+
+def _own_signal(request: HttpRequest, public_id) -> Signal:
+    if not request.user.has_perm("safeguards.ask_check"):
+        raise PermissionDenied
+    return get_object_or_404(
+        Signal.objects.for_user(request.user)
+        .filter(partner_id=request.user.organisation_id)
+        .defer("details"),
+        public_id=public_id,
+    )
+
+
+@login_required
+def check_ask(request: HttpRequest, public_id, question: str) -> HttpResponse:
+    if question not in Question.values:
+        raise Http404
+    signal = _own_signal(request, public_id)
+    bound = request.POST if request.method == "POST" else None
+    form = EvictionCheckForm(bound) if question == Question.EVICTION else None
+    if request.method == "POST":
+        if form is not None and not form.is_valid():
+            context = {"signal": signal, "question": Question(question), "form": form}
+            return render(request, "safeguards/check_ask.html", context, status=400)
+        data = form.cleaned_data if form is not None else {}
+        check = safeguard_check_ask(
+            signal_id=signal.pk,
+            by=request.user,
+            question=question,
+            weighty_ground=data.get("weighty_ground", ""),
+            justification=data.get("justification", ""),
+        )
+        return redirect("safeguards:check-detail", public_id=check.public_id)
+    context = {"signal": signal, "question": Question(question), "form": form}
+    return render(request, "safeguards/check_ask.html", context)
+
+
+def _own_check(request: HttpRequest, public_id) -> SafeguardCheck:
+    return get_object_or_404(
+        SafeguardCheck.objects.for_user(request.user).select_related("organisation", "signal"),
+        public_id=public_id,
+    )
+
+
+@login_required
+def check_detail(request: HttpRequest, public_id) -> HttpResponse:
+    check = _own_check(request, public_id)
+    attestation = Attestation.objects.filter(check_record=check).first()
+    return render(
+        request, "safeguards/check_detail.html", {"check": check, "attestation": attestation}
+    )
+
+
+@login_required
+def attestation_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The printable verklaring: instruments and dates; no notes, no amounts."""
+    check = _own_check(request, public_id)
+    attestation = get_object_or_404(Attestation, check_record=check)
+    verify_url = request.build_absolute_uri(
+        reverse("safeguards:verify", kwargs={"code": attestation.code})
+    )
+    return render(
+        request,
+        "safeguards/attestation.html",
+        {"check": check, "attestation": attestation, "verify_url": verify_url},
+    )
+
+
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public: is this verklaring genuine? Shows no personal data; never needs a login."""
+    if not code and request.GET.get("code"):
+        return redirect("safeguards:verify", code=request.GET["code"].strip()[:40])
+    attestation = attestation_verify(code) if code else None
+    status = 200 if attestation or not code else 404
+    return render(
+        request,
+        "safeguards/verify.html",
+        {"code": code, "attestation": attestation, "form": VerifyForm()},
+        status=status,
+    )
