@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from meldpunt.intake.models import Signal
+from meldpunt.privacy.services import processing_log_record
 
 from .forms import EvictionCheckForm, VerifyForm
 from .models import Attestation, Question, SafeguardCheck
@@ -49,16 +50,27 @@ def check_ask(request: HttpRequest, public_id, question: str) -> HttpResponse:
     return render(request, "safeguards/check_ask.html", context)
 
 
-def _own_check(request: HttpRequest, public_id) -> SafeguardCheck:
-    return get_object_or_404(
+def _own_check(request: HttpRequest, public_id, name: str) -> SafeguardCheck:
+    check = get_object_or_404(
         SafeguardCheck.objects.for_user(request.user).select_related("organisation", "signal"),
         public_id=public_id,
     )
+    processing_log_record(
+        actor=request.user,
+        activity="sluitende-aanpak",
+        action="read",
+        name=name,
+        subject_id=check.subject_id,
+        object_type="safeguard_check",
+        object_id=check.public_id,
+        fields=["outcome", "listed"],
+    )
+    return check
 
 
 @login_required
 def check_detail(request: HttpRequest, public_id) -> HttpResponse:
-    check = _own_check(request, public_id)
+    check = _own_check(request, public_id, "safeguard.view")
     attestation = Attestation.objects.filter(check_record=check).first()
     return render(
         request, "safeguards/check_detail.html", {"check": check, "attestation": attestation}
@@ -68,7 +80,7 @@ def check_detail(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def attestation_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The printable verklaring: instruments and dates; no notes, no amounts."""
-    check = _own_check(request, public_id)
+    check = _own_check(request, public_id, "safeguard.attestation")
     attestation = get_object_or_404(Attestation, check_record=check)
     verify_url = request.build_absolute_uri(
         reverse("safeguards:verify", kwargs={"code": attestation.code})
