@@ -324,3 +324,29 @@ class InstrumentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.public_id}"
+
+
+class DeadlineConfig(models.Model):
+    """Targets for outreach (domain.md defaults). Append-only: the newest row is in force."""
+
+    first_attempt_working_days = models.PositiveSmallIntegerField(
+        _("eerste contactpoging binnen (werkdagen)"), default=5
+    )
+    crisis_first_attempt_working_days = models.PositiveSmallIntegerField(
+        _("eerste contactpoging bij crisissignaal binnen (werkdagen)"), default=1
+    )
+    outreach_days = models.PositiveSmallIntegerField(
+        _("contact gemaakt of outreach af binnen (dagen)"), default=28
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("termijnen")
+        verbose_name_plural = _("termijnen")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"termijnen van {self.changed_at:%Y-%m-%d}"

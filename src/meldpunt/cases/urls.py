@@ -5,6 +5,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("zaken", views.case_list, name="case-list"),
+    path("zaken/termijnen", views.overdue_list, name="overdue"),
     path("zaken/<uuid:public_id>", views.case_detail, name="case-detail"),
     path("zaken/<uuid:public_id>/toewijzen", views.case_assign_view, name="case-assign"),
     path("zaken/<uuid:public_id>/oppakken", views.case_pick_up_view, name="case-pick-up"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from meldpunt.intake.models import Signal
 from meldpunt.privacy.services import processing_log_record
 
+from .deadlines import overdue_cases
 from .feedback import signal_feedback
 from .forms import AssignForm, CloseForm, ContactAttemptForm, DeployForm, EventForm, NoteForm
 from .models import Case, InstrumentDeployment, InstrumentEvent
@@ -99,6 +100,14 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
             or CloseForm(initial={"expected_status": case.status}),
         )
     return context
+
+
+@login_required
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    """Cases past a deadline, per provider; the list shows no personal data."""
+    _require_case_access(request.user)
+    overdue = overdue_cases(Case.objects.for_user(request.user))
+    return render(request, "cases/overdue_list.html", {"overdue": overdue})
 
 
 @login_required
