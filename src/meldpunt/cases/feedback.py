@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
+
 from .models import InstrumentDeployment
 from .vocabulary import NOT_TAKEN_UP, REPORTABLE_NOT_TAKEN_UP
 from .workflow import CaseStatus
@@ -45,7 +47,7 @@ def signal_feedback(signal) -> Feedback:
     reason_source = status if status in NOT_TAKEN_UP else end_result
     reason = reason_source if reason_source in REPORTABLE_NOT_TAKEN_UP else ""
     if case is None:
-        return Feedback(received_on=signal.received_at.date(), not_taken_up=not_taken_up,
+        return Feedback(received_on=timezone.localdate(signal.received_at), not_taken_up=not_taken_up,
                         reason=reason)  # fmt: skip
     instruments = [
         (d.instrument.get_category_display(), d.deployed_on)
@@ -55,12 +57,12 @@ def signal_feedback(signal) -> Feedback:
         .order_by("deployed_on", "id")
     ]
     return Feedback(
-        received_on=signal.received_at.date(),
+        received_on=timezone.localdate(signal.received_at),
         not_taken_up=not_taken_up,
         reason=reason,
         taken_up_on=None if not_taken_up else case.picked_up_on,
         instruments=instruments,
-        closed_on=case.closed_at.date()
+        closed_on=timezone.localdate(case.closed_at)
         if case.status == CaseStatus.CLOSED and case.closed_at
         else None,
     )
