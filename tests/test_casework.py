@@ -316,3 +316,20 @@ def test_two_threads_picking_up_the_same_case_leave_one_history_row(covenant, us
     assert sorted(results) == ["ok", "refused"]
     history = [h.to_status for h in CaseStatusChange.objects.filter(case_id=signal.case_id)]
     assert history == ["ontvangen", "toegewezen", "opgepakt"]
+
+
+def test_history_refuses_update_even_past_the_model(signal):
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CaseStatusChange.objects.filter(case_id=signal.case_id).update(reason="herschreven")
+    assert not CaseStatusChange.objects.filter(reason="herschreven").exists()
+
+
+def test_unassigned_case_cannot_be_worked(covenant, users, today):
+    signal = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                           raw=signal_data())  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        contact_attempt_record(case_id=signal.case_id, by=users["regie"], kind="Brief",
+                               reached=False, on=today, part_of_day="Ochtend")  # fmt: skip
+    assert "nog niet toegewezen" in exc.value.messages[0]

@@ -223,6 +223,13 @@ def _not_in_future(on: date, field: str = "on") -> None:
         raise ValidationError({field: "Een datum in de toekomst kan niet."})
 
 
+def _check_workable(case: Case) -> None:
+    if case.status == CaseStatus.RECEIVED:
+        raise ValidationError("Deze zaak is nog niet toegewezen; wijs haar eerst toe.")
+    if not case.is_open:
+        raise ValidationError("Deze zaak is afgesloten.")
+
+
 def _pick_up(case: Case, by: Any, on: date | None = None) -> None:
     case.picked_up_on = on or timezone.localdate()
     _apply_transition(
@@ -272,8 +279,7 @@ def contact_attempt_record(
         errors["on"] = "Een datum in de toekomst kan niet."
     if errors:
         raise ValidationError(errors)
-    if not case.is_open:
-        raise ValidationError("Deze zaak is afgesloten.")
+    _check_workable(case)
     if case.status == CaseStatus.ASSIGNED:
         _pick_up(case, by, on)
     attempt = ContactAttempt.objects.create(
@@ -374,8 +380,7 @@ def instrument_deploy(
     if instrument.has_monthly_amount and not by.has_perm("cases.view_income_cases"):
         raise PermissionDenied
     amount_text = _check_deployment(instrument, by.organisation, deployed_on, monthly_amount)
-    if not case.is_open:
-        raise ValidationError("Deze zaak is afgesloten.")
+    _check_workable(case)
     if case.status == CaseStatus.ASSIGNED:
         _pick_up(case, by)
     deployment = InstrumentDeployment.objects.create(
