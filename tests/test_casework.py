@@ -287,7 +287,7 @@ def test_a_stale_transition_is_refused(signal, users):
     assert history == ["ontvangen", "toegewezen", "opgepakt"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks of PostgreSQL")
 def test_two_threads_picking_up_the_same_case_leave_one_history_row(covenant, users):
     from django.db import connections
