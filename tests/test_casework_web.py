@@ -347,3 +347,19 @@ def test_inkomensconsulent_works_geregelde_betaling_cases_on_screen(covenant, us
     )  # fmt: skip
     assert response.status_code == 302
     assert InstrumentDeployment.objects.get().monthly_amount == "712.50"
+
+
+def test_case_detail_has_no_duplicate_element_ids(clients, signal):
+    import re
+    from collections import Counter
+
+    response = clients["centram"].post(
+        reverse("cases:attempt-create", args=[signal.case.public_id]),
+        {"kind": "", "reached": "ja", "on": "", "part_of_day": "Avond"},
+    )
+    html = response.content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert 'for="poging-on"' in html and 'for="gebeurtenis-on"' in html
+    assert 'aria-describedby="poging-on_error"' in html and 'id="poging-on_error"' in html
+    assert 'href="#poging-kind"' in html and 'id="poging-kind"' in html

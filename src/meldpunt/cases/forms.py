@@ -41,8 +41,33 @@ def _today():
     return timezone.localdate()
 
 
-class ContactAttemptForm(AccessibleFormMixin, forms.Form):
+class OwnIdsMixin:
+    """Forms that share a page get their own element ids (no duplicate ids, labels stay tied).
+
+    Field names in POST stay the same; only the HTML ids get the form's prefix.
+    """
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                bound = self[name]  # type: ignore[index]
+                ids = [f"{bound.auto_id}_error"]
+                if bound.help_text:
+                    ids.append(f"{bound.auto_id}_helptext")
+                bound.field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class ContactAttemptForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
     """Quick entry on a phone: four taps and save."""
+
+    id_prefix = "poging"
 
     kind = forms.ChoiceField(
         label="Soort contact",
@@ -112,7 +137,9 @@ class DeployForm(AccessibleFormMixin, forms.Form):
             del self.fields["monthly_amount"]
 
 
-class EventForm(AccessibleFormMixin, forms.Form):
+class EventForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
+    id_prefix = "gebeurtenis"
+
     kind = forms.ChoiceField(
         label="Wat is er gebeurd?",
         choices=InstrumentEvent.Kind.choices,
