@@ -363,3 +363,27 @@ def test_case_detail_has_no_duplicate_element_ids(clients, signal):
     assert 'for="poging-on"' in html and 'for="gebeurtenis-on"' in html
     assert 'aria-describedby="poging-on_error"' in html and 'id="poging-on_error"' in html
     assert 'href="#poging-kind"' in html and 'id="poging-kind"' in html
+
+
+def test_municipality_revokes_a_verklaring_and_it_no_longer_verifies(
+    clients, signal, users, today, client
+):
+    instrument_deploy(case_id=signal.case_id, by=users["centram"],
+                      instrument=Instrument.objects.get(code="budgetadvies"), deployed_on=today)  # fmt: skip
+    check = ask(clients["eigen-haard"], signal, "deurwaarder")
+    attestation = Attestation.objects.get(check_record=check)
+    url = reverse("safeguards:attestation-revoke", args=[check.public_id])
+    assert clients["eigen-haard"].post(url, {"reason": "x"}).status_code == 403
+    clients["regie"].post(url, {"reason": ""})
+    attestation.refresh_from_db()
+    assert attestation.revoked_at is None
+    assert clients["regie"].post(url, {"reason": "feiten onjuist"}).status_code == 302
+    attestation.refresh_from_db()
+    assert attestation.revoked_at and attestation.revoked_by == users["regie"]
+    assert client.get(reverse("safeguards:verify", args=[attestation.code])).status_code == 404
+    assert (
+        clients["eigen-haard"]
+        .get(reverse("safeguards:attestation", args=[check.public_id]))
+        .status_code
+        == 404
+    )

@@ -27,6 +27,7 @@ ROLES: dict[str, dict] = {
             "intake.triage_signal",
             "cases.view_all_cases",
             "cases.work_case",
+            "safeguards.revoke_attestation",
             PERSONAL_DATA,
         ],
     },

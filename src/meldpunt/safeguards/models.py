@@ -101,7 +101,10 @@ class SafeguardCheck(models.Model):
         verbose_name = _("toets Sluitende Aanpak")
         verbose_name_plural = _("toetsen Sluitende Aanpak")
         ordering = ["-asked_at", "-id"]
-        permissions = [("ask_check", "Mag de toets Sluitende Aanpak vragen voor eigen huurders")]
+        permissions = [
+            ("ask_check", "Mag de toets Sluitende Aanpak vragen voor eigen huurders"),
+            ("revoke_attestation", "Mag een verklaring Sluitende Aanpak intrekken"),
+        ]
 
     def __str__(self) -> str:
         return f"toets {self.public_id}"
@@ -130,6 +133,10 @@ class Attestation(models.Model):
     code = EncryptedTextField()
     issued_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.CharField(_("reden intrekking"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("verklaring Sluitende Aanpak")

@@ -138,3 +138,23 @@ def attestation_verify(code: str) -> Attestation | None:
         .first()
     )
     return attestation
+
+
+@transaction.atomic
+def attestation_revoke(*, attestation_id: int, by: Any, reason: str) -> Attestation:
+    """The municipality withdraws a verklaring (e.g. issued on facts later found wrong)."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm(
+        "safeguards.revoke_attestation"
+    ):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Geef de reden van intrekking."})
+    attestation = Attestation.objects.select_for_update().get(pk=attestation_id)
+    if attestation.revoked_at is not None:
+        raise ValidationError("Deze verklaring is al ingetrokken.")
+    attestation.revoked_at = timezone.now()
+    attestation.revoked_by = by
+    attestation.revoke_reason = reason[:300]
+    attestation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return attestation

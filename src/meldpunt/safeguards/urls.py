@@ -11,6 +11,11 @@ urlpatterns = [
     ),
     path("toetsen/<uuid:public_id>", views.check_detail, name="check-detail"),
     path("toetsen/<uuid:public_id>/verklaring", views.attestation_detail, name="attestation"),
+    path(
+        "toetsen/<uuid:public_id>/intrekken",
+        views.attestation_revoke_view,
+        name="attestation-revoke",
+    ),
     path("verificatie/", views.verify, name="verify-form"),
     path("verificatie/<str:code>", views.verify, name="verify"),
 ]

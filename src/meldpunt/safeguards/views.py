@@ -1,8 +1,9 @@
 """Screens of the Sluitende Aanpak: a landlord asks a check about its own tenant, prints the
 verklaring; anyone verifies a code at /verificatie/<code> without seeing personal data."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from meldpunt.privacy.services import processing_log_record
 
 from .forms import EvictionCheckForm, VerifyForm
 from .models import Attestation, Question, SafeguardCheck
-from .services import attestation_verify, safeguard_check_ask
+from .services import attestation_revoke, attestation_verify, safeguard_check_ask
 
 
 def _own_signal(request: HttpRequest, public_id) -> Signal:
@@ -81,7 +82,7 @@ def check_detail(request: HttpRequest, public_id) -> HttpResponse:
 def attestation_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The printable verklaring: instruments and dates; no notes, no amounts."""
     check = _own_check(request, public_id, "safeguard.attestation")
-    attestation = get_object_or_404(Attestation, check_record=check)
+    attestation = get_object_or_404(Attestation, check_record=check, revoked_at__isnull=True)
     verify_url = request.build_absolute_uri(
         reverse("safeguards:verify", kwargs={"code": attestation.code})
     )
@@ -90,6 +91,23 @@ def attestation_detail(request: HttpRequest, public_id) -> HttpResponse:
         "safeguards/attestation.html",
         {"check": check, "attestation": attestation, "verify_url": verify_url},
     )
+
+
+@login_required
+def attestation_revoke_view(request: HttpRequest, public_id) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    check = _own_check(request, public_id, "safeguard.revoke")
+    attestation = get_object_or_404(Attestation, check_record=check)
+    try:
+        attestation_revoke(
+            attestation_id=attestation.pk, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "De verklaring is ingetrokken.")
+    return redirect("safeguards:check-detail", public_id=check.public_id)
 
 
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
