@@ -95,3 +95,22 @@ def test_configuration_is_append_only_history_and_newest_wins(users):
     RuleConfig.objects.create(min_attempts=5, changed_by=users["beheer"])
     assert current_config().min_attempts == 5
     assert RuleConfig.objects.count() == 2
+
+
+def test_functioneel_beheer_changes_the_rules_on_screen(clients, users):
+    from django.urls import reverse
+
+    url = reverse("safeguards:rule-config")
+    assert clients["regie"].get(url).status_code == 403
+    assert clients["eigen-haard"].get(url).status_code == 403
+    assert clients["beheer"].get(url).status_code == 200
+    values = {"max_age_months": 12, "min_attempts": 2, "min_days": 3, "min_home_visits": 1,
+              "min_refusals": 1}  # fmt: skip
+    response = clients["beheer"].post(url, values)
+    assert response.status_code == 400
+    assert "niet meer dagen" in response.content.decode()
+    assert not RuleConfig.objects.exists()
+    response = clients["beheer"].post(url, {**values, "min_attempts": 4, "min_days": 3})
+    assert response.status_code == 302
+    row = RuleConfig.objects.get()
+    assert row.changed_by == users["beheer"] and current_config().min_attempts == 4

@@ -22,6 +22,8 @@ def navigation(request):
         or user.has_perm("cases.view_income_cases")
     ):
         items.append((_("Zaken"), reverse("cases:case-list")))
+    if user.has_perm("organisations.manage_configuration"):
+        items.append((_("Instellingen Sluitende Aanpak"), reverse("safeguards:rule-config")))
     return {
         "navigation": [
             {"label": label, "url": url, "current": request.path == url} for label, url in items

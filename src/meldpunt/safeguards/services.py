@@ -16,7 +16,14 @@ from meldpunt.intake.models import Signal
 from meldpunt.privacy.services import processing_log_record
 
 from . import rules
-from .models import Attestation, Question, SafeguardCheck, WeightyGround, code_digest
+from .models import (
+    Attestation,
+    Question,
+    RuleConfig,
+    SafeguardCheck,
+    WeightyGround,
+    code_digest,
+)
 from .selectors import current_config, facts_for_household
 
 
@@ -158,3 +165,13 @@ def attestation_revoke(*, attestation_id: int, by: Any, reason: str) -> Attestat
     attestation.revoke_reason = reason[:300]
     attestation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     return attestation
+
+
+@transaction.atomic
+def rule_config_change(*, by: Any, values: dict[str, int]) -> RuleConfig:
+    """A new configuration row; the old ones stay as the record of who changed what, when."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm(
+        "organisations.manage_configuration"
+    ):
+        raise PermissionDenied
+    return RuleConfig.objects.create(changed_by=by, **values)

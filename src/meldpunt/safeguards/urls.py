@@ -16,6 +16,7 @@ urlpatterns = [
         views.attestation_revoke_view,
         name="attestation-revoke",
     ),
+    path("instellingen/sluitende-aanpak", views.rule_config, name="rule-config"),
     path("verificatie/", views.verify, name="verify-form"),
     path("verificatie/<str:code>", views.verify, name="verify"),
 ]

@@ -11,9 +11,14 @@ from django.urls import reverse
 from meldpunt.intake.models import Signal
 from meldpunt.privacy.services import processing_log_record
 
-from .forms import EvictionCheckForm, VerifyForm
-from .models import Attestation, Question, SafeguardCheck
-from .services import attestation_revoke, attestation_verify, safeguard_check_ask
+from .forms import EvictionCheckForm, RuleConfigForm, VerifyForm
+from .models import Attestation, Question, RuleConfig, SafeguardCheck
+from .services import (
+    attestation_revoke,
+    attestation_verify,
+    rule_config_change,
+    safeguard_check_ask,
+)
 
 
 def _own_signal(request: HttpRequest, public_id) -> Signal:
@@ -121,4 +126,27 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
         "safeguards/verify.html",
         {"code": code, "attestation": attestation, "form": VerifyForm()},
         status=status,
+    )
+
+
+@login_required
+def rule_config(request: HttpRequest) -> HttpResponse:
+    """Functioneel beheer: the numbers of the rules, with the history of changes."""
+    if not request.user.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    history = RuleConfig.objects.select_related("changed_by")[:20]
+    current = history[0] if history else RuleConfig()
+    form = RuleConfigForm(request.POST if request.method == "POST" else None, instance=None,
+                          initial={f: getattr(current, f) for f in RuleConfigForm.Meta.fields})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        rule_config_change(
+            by=request.user, values={f: form.cleaned_data[f] for f in RuleConfigForm.Meta.fields}
+        )
+        messages.success(request, "De instellingen zijn opgeslagen.")
+        return redirect("safeguards:rule-config")
+    return render(
+        request,
+        "safeguards/rule_config.html",
+        {"form": form, "history": history},
+        status=400 if form.errors else 200,
     )
