@@ -387,3 +387,45 @@ def test_municipality_revokes_a_verklaring_and_it_no_longer_verifies(
         .status_code
         == 404
     )
+
+
+def test_every_case_work_action_writes_one_processing_log_record(clients, signal, today):
+    case = signal.case
+    provider = clients["centram"]
+    steps = [
+        ("case.view", lambda: provider.get(reverse("cases:case-detail", args=[case.public_id]))),
+        ("contact_attempt.record", lambda: attempt(provider, case, "Kaartje", today)),
+        ("instrument.deploy", lambda: provider.post(
+            reverse("cases:deploy-create", args=[case.public_id]),
+            {"instrument": Instrument.objects.get(code="budgetcoaching").pk,
+             "deployed_on": today.isoformat(), "agreements": ""})),
+        ("case_note.add", lambda: provider.post(
+            reverse("cases:note-create", args=[case.public_id]), {"text": "Gesprek gevoerd"})),
+        ("instrument.event", lambda: provider.post(
+            reverse("cases:event-create", args=[case.public_id]),
+            {"kind": "geweigerd", "deployment": "", "on": today.isoformat()})),
+        ("case.close", lambda: provider.post(
+            reverse("cases:close-create", args=[case.public_id]),
+            {"end_result": "(Budget)advies en/of quick fix", "expected_status": ""})),
+    ]  # fmt: skip
+    for name, step in steps:
+        before = ProcessingLogEntry.objects.filter(name=name).count()
+        assert step().status_code in (200, 302), name
+        entries = ProcessingLogEntry.objects.filter(name=name)
+        assert entries.count() == before + 1, name
+        entry = entries.last()
+        assert entry.data_subject_id == str(case.subject_id)
+        assert entry.actor_organisation.slug == "centram"
+        assert entry.processing_activity.code == "outreach"
+
+
+def test_listed_dates_are_shown_in_dutch_format(clients, signal, users, today):
+    instrument_deploy(case_id=signal.case_id, by=users["centram"],
+                      instrument=Instrument.objects.get(code="budgetadvies"), deployed_on=today)  # fmt: skip
+    check = ask(clients["eigen-haard"], signal, "deurwaarder")
+    html = (
+        clients["eigen-haard"]
+        .get(reverse("safeguards:attestation", args=[check.public_id]))
+        .content.decode()
+    )
+    assert today.strftime("%d-%m-%Y") in html and today.isoformat() not in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -112,6 +113,14 @@ class SafeguardCheck(models.Model):
     @property
     def allowed(self) -> bool:
         return self.outcome == Outcome.ALLOWED
+
+    @property
+    def listed_lines(self) -> list[dict]:
+        """The listed lines with real dates, for display as dd-mm-jjjj."""
+        return [
+            {**line, "on": date.fromisoformat(line["on"]) if line.get("on") else None}
+            for line in self.listed
+        ]
 
 
 def code_digest(code: str) -> str:
