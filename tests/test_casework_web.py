@@ -429,3 +429,10 @@ def test_listed_dates_are_shown_in_dutch_format(clients, signal, users, today):
         .content.decode()
     )
     assert today.strftime("%d-%m-%Y") in html and today.isoformat() not in html
+
+
+@pytest.mark.parametrize("typed", ["abc/def", "../../etc", "  ", "ÄÖÜ-<script>"])
+def test_verification_form_never_breaks_on_odd_input(client, typed):
+    response = client.get(reverse("safeguards:verify-form"), {"code": typed}, follow=True)
+    assert response.status_code in (200, 404)
+    assert "<script>" not in response.content.decode()

@@ -16,6 +16,7 @@ from .models import Attestation, Question, RuleConfig, SafeguardCheck
 from .services import (
     attestation_revoke,
     attestation_verify,
+    normalise_code,
     rule_config_change,
     safeguard_check_ask,
 )
@@ -118,7 +119,9 @@ def attestation_revoke_view(request: HttpRequest, public_id) -> HttpResponse:
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     """Public: is this verklaring genuine? Shows no personal data; never needs a login."""
     if not code and request.GET.get("code"):
-        return redirect("safeguards:verify", code=request.GET["code"].strip()[:40])
+        cleaned = normalise_code(request.GET["code"][:60])
+        if cleaned:
+            return redirect("safeguards:verify", code=cleaned)
     attestation = attestation_verify(code) if code else None
     status = 200 if attestation or not code else 404
     return render(
