@@ -290,7 +290,7 @@ def test_a_stale_transition_is_refused(signal, users):
     assert "afgesloten" not in history
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks of PostgreSQL")
 def test_two_threads_picking_up_the_same_case_leave_one_history_row(covenant, users):
     from django.db import connections
@@ -339,3 +339,13 @@ def test_unassigned_case_cannot_be_worked(covenant, users, today):
         contact_attempt_record(case_id=signal.case_id, by=users["regie"], kind="Brief",
                                reached=False, on=today, part_of_day="Ochtend")  # fmt: skip
     assert "nog niet toegewezen" in exc.value.messages[0]
+
+
+def test_catalogue_is_ensured_again_after_a_flush_without_touching_existing_rows():
+    from meldpunt.cases.catalogue import catalogue_ensure
+
+    Instrument.objects.filter(code="bemoeizorg").update(name="Bemoeizorg (hernoemd)")
+    Instrument.objects.filter(code="budgetcoaching").delete()
+    catalogue_ensure()
+    assert Instrument.objects.get(code="bemoeizorg").name == "Bemoeizorg (hernoemd)"
+    assert Instrument.objects.filter(code="budgetcoaching").exists()
