@@ -30,6 +30,7 @@ def demo_users_spec() -> list[tuple[str, str, list[str]]]:
         (f"beleid@{DEMO_DOMAIN}", "gemeente-amsterdam", ["beleid"]),
         (f"beheer@{DEMO_DOMAIN}", "gemeente-amsterdam", ["functioneel-beheer"]),
         (f"privacy@{DEMO_DOMAIN}", "gemeente-amsterdam", ["privacy-officer"]),
+        (f"inkomen@{DEMO_DOMAIN}", "gemeente-amsterdam", ["inkomensconsulent"]),
     ]
     for org in Organisation.objects.filter(type=OrganisationType.PARTNER).order_by("slug"):
         spec.append((f"{org.slug}@{DEMO_DOMAIN}", org.slug, ["signaleerder"]))

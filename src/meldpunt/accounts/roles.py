@@ -12,13 +12,24 @@ ROLES: dict[str, dict] = {
         "name": "Signaleerder",
         "type": T.PARTNER,
         "description": "Meldt huurachterstanden van eigen huurders en ziet de terugkoppeling.",
-        "permissions": ["intake.submit_signal", PERSONAL_DATA],
+        "permissions": [
+            "intake.submit_signal",
+            "cases.record_own_instrument",
+            "safeguards.ask_check",
+            PERSONAL_DATA,
+        ],
     },
     "regie": {
         "name": "Regie",
         "type": T.MUNICIPALITY,
         "description": "Triage en toewijzing van alle signalen en zaken.",
-        "permissions": ["intake.triage_signal", "cases.view_all_cases", PERSONAL_DATA],
+        "permissions": [
+            "intake.triage_signal",
+            "cases.view_all_cases",
+            "cases.work_case",
+            "safeguards.revoke_attestation",
+            PERSONAL_DATA,
+        ],
     },
     "beleid": {
         "name": "Beleid",
@@ -42,12 +53,18 @@ ROLES: dict[str, dict] = {
         "name": "Hulpverlener",
         "type": T.PROVIDER,
         "description": "Werkt de zaken die aan de eigen organisatie zijn toegewezen.",
-        "permissions": ["cases.view_assigned_case", PERSONAL_DATA],
+        "permissions": ["cases.view_assigned_case", "cases.work_case", PERSONAL_DATA],
     },
     "teamleider": {
         "name": "Teamleider",
         "type": T.PROVIDER,
         "description": "Overziet de zaken van de eigen organisatie.",
-        "permissions": ["cases.view_assigned_case", PERSONAL_DATA],
+        "permissions": ["cases.view_assigned_case", "cases.work_case", PERSONAL_DATA],
+    },
+    "inkomensconsulent": {
+        "name": "Inkomensconsulent",
+        "type": T.MUNICIPALITY,
+        "description": "Werkt de zaken van de route Geregelde betaling (RVE Inkomen).",
+        "permissions": ["cases.view_income_cases", "cases.work_case", PERSONAL_DATA],
     },
 }

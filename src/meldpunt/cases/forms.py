@@ -1,9 +1,11 @@
 from django import forms
+from django.utils import timezone
 
-from meldpunt.core.forms import AccessibleFormMixin
+from meldpunt.core.forms import AccessibleFormMixin, DateInput
 from meldpunt.organisations.models import Organisation, OrganisationType
 
-from .models import Track
+from .models import Instrument, InstrumentDeployment, InstrumentEvent, Track
+from .vocabulary import END_RESULT_CHOICES, ContactKind, PartOfDay
 
 
 class AssignForm(AccessibleFormMixin, forms.Form):
@@ -26,3 +28,168 @@ class AssignForm(AccessibleFormMixin, forms.Form):
         help_text="Alleen nodig als u een andere uitvoerder kiest dan die van het stadsdeel.",
         widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
     )
+
+
+# --- case work (issue #4) -----------------------------------------------------------------
+
+
+TEXTBOX = {"class": "utrecht-textbox"}
+REACHED_CHOICES = [("ja", "Ja, bereikt"), ("nee", "Nee, niet bereikt")]
+
+
+def _today():
+    return timezone.localdate()
+
+
+class OwnIdsMixin:
+    """Forms that share a page get their own element ids (no duplicate ids, labels stay tied).
+
+    Field names in POST stay the same; only the HTML ids get the form's prefix.
+    """
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                bound = self[name]  # type: ignore[index]
+                ids = [f"{bound.auto_id}_error"]
+                if bound.help_text:
+                    ids.append(f"{bound.auto_id}_helptext")
+                bound.field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class ContactAttemptForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
+    """Quick entry on a phone: four taps and save."""
+
+    id_prefix = "poging"
+
+    kind = forms.ChoiceField(
+        label="Soort contact",
+        choices=ContactKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies de soort contact."},
+    )
+    reached = forms.ChoiceField(
+        label="Huurder bereikt?",
+        choices=REACHED_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Geef aan of u de huurder heeft bereikt."},
+    )
+    on = forms.DateField(
+        label="Datum",
+        initial=_today,
+        widget=DateInput(attrs={**TEXTBOX, "required": True}),
+        error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
+    )
+    part_of_day = forms.ChoiceField(
+        label="Dagdeel",
+        choices=PartOfDay.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies het dagdeel."},
+    )
+
+
+class DeployForm(AccessibleFormMixin, forms.Form):
+    instrument = forms.ModelChoiceField(
+        label="Instrument",
+        queryset=Instrument.objects.none(),
+        empty_label="— kies een instrument —",
+        widget=forms.Select(attrs={"class": "utrecht-select", "required": True}),
+        error_messages={"required": "Kies een instrument."},
+    )
+    deployed_on = forms.DateField(
+        label="Datum inzet",
+        initial=_today,
+        widget=DateInput(attrs={**TEXTBOX, "required": True}),
+        error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
+    )
+    agreements = forms.CharField(
+        label="Gemaakte afspraken",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 3}),
+        help_text="Wordt versleuteld bewaard; nooit zichtbaar voor de verhuurder.",
+    )
+    monthly_amount = forms.CharField(
+        label="Maandbedrag (alleen Geregelde betaling)",
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={**TEXTBOX, "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, organisation=None, with_amount=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Instrument.objects.filter(is_active=True, counts_through_attempts=False)
+        if organisation is not None:
+            qs = qs.filter(
+                pk__in=[i.pk for i in qs if organisation.type in i.allowed_organisation_types]
+            )
+        self.fields["instrument"].queryset = qs
+        if organisation is not None and organisation.is_partner:
+            self.fields["agreements"].help_text = "Wordt versleuteld bewaard."
+        if not with_amount:
+            del self.fields["monthly_amount"]
+
+
+class EventForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
+    id_prefix = "gebeurtenis"
+
+    kind = forms.ChoiceField(
+        label="Wat is er gebeurd?",
+        choices=InstrumentEvent.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies wat er is gebeurd."},
+    )
+    deployment = forms.ModelChoiceField(
+        label="Bij instrument",
+        queryset=InstrumentDeployment.objects.none(),
+        required=False,
+        empty_label="— geen (alleen bij weigering) —",
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+    on = forms.DateField(
+        label="Datum",
+        initial=_today,
+        widget=DateInput(attrs={**TEXTBOX, "required": True}),
+        error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
+    )
+
+    def __init__(self, *args, deployments=None, landlord=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if deployments is not None:
+            self.fields["deployment"].queryset = deployments
+            self.fields["deployment"].label_from_instance = lambda d: (
+                f"{d.instrument.name} ({d.deployed_on:%d-%m-%Y})"
+            )
+        if landlord:
+            self.fields["kind"].choices = [
+                c for c in InstrumentEvent.Kind.choices if c[0] != InstrumentEvent.Kind.REFUSED
+            ]
+            self.fields["deployment"].required = True
+            self.fields["deployment"].empty_label = "— kies uw instrument —"
+
+
+class NoteForm(AccessibleFormMixin, forms.Form):
+    text = forms.CharField(
+        label="Notitie (andere schulden en problemen)",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 4, "required": True}),
+        help_text="Versleuteld; alleen zichtbaar voor de gemeente en de eigen uitvoerder.",
+        error_messages={"required": "Schrijf een notitie."},
+    )
+
+
+class CloseForm(AccessibleFormMixin, forms.Form):
+    end_result = forms.ChoiceField(
+        label="Eindresultaat",
+        choices=[("", "— kies een eindresultaat —"), *END_RESULT_CHOICES],
+        widget=forms.Select(attrs={"class": "utrecht-select", "required": True}),
+        error_messages={"required": "Kies een eindresultaat."},
+    )
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,17 @@ from django.utils import timezone
 from meldpunt.organisations.models import District, Organisation
 from meldpunt.privacy.services import processing_log_record
 
-from .models import Case, CaseStatusChange, Track
+from .models import (
+    Case,
+    CaseNote,
+    CaseStatusChange,
+    ContactAttempt,
+    Instrument,
+    InstrumentDeployment,
+    InstrumentEvent,
+    Track,
+)
+from .vocabulary import END_RESULTS, NOT_TAKEN_UP, ContactKind, PartOfDay
 from .workflow import CaseStatus, can_transition
 
 
@@ -61,14 +73,28 @@ def case_open_or_join(
     return case, True
 
 
-@transaction.atomic
-def case_transition(*, case_id: int, to_status: str, by: Any, reason: str = "") -> Case:
-    """Move a case to another status if the transition table allows it; history is appended.
+class StaleCaseError(ValidationError):
+    """The case changed since the caseworker looked at it; nothing was saved."""
 
-    The row is locked, so two caseworkers changing one case are serialised: the second sees
-    the first one's result and is judged against it.
+
+def _apply_transition(
+    case: Case,
+    to_status: str,
+    by: Any,
+    reason: str = "",
+    *,
+    expected_status: str | None = None,
+    extra_fields: tuple[str, ...] = (),
+) -> None:
+    """THE place where a status changes. ``case`` must be locked (select_for_update).
+
+    ``expected_status`` is the status the caller saw; when the case moved on meanwhile the
+    change is refused instead of being applied to a state nobody looked at.
     """
-    case = Case.objects.select_for_update().get(pk=case_id)
+    if expected_status is not None and case.status != expected_status:
+        raise StaleCaseError(
+            "Deze zaak is intussen door iemand anders gewijzigd. Bekijk de zaak opnieuw."
+        )
     if not can_transition(case.status, to_status):
         raise ValidationError(
             f"Deze zaak kan niet van '{case.get_status_display()}' naar "
@@ -78,8 +104,26 @@ def case_transition(*, case_id: int, to_status: str, by: Any, reason: str = "") 
     case.status = to_status
     if to_status == CaseStatus.CLOSED:
         case.closed_at = timezone.now()
-    case.save(update_fields=["status", "closed_at"])
+    case.save(update_fields=["status", "closed_at", *extra_fields])
     _record(case, source, to_status, by, reason)
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case_id: int,
+    to_status: str,
+    by: Any,
+    reason: str = "",
+    expected_status: str | None = None,
+) -> Case:
+    """Move a case to another status if the transition table allows it; history is appended.
+
+    The row is locked, so two caseworkers changing one case are serialised: the second sees
+    the first one's result and is judged against it.
+    """
+    case = Case.objects.select_for_update().get(pk=case_id)
+    _apply_transition(case, to_status, by, reason, expected_status=expected_status)
     return case
 
 
@@ -103,16 +147,19 @@ def case_assign(
             )
     if not can_transition(case.status, CaseStatus.ASSIGNED):
         raise ValidationError("Deze zaak kan niet meer worden toegewezen.")
-    source = case.status
-    case.status = CaseStatus.ASSIGNED
     case.track = track
     case.provider = provider if track == Track.VROEG_EROPAF else None
     case.assigned_at = timezone.now()
     if provider is not None and reason.strip():
         case.routing_reason = f"handmatig: {reason.strip()}"[:200]
-    case.save(update_fields=["status", "track", "provider", "assigned_at", "routing_reason"])
     label = provider.name if provider else Track(track).label
-    _record(case, source, CaseStatus.ASSIGNED, by, f"toegewezen aan {label}. {reason}".strip())
+    _apply_transition(
+        case,
+        CaseStatus.ASSIGNED,
+        by,
+        f"toegewezen aan {label}. {reason}".strip(),
+        extra_fields=("track", "provider", "assigned_at", "routing_reason"),
+    )
     processing_log_record(
         actor=by,
         activity="triage",
@@ -122,5 +169,432 @@ def case_assign(
         object_type="case",
         object_id=case.public_id,
         fields=["track", "provider"],
+    )
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Case work (issue #4): pick up, contact attempts, notes, instruments, events, closing.
+# ---------------------------------------------------------------------------------------------
+
+WORKING = (
+    CaseStatus.PICKED_UP,
+    CaseStatus.IN_CONTACT,
+    CaseStatus.INSTRUMENT_DEPLOYED,
+    CaseStatus.MONITORING,
+)
+
+
+def _worker_case(by: Any, case_id: int) -> Case:
+    """The case, locked, if this user may work it; otherwise PermissionDenied."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm("cases.work_case"):
+        raise PermissionDenied
+    try:
+        return Case.objects.for_user(by).select_for_update().get(pk=case_id)
+    except Case.DoesNotExist:
+        raise PermissionDenied from None
+
+
+def _log(
+    by: Any,
+    case: Case,
+    *,
+    action: str,
+    name: str,
+    object_type: str,
+    object_id: Any,
+    fields: list[str],
+    activity: str = "outreach",
+) -> None:
+    processing_log_record(
+        actor=by,
+        activity=activity,
+        action=action,
+        name=name,
+        subject_id=case.subject_id,
+        object_type=object_type,
+        object_id=object_id,
+        fields=fields,
+    )
+
+
+def _not_in_future(on: date, field: str = "on") -> None:
+    if on > timezone.localdate():
+        raise ValidationError({field: "Een datum in de toekomst kan niet."})
+
+
+def _check_workable(case: Case) -> None:
+    if case.status == CaseStatus.RECEIVED:
+        raise ValidationError("Deze zaak is nog niet toegewezen; wijs haar eerst toe.")
+    if not case.is_open:
+        raise ValidationError("Deze zaak is afgesloten.")
+
+
+def _pick_up(case: Case, by: Any, on: date | None = None) -> None:
+    case.picked_up_on = on or timezone.localdate()
+    _apply_transition(
+        case, CaseStatus.PICKED_UP, by, "zaak opgepakt", extra_fields=("picked_up_on",)
+    )
+
+
+@transaction.atomic
+def case_pick_up(
+    *, case_id: int, by: Any, on: date | None = None, expected_status: str | None = None
+) -> Case:
+    """The provider (or income team) picks the case up: DDAS datum_opgepakt is recorded."""
+    case = _worker_case(by, case_id)
+    if on is not None:
+        _not_in_future(on)
+    if expected_status is not None and case.status != expected_status:
+        raise StaleCaseError(
+            "Deze zaak is intussen door iemand anders gewijzigd. Bekijk de zaak opnieuw."
+        )
+    _pick_up(case, by, on)
+    _log(
+        by,
+        case,
+        action="update",
+        name="case.pick_up",
+        object_type="case",
+        object_id=case.public_id,
+        fields=["status", "picked_up_on"],
+    )
+    return case
+
+
+@transaction.atomic
+def contact_attempt_record(
+    *, case_id: int, by: Any, kind: str, reached: bool, on: date, part_of_day: str
+) -> ContactAttempt:
+    """Record one contact attempt. The first attempt picks an assigned case up."""
+    case = _worker_case(by, case_id)
+    errors: dict[str, str] = {}
+    if kind not in ContactKind.values:
+        errors["kind"] = "Kies de soort contact."
+    if part_of_day not in PartOfDay.values:
+        errors["part_of_day"] = "Kies het dagdeel."
+    if on is None:
+        errors["on"] = "Vul de datum in."
+    elif on > timezone.localdate():
+        errors["on"] = "Een datum in de toekomst kan niet."
+    if errors:
+        raise ValidationError(errors)
+    _check_workable(case)
+    if case.status == CaseStatus.ASSIGNED:
+        _pick_up(case, by, on)
+    attempt = ContactAttempt.objects.create(
+        case=case,
+        kind=kind,
+        reached=reached,
+        on=on,
+        part_of_day=part_of_day,
+        organisation_id=by.organisation_id,
+        recorded_by=by,
+    )
+    if reached and case.status == CaseStatus.PICKED_UP:
+        _apply_transition(case, CaseStatus.IN_CONTACT, by, "huurder bereikt")
+    _log(
+        by,
+        case,
+        action="create",
+        name="contact_attempt.record",
+        object_type="contact_attempt",
+        object_id=attempt.public_id,
+        fields=["kind", "reached", "on", "part_of_day"],
+    )
+    return attempt
+
+
+@transaction.atomic
+def case_note_add(*, case_id: int, by: Any, text: str) -> CaseNote:
+    """A note on other debts and problems: stored encrypted."""
+    case = _worker_case(by, case_id)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Schrijf een notitie."})
+    if len(text) > 5000:
+        raise ValidationError({"text": "Een notitie is hoogstens 5000 tekens."})
+    note = CaseNote.objects.create(
+        case=case, text=text, organisation_id=by.organisation_id, written_by=by
+    )
+    _log(
+        by,
+        case,
+        action="create",
+        name="case_note.add",
+        object_type="case_note",
+        object_id=note.public_id,
+        fields=["text"],
+    )
+    return note
+
+
+def _parse_amount(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = (
+            Decimal(str(value).replace(".", "").replace(",", "."))
+            if isinstance(value, str)
+            else Decimal(value)
+        )
+    except (InvalidOperation, ValueError):
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _check_deployment(
+    instrument: Instrument, organisation: Organisation, deployed_on: date, monthly_amount: Any
+) -> str | None:
+    errors: dict[str, str] = {}
+    if not instrument.may_be_deployed_by(organisation):
+        errors["instrument"] = "Uw organisatie kan dit instrument niet inzetten."
+    if deployed_on is None:
+        errors["deployed_on"] = "Vul de datum van inzet in."
+    elif deployed_on > timezone.localdate():
+        errors["deployed_on"] = "Een datum in de toekomst kan niet."
+    amount_text = None
+    if instrument.has_monthly_amount:
+        amount = _parse_amount(monthly_amount)
+        if amount is None or amount <= 0:
+            errors["monthly_amount"] = "Vul het maandbedrag in, bijvoorbeeld 650,00."
+        else:
+            amount_text = f"{amount:.2f}"
+    if errors:
+        raise ValidationError(errors)
+    return amount_text
+
+
+@transaction.atomic
+def instrument_deploy(
+    *,
+    case_id: int,
+    by: Any,
+    instrument: Instrument,
+    deployed_on: date,
+    agreements: str = "",
+    monthly_amount: Any = None,
+) -> InstrumentDeployment:
+    """A provider or the municipality deploys an instrument for the case's household."""
+    case = _worker_case(by, case_id)
+    if instrument.has_monthly_amount and not by.has_perm("cases.view_income_cases"):
+        raise PermissionDenied
+    amount_text = _check_deployment(instrument, by.organisation, deployed_on, monthly_amount)
+    _check_workable(case)
+    if case.status == CaseStatus.ASSIGNED:
+        _pick_up(case, by)
+    deployment = InstrumentDeployment.objects.create(
+        case=case,
+        instrument=instrument,
+        organisation_id=by.organisation_id,
+        deployed_on=deployed_on,
+        agreements=(agreements or "").strip() or None,
+        monthly_amount=amount_text,
+        recorded_by=by,
+    )
+    _apply_transition(
+        case, CaseStatus.INSTRUMENT_DEPLOYED, by, f"instrument ingezet: {instrument.name}"
+    )
+    _log(
+        by,
+        case,
+        action="create",
+        name="instrument.deploy",
+        object_type="instrument_deployment",
+        object_id=deployment.public_id,
+        fields=["instrument", "deployed_on", "agreements"]
+        + (["monthly_amount"] if amount_text else []),
+    )
+    return deployment
+
+
+def _own_signal(by: Any, signal_id: int):
+    from meldpunt.intake.models import Signal
+
+    if not getattr(by, "is_authenticated", False) or not by.has_perm("cases.record_own_instrument"):
+        raise PermissionDenied
+    try:
+        return (
+            Signal.objects.for_user(by)
+            .filter(partner_id=by.organisation_id, case__isnull=False)
+            .defer("details")
+            .get(pk=signal_id)
+        )
+    except Signal.DoesNotExist:
+        raise PermissionDenied from None
+
+
+@transaction.atomic
+def landlord_instrument_record(
+    *, signal_id: int, by: Any, instrument: Instrument, deployed_on: date, agreements: str = ""
+) -> InstrumentDeployment:
+    """A landlord records its own instrument for its own tenant, found through its own signal."""
+    signal = _own_signal(by, signal_id)
+    _check_deployment(instrument, by.organisation, deployed_on, None)
+    case = Case.objects.select_for_update().get(pk=signal.case_id)
+    deployment = InstrumentDeployment.objects.create(
+        case=case,
+        signal=signal,
+        instrument=instrument,
+        organisation_id=by.organisation_id,
+        deployed_on=deployed_on,
+        agreements=(agreements or "").strip() or None,
+        recorded_by=by,
+    )
+    _log(
+        by,
+        case,
+        action="create",
+        name="instrument.landlord_record",
+        object_type="instrument_deployment",
+        object_id=deployment.public_id,
+        fields=["instrument", "deployed_on", "agreements"],
+        activity="sluitende-aanpak",
+    )
+    return deployment
+
+
+def _check_event(kind: str, on: date) -> None:
+    errors: dict[str, str] = {}
+    if kind not in InstrumentEvent.Kind.values:
+        errors["kind"] = "Kies wat er is gebeurd."
+    if on is None:
+        errors["on"] = "Vul de datum in."
+    elif on > timezone.localdate():
+        errors["on"] = "Een datum in de toekomst kan niet."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def instrument_event_record(
+    *, case_id: int, by: Any, kind: str, on: date, deployment_id: int | None = None
+) -> InstrumentEvent:
+    """Agreements kept or broken within an instrument, or a refusal to cooperate."""
+    case = _worker_case(by, case_id)
+    _check_event(kind, on)
+    deployment = None
+    if deployment_id is not None:
+        deployment = InstrumentDeployment.objects.filter(case=case, pk=deployment_id).first()
+        if deployment is None:
+            raise ValidationError({"deployment": "Kies een instrument van deze zaak."})
+    if kind != InstrumentEvent.Kind.REFUSED and deployment is None:
+        raise ValidationError({"deployment": "Kies het instrument waar de afspraken bij horen."})
+    if deployment is not None and on < deployment.deployed_on:
+        raise ValidationError({"on": "Deze datum ligt voor de inzet van het instrument."})
+    event = InstrumentEvent.objects.create(
+        case=case,
+        deployment=deployment,
+        kind=kind,
+        on=on,
+        organisation_id=by.organisation_id,
+        recorded_by=by,
+    )
+    if kind == InstrumentEvent.Kind.KEPT and case.status == CaseStatus.INSTRUMENT_DEPLOYED:
+        _apply_transition(case, CaseStatus.MONITORING, by, "afspraken worden nagekomen")
+    _log(
+        by,
+        case,
+        action="create",
+        name="instrument.event",
+        object_type="instrument_event",
+        object_id=event.public_id,
+        fields=["kind", "on"],
+    )
+    return event
+
+
+@transaction.atomic
+def landlord_instrument_event_record(
+    *, deployment_id: int, by: Any, kind: str, on: date
+) -> InstrumentEvent:
+    """A landlord records that agreements of ITS OWN instrument were kept or broken."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm("cases.record_own_instrument"):
+        raise PermissionDenied
+    deployment = (
+        InstrumentDeployment.objects.select_related("case")
+        .filter(pk=deployment_id, organisation_id=by.organisation_id)
+        .first()
+    )
+    if deployment is None:
+        raise PermissionDenied
+    if kind == InstrumentEvent.Kind.REFUSED:
+        raise ValidationError({"kind": "Een weigering legt de hulpverlener vast."})
+    _check_event(kind, on)
+    if on < deployment.deployed_on:
+        raise ValidationError({"on": "Deze datum ligt voor de inzet van het instrument."})
+    event = InstrumentEvent.objects.create(
+        case=deployment.case,
+        deployment=deployment,
+        kind=kind,
+        on=on,
+        organisation_id=by.organisation_id,
+        recorded_by=by,
+    )
+    _log(
+        by,
+        deployment.case,
+        action="create",
+        name="instrument.landlord_event",
+        object_type="instrument_event",
+        object_id=event.public_id,
+        fields=["kind", "on"],
+        activity="sluitende-aanpak",
+    )
+    return event
+
+
+@transaction.atomic
+def instrument_end(*, deployment_id: int, by: Any, on: date) -> InstrumentDeployment:
+    """End a running instrument (e.g. Geregelde betaling stops)."""
+    deployment = InstrumentDeployment.objects.get(pk=deployment_id)
+    case = _worker_case(by, deployment.case_id)
+    _not_in_future(on)
+    deployment.ended_on = on
+    deployment.save(update_fields=["ended_on"])
+    _log(
+        by,
+        case,
+        action="update",
+        name="instrument.end",
+        object_type="instrument_deployment",
+        object_id=deployment.public_id,
+        fields=["ended_on"],
+    )
+    return deployment
+
+
+@transaction.atomic
+def case_close(
+    *, case_id: int, by: Any, end_result: str, expected_status: str | None = None
+) -> Case:
+    """Close the case with one DDAS EnumEindresultaat value."""
+    from meldpunt.intake.models import Signal
+    from meldpunt.intake.vocabulary import SignalStatus
+
+    case = _worker_case(by, case_id)
+    if end_result not in END_RESULTS:
+        raise ValidationError({"end_result": "Kies een eindresultaat uit de landelijke lijst."})
+    case.end_result = end_result
+    _apply_transition(
+        case,
+        CaseStatus.CLOSED,
+        by,
+        f"afgesloten: {end_result}",
+        expected_status=expected_status,
+        extra_fields=("end_result",),
+    )
+    if end_result in NOT_TAKEN_UP:
+        Signal.objects.filter(case=case, status=SignalStatus.NOT_YET_PICKED_UP).update(
+            status=end_result
+        )
+    _log(
+        by,
+        case,
+        action="update",
+        name="case.close",
+        object_type="case",
+        object_id=case.public_id,
+        fields=["status", "end_result"],
     )
     return case

@@ -5,6 +5,28 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("zaken", views.case_list, name="case-list"),
+    path("zaken/termijnen", views.overdue_list, name="overdue"),
     path("zaken/<uuid:public_id>", views.case_detail, name="case-detail"),
     path("zaken/<uuid:public_id>/toewijzen", views.case_assign_view, name="case-assign"),
+    path("zaken/<uuid:public_id>/oppakken", views.case_pick_up_view, name="case-pick-up"),
+    path("zaken/<uuid:public_id>/contactpoging", views.attempt_create, name="attempt-create"),
+    path("zaken/<uuid:public_id>/instrument", views.deploy_create, name="deploy-create"),
+    path("zaken/<uuid:public_id>/gebeurtenis", views.event_create, name="event-create"),
+    path("zaken/<uuid:public_id>/notitie", views.note_create, name="note-create"),
+    path("zaken/<uuid:public_id>/afsluiten", views.close_create, name="close-create"),
+    path(
+        "verhuurder/signalen/<uuid:public_id>",
+        views.landlord_signal_detail,
+        name="landlord-signal",
+    ),
+    path(
+        "verhuurder/signalen/<uuid:public_id>/instrument",
+        views.landlord_instrument_create,
+        name="landlord-instrument-create",
+    ),
+    path(
+        "verhuurder/signalen/<uuid:public_id>/afspraak",
+        views.landlord_event_create,
+        name="landlord-event-create",
+    ),
 ]

@@ -6,18 +6,36 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.intake.models import Signal
 from meldpunt.privacy.services import processing_log_record
 
-from .forms import AssignForm
-from .models import Case
-from .services import case_assign
+from .deadlines import overdue_cases
+from .feedback import signal_feedback
+from .forms import AssignForm, CloseForm, ContactAttemptForm, DeployForm, EventForm, NoteForm
+from .models import Case, InstrumentDeployment, InstrumentEvent
+from .services import (
+    case_assign,
+    case_close,
+    case_note_add,
+    case_pick_up,
+    contact_attempt_record,
+    instrument_deploy,
+    instrument_event_record,
+    landlord_instrument_event_record,
+    landlord_instrument_record,
+)
 from .workflow import CaseStatus
 
 
 def _require_case_access(user) -> None:
-    if not (user.has_perm("cases.view_all_cases") or user.has_perm("cases.view_assigned_case")):
+    if not (
+        user.has_perm("cases.view_all_cases")
+        or user.has_perm("cases.view_assigned_case")
+        or user.has_perm("cases.view_income_cases")
+    ):
         raise PermissionDenied
 
 
@@ -34,6 +52,64 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {"page": page})
 
 
+def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
+    user = request.user
+    signals = list(case.signals.select_related("partner").order_by("received_at", "id"))
+    assign_form = forms.get("assign_form")
+    if (
+        assign_form is None
+        and user.has_perm("intake.triage_signal")
+        and case.status
+        in (
+            CaseStatus.RECEIVED,
+            CaseStatus.ASSIGNED,
+        )
+    ):
+        proposed = case.provider or (case.district.provider if case.district else None)
+        assign_form = AssignForm(initial={"provider": proposed})
+    deployments = (
+        InstrumentDeployment.objects.filter(case=case)
+        .select_related("instrument", "organisation")
+        .prefetch_related("events__organisation")
+    )
+    can_work = user.has_perm("cases.work_case") and case.is_open
+    context = {
+        "case": case,
+        "signals": signals,
+        "history": case.history.select_related("by_organisation"),
+        "assign_form": assign_form,
+        "attempts": case.attempts.select_related("organisation"),
+        "deployments": deployments,
+        "refusals": case.events.filter(kind=InstrumentEvent.Kind.REFUSED).select_related(
+            "organisation"
+        ),
+        "notes": case.notes.select_related("organisation"),
+        "can_work": can_work,
+    }
+    if can_work:
+        context.update(
+            attempt_form=forms.get("attempt_form") or ContactAttemptForm(),
+            deploy_form=forms.get("deploy_form")
+            or DeployForm(
+                organisation=user.organisation,
+                with_amount=user.has_perm("cases.view_income_cases"),
+            ),
+            event_form=forms.get("event_form") or EventForm(deployments=deployments),
+            note_form=forms.get("note_form") or NoteForm(),
+            close_form=forms.get("close_form")
+            or CloseForm(initial={"expected_status": case.status}),
+        )
+    return context
+
+
+@login_required
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    """Cases past a deadline, per provider; the list shows no personal data."""
+    _require_case_access(request.user)
+    overdue = overdue_cases(Case.objects.for_user(request.user))
+    return render(request, "cases/overdue_list.html", {"overdue": overdue})
+
+
 @login_required
 def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The case with the tenant's data: each view is one record in the processing log."""
@@ -42,7 +118,6 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
         Case.objects.for_user(request.user).select_related("district__provider", "provider"),
         public_id=public_id,
     )
-    signals = list(case.signals.select_related("partner").order_by("received_at", "id"))
     processing_log_record(
         actor=request.user,
         activity="triage" if request.user.has_perm("cases.view_all_cases") else "outreach",
@@ -51,24 +126,276 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
         subject_id=case.subject_id,
         object_type="case",
         object_id=case.public_id,
-        fields=["person", "arrears"],
+        fields=["person", "arrears", "contact_attempts", "instruments", "notes"],
     )
-    assign_form = None
-    if request.user.has_perm("intake.triage_signal") and case.status in (
-        CaseStatus.RECEIVED,
-        CaseStatus.ASSIGNED,
-    ):
-        proposed = case.provider or (case.district.provider if case.district else None)
-        assign_form = AssignForm(initial={"provider": proposed})
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _work(request: HttpRequest, public_id, form, form_key: str, action, success: str):
+    """Shared POST handling of the case-work forms: validate, call the service, redirect."""
+    if not request.user.has_perm("cases.work_case"):
+        raise PermissionDenied
+    case = get_object_or_404(Case.objects.for_user(request.user), public_id=public_id)
+    form = form(case)
+    if form.is_valid():
+        try:
+            action(case, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("cases:case-detail", public_id=case.public_id)
+    case.refresh_from_db()
     return render(
         request,
         "cases/case_detail.html",
-        {
-            "case": case,
-            "signals": signals,
-            "history": case.history.select_related("by_organisation"),
-            "assign_form": assign_form,
-        },
+        _detail_context(request, case, **{form_key: form}),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def case_pick_up_view(request: HttpRequest, public_id) -> HttpResponse:
+    if not request.user.has_perm("cases.work_case"):
+        raise PermissionDenied
+    case = get_object_or_404(Case.objects.for_user(request.user), public_id=public_id)
+    try:
+        case_pick_up(
+            case_id=case.pk, by=request.user, expected_status=request.POST.get("expected_status")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De zaak is opgepakt."))
+    return redirect("cases:case-detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def attempt_create(request: HttpRequest, public_id) -> HttpResponse:
+    return _work(
+        request,
+        public_id,
+        lambda case: ContactAttemptForm(request.POST),
+        "attempt_form",
+        lambda case, d: contact_attempt_record(
+            case_id=case.pk,
+            by=request.user,
+            kind=d["kind"],
+            reached=d["reached"] == "ja",
+            on=d["on"],
+            part_of_day=d["part_of_day"],
+        ),
+        _("De contactpoging is vastgelegd."),
+    )
+
+
+@login_required
+@require_POST
+def deploy_create(request: HttpRequest, public_id) -> HttpResponse:
+    return _work(
+        request,
+        public_id,
+        lambda case: DeployForm(
+            request.POST,
+            organisation=request.user.organisation,
+            with_amount=request.user.has_perm("cases.view_income_cases"),
+        ),
+        "deploy_form",
+        lambda case, d: instrument_deploy(
+            case_id=case.pk,
+            by=request.user,
+            instrument=d["instrument"],
+            deployed_on=d["deployed_on"],
+            agreements=d["agreements"],
+            monthly_amount=d.get("monthly_amount"),
+        ),
+        _("Het instrument is vastgelegd."),
+    )
+
+
+@login_required
+@require_POST
+def event_create(request: HttpRequest, public_id) -> HttpResponse:
+    return _work(
+        request,
+        public_id,
+        lambda case: EventForm(
+            request.POST, deployments=InstrumentDeployment.objects.filter(case=case)
+        ),
+        "event_form",
+        lambda case, d: instrument_event_record(
+            case_id=case.pk,
+            by=request.user,
+            kind=d["kind"],
+            on=d["on"],
+            deployment_id=d["deployment"].pk if d["deployment"] else None,
+        ),
+        _("De gebeurtenis is vastgelegd."),
+    )
+
+
+@login_required
+@require_POST
+def note_create(request: HttpRequest, public_id) -> HttpResponse:
+    return _work(
+        request,
+        public_id,
+        lambda case: NoteForm(request.POST),
+        "note_form",
+        lambda case, d: case_note_add(case_id=case.pk, by=request.user, text=d["text"]),
+        _("De notitie is opgeslagen."),
+    )
+
+
+@login_required
+@require_POST
+def close_create(request: HttpRequest, public_id) -> HttpResponse:
+    return _work(
+        request,
+        public_id,
+        lambda case: CloseForm(request.POST),
+        "close_form",
+        lambda case, d: case_close(
+            case_id=case.pk,
+            by=request.user,
+            end_result=d["end_result"],
+            expected_status=d["expected_status"] or None,
+        ),
+        _("De zaak is afgesloten."),
+    )
+
+
+# --- landlord: feedback on its own signal and its own instruments --------------------------
+
+
+def _own_signal_or_404(request: HttpRequest, public_id) -> Signal:
+    if not request.user.has_perm("intake.submit_signal"):
+        raise PermissionDenied
+    return get_object_or_404(
+        Signal.objects.for_user(request.user)
+        .filter(partner_id=request.user.organisation_id)
+        .select_related("case")
+        .defer("details"),
+        public_id=public_id,
+    )
+
+
+def _landlord_context(request: HttpRequest, signal: Signal, **forms) -> dict:
+    from meldpunt.safeguards.models import SafeguardCheck
+
+    own = (
+        InstrumentDeployment.objects.filter(
+            case__household_index=signal.household_index,
+            organisation_id=request.user.organisation_id,
+        )
+        .select_related("instrument")
+        .prefetch_related("events")
+        .defer("agreements", "monthly_amount")
+    )
+    can_record = request.user.has_perm("cases.record_own_instrument") and signal.case_id
+    return {
+        "signal": signal,
+        "feedback": signal_feedback(signal),
+        "own_deployments": own,
+        "checks": SafeguardCheck.objects.for_user(request.user).filter(signal=signal),
+        "instrument_form": (
+            forms.get("instrument_form")
+            or DeployForm(organisation=request.user.organisation, with_amount=False)
+        )
+        if can_record
+        else None,
+        "landlord_event_form": (
+            forms.get("landlord_event_form") or EventForm(deployments=own, landlord=True)
+        )
+        if can_record and own
+        else None,
+    }
+
+
+@login_required
+def landlord_signal_detail(request: HttpRequest, public_id) -> HttpResponse:
+    signal = _own_signal_or_404(request, public_id)
+    processing_log_record(
+        actor=request.user,
+        activity="feedback",
+        action="read",
+        name="signal.feedback",
+        subject_id=signal.subject_id,
+        object_type="signal",
+        object_id=signal.public_id,
+        fields=["status"],
+    )
+    return render(request, "cases/landlord_signal.html", _landlord_context(request, signal))
+
+
+@login_required
+@require_POST
+def landlord_instrument_create(request: HttpRequest, public_id) -> HttpResponse:
+    signal = _own_signal_or_404(request, public_id)
+    if not request.user.has_perm("cases.record_own_instrument"):
+        raise PermissionDenied
+    form = DeployForm(request.POST, organisation=request.user.organisation, with_amount=False)
+    if form.is_valid():
+        try:
+            landlord_instrument_record(
+                signal_id=signal.pk,
+                by=request.user,
+                instrument=form.cleaned_data["instrument"],
+                deployed_on=form.cleaned_data["deployed_on"],
+                agreements=form.cleaned_data["agreements"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Uw instrument is vastgelegd."))
+            return redirect("cases:landlord-signal", public_id=signal.public_id)
+    return render(
+        request,
+        "cases/landlord_signal.html",
+        _landlord_context(request, signal, instrument_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def landlord_event_create(request: HttpRequest, public_id) -> HttpResponse:
+    signal = _own_signal_or_404(request, public_id)
+    if not request.user.has_perm("cases.record_own_instrument"):
+        raise PermissionDenied
+    own = InstrumentDeployment.objects.filter(
+        case__household_index=signal.household_index,
+        organisation_id=request.user.organisation_id,
+    )
+    form = EventForm(request.POST, deployments=own, landlord=True)
+    if form.is_valid():
+        try:
+            landlord_instrument_event_record(
+                deployment_id=form.cleaned_data["deployment"].pk,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("De afspraak is bijgewerkt."))
+            return redirect("cases:landlord-signal", public_id=signal.public_id)
+    return render(
+        request,
+        "cases/landlord_signal.html",
+        _landlord_context(request, signal, landlord_event_form=form),
+        status=400,
     )
 
 
@@ -97,10 +424,9 @@ def case_assign_view(request: HttpRequest, public_id) -> HttpResponse:
         else:
             messages.success(request, "De zaak is toegewezen.")
             return redirect("intake:triage")
-    signals = list(case.signals.select_related("partner").order_by("received_at", "id"))
     return render(
         request,
         "cases/case_detail.html",
-        {"case": case, "signals": signals, "history": case.history.all(), "assign_form": form},
+        _detail_context(request, case, assign_form=form),
         status=400,
     )

@@ -26,5 +26,15 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# Which service makes which move (all through services._apply_transition on a locked row):
+#   ontvangen → toegewezen              case_assign (regie; again while toegewezen: re-route)
+#   toegewezen → opgepakt               case_pick_up, or the first contact attempt / instrument
+#   opgepakt → in-contact               contact_attempt_record with reached=True
+#   * → instrument-ingezet              instrument_deploy (provider, income team)
+#   instrument-ingezet → afspraken-gevolgd   instrument_event_record(kind=nagekomen)
+#   * → afgesloten                      case_close with a DDAS EnumEindresultaat
+# A landlord's own instrument never moves the provider's case.
+
+
 def can_transition(source: str, target: str) -> bool:
     return target in TRANSITIONS.get(source, set())

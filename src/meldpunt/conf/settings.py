@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "meldpunt.intake",
     "meldpunt.cases",
     "meldpunt.registries",
+    "meldpunt.safeguards",
 ]
 
 MIDDLEWARE = [

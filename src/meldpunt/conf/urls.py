@@ -2,14 +2,27 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
+from meldpunt.cases.api import SignalFeedbackView
 from meldpunt.core import views as core_views
 from meldpunt.intake.api import SignalCollection, SignalDetail
 from meldpunt.organisations.api import OrganisationList
+from meldpunt.safeguards.api import CheckCreateView, VerificationView
 
 api_v1 = [
     path("organisaties", OrganisationList.as_view(), name="organisation-list"),
     path("signalen", SignalCollection.as_view(), name="signal-collection"),
     path("signalen/<uuid:public_id>", SignalDetail.as_view(), name="signal-detail"),
+    path(
+        "signalen/<uuid:public_id>/terugkoppeling",
+        SignalFeedbackView.as_view(),
+        name="signal-feedback",
+    ),
+    path(
+        "signalen/<uuid:public_id>/toetsen/<slug:question>",
+        CheckCreateView.as_view(),
+        name="safeguard-check",
+    ),
+    path("verificaties/<str:code>", VerificationView.as_view(), name="verification"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
 ]
 
@@ -23,4 +36,5 @@ urlpatterns = [
     path("", include("meldpunt.intake.urls")),
     path("", include("meldpunt.cases.urls")),
     path("", include("meldpunt.organisations.urls")),
+    path("", include("meldpunt.safeguards.urls")),
 ]

@@ -20,8 +20,14 @@ def navigation(request):
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen intake"), reverse("intake:configuration")))
         items.append((_("Routering"), reverse("organisations:routing")))
-    if user.has_perm("cases.view_all_cases") or user.has_perm("cases.view_assigned_case"):
+    if (
+        user.has_perm("cases.view_all_cases")
+        or user.has_perm("cases.view_assigned_case")
+        or user.has_perm("cases.view_income_cases")
+    ):
         items.append((_("Zaken"), reverse("cases:case-list")))
+    if user.has_perm("organisations.manage_configuration"):
+        items.append((_("Instellingen Sluitende Aanpak"), reverse("safeguards:rule-config")))
     return {
         "navigation": [
             {"label": label, "url": url, "current": request.path == url} for label, url in items

@@ -1,0 +1,67 @@
+"""API for landlords: the minimal feedback on their own signal (same content as the screen)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from meldpunt.intake.models import Signal
+from meldpunt.privacy.services import processing_log_record
+
+from .feedback import signal_feedback
+
+
+class InstrumentFeedbackSerializer(serializers.Serializer):
+    categorie = serializers.CharField()
+    datum = serializers.DateField()
+
+
+class FeedbackSerializer(serializers.Serializer):
+    referentie = serializers.CharField()
+    stand = serializers.CharField()
+    reden = serializers.CharField(allow_blank=True)
+    ontvangen = serializers.DateField()
+    opgepakt = serializers.DateField(allow_null=True)
+    instrumenten = InstrumentFeedbackSerializer(many=True)
+    afgesloten = serializers.DateField(allow_null=True)
+
+
+@extend_schema(
+    summary="Terugkoppeling op een eigen signaal",
+    tags=["terugkoppeling"],
+    responses=FeedbackSerializer,
+)
+class SignalFeedbackView(APIView):
+    def get(self, request, public_id):
+        if not request.user.has_perm("intake.submit_signal"):
+            raise PermissionDenied
+        signal = get_object_or_404(
+            Signal.objects.for_user(request.user)
+            .filter(partner_id=request.user.organisation_id)
+            .select_related("case")
+            .defer("details"),
+            public_id=public_id,
+        )
+        processing_log_record(
+            actor=request.user,
+            activity="feedback",
+            action="read",
+            name="signal.feedback",
+            subject_id=signal.subject_id,
+            object_type="signal",
+            object_id=signal.public_id,
+            fields=["status"],
+        )
+        fb = signal_feedback(signal)
+        data = {
+            "referentie": signal.partner_reference,
+            "stand": fb.stage,
+            "reden": fb.reason,
+            "ontvangen": fb.received_on,
+            "opgepakt": fb.taken_up_on,
+            "instrumenten": [{"categorie": c, "datum": d} for c, d in fb.instruments],
+            "afgesloten": fb.closed_on,
+        }
+        return Response(FeedbackSerializer(data).data)

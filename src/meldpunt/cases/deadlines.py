@@ -1,0 +1,81 @@
+"""Deadlines of outreach: first contact attempt within N working days, contact or outreach
+complete within M days. Reads only; the overdue list and the daily reminder use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from .models import Case, DeadlineConfig
+from .workflow import CaseStatus
+
+
+@dataclass(frozen=True)
+class Targets:
+    first_attempt_working_days: int = 5
+    crisis_first_attempt_working_days: int = 1
+    outreach_days: int = 28
+
+
+def current_targets() -> Targets:
+    row = DeadlineConfig.objects.order_by("-changed_at", "-id").first()
+    if row is None:
+        return Targets()
+    return Targets(
+        first_attempt_working_days=row.first_attempt_working_days,
+        crisis_first_attempt_working_days=row.crisis_first_attempt_working_days,
+        outreach_days=row.outreach_days,
+    )
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Monday–Friday; public holidays are not (yet) configured."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+@dataclass(frozen=True)
+class Overdue:
+    case: Case
+    reason: str
+    due: date
+
+
+# Before contact is made or an instrument is deployed, outreach is still running.
+OUTREACH_OPEN = (CaseStatus.ASSIGNED, CaseStatus.PICKED_UP)
+
+
+def overdue_cases(cases: QuerySet[Case], *, today: date | None = None) -> list[Overdue]:
+    """The open, assigned cases of ``cases`` (already scoped!) that passed a deadline."""
+    today = today or timezone.localdate()
+    targets = current_targets()
+    rows = (
+        cases.filter(status__in=OUTREACH_OPEN)
+        .annotate(n_attempts=Count("attempts"))
+        .select_related("provider")
+        .order_by("-crisis", "opened_at", "id")
+    )
+    result = []
+    for case in rows:
+        received = timezone.localdate(case.opened_at)
+        if case.n_attempts == 0:
+            days = (
+                targets.crisis_first_attempt_working_days
+                if case.crisis
+                else targets.first_attempt_working_days
+            )
+            due = add_working_days(received, days)
+            if today > due:
+                result.append(Overdue(case, "Eerste contactpoging te laat", due))
+                continue
+        due = received + timedelta(days=targets.outreach_days)
+        if today > due:
+            result.append(Overdue(case, "Geen contact en outreach niet af", due))
+    return result

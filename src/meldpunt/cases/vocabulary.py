@@ -1,0 +1,58 @@
+"""DDAS v0.9 vocabularies used by case work, spelled exactly as the national model spells them.
+
+Source: ../shared/reference/ddas-v0.9/json_schema_Uitwisselmodel.json ($defs EnumContactsoort,
+EnumDagdeel, EnumEindresultaat). Values are stored as the DDAS strings themselves.
+"""
+
+from django.db import models
+
+
+class ContactKind(models.TextChoices):
+    MAIL = "Mail", "Mail"
+    LETTER = "Brief", "Brief"
+    SMS = "SMS/Whatsapp", "SMS/Whatsapp"
+    PHONE = "Telefoon", "Telefoon"
+    HOME_VISIT = "Huisbezoek", "Huisbezoek"
+    CARD = "Kaartje", "Kaartje"
+    OTHER = "Overige", "Overige"
+    ADMINISTRATIVE = "Administratief", "Administratief"
+
+
+class PartOfDay(models.TextChoices):
+    MORNING = "Ochtend", "Ochtend"
+    AFTERNOON = "Middag", "Middag"
+    EVENING = "Avond", "Avond"
+
+
+_END_RESULTS = [
+    "Niet opgepakt: herhaalde melding",
+    "Niet opgepakt: onterecht signaal",
+    "Inwoner is overleden",
+    "Persoon is geen inwoner (meer) in de gemeente",
+    "Niet opgepakt: andere reden",
+    "Inwoner al bekend bij schuldhulpverlening",
+    "Inwoner heeft al een ander lopend traject",
+    "Definitief geen contact kunnen krijgen",
+    "Geen reactie na eerder contact",
+    "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
+    "(Budget)advies en/of quick fix",
+    "Vervolghulp en/of verwijzing financieel",
+    "Verwijzing zonder contact",
+    "Vervolghulp en/of verwijzing niet financieel",
+]
+END_RESULT_CHOICES = [(v, v) for v in _END_RESULTS]
+END_RESULTS = frozenset(_END_RESULTS)
+
+# The reasons for "not taken up" that may be fed back to the landlord (domain.md step 9).
+# "Niet opgepakt: andere reden" is NOT among them: the landlord learns only THAT, never why.
+REPORTABLE_NOT_TAKEN_UP = frozenset(
+    {
+        "Niet opgepakt: herhaalde melding",
+        "Niet opgepakt: onterecht signaal",
+        "Inwoner is overleden",
+        "Persoon is geen inwoner (meer) in de gemeente",
+    }
+)
+NOT_TAKEN_UP = REPORTABLE_NOT_TAKEN_UP | {"Niet opgepakt: andere reden"}
+NO_CONTACT = "Definitief geen contact kunnen krijgen"

@@ -1,0 +1,177 @@
+"""Writes of the safeguards app: asking a Sluitende Aanpak check and issuing its verklaring."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import secrets
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from meldpunt.intake.models import Signal
+from meldpunt.privacy.services import processing_log_record
+
+from . import rules
+from .models import (
+    Attestation,
+    Question,
+    RuleConfig,
+    SafeguardCheck,
+    WeightyGround,
+    code_digest,
+)
+from .selectors import current_config, facts_for_household
+
+
+def new_verification_code() -> str:
+    """120 random bits as 6 groups of 4 base32 letters/digits: readable on paper, unguessable."""
+    raw = base64.b32encode(secrets.token_bytes(15)).decode()
+    return "-".join(raw[i : i + 4] for i in range(0, 24, 4))
+
+
+def normalise_code(code: str) -> str:
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
+
+
+@transaction.atomic
+def safeguard_check_record(
+    *,
+    by: Any,
+    question: str,
+    household_index: str,
+    subject_id: Any,
+    signal: Signal | None = None,
+    weighty_ground: str = "",
+    justification: str = "",
+    today: date | None = None,
+) -> SafeguardCheck:
+    """Answer one question for one household and record the check (and its verklaring)."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm("safeguards.ask_check"):
+        raise PermissionDenied
+    if question not in Question.values:
+        raise ValidationError({"question": "Onbekende vraag."})
+    if weighty_ground not in WeightyGround.values:
+        raise ValidationError({"weighty_ground": "Kies een zwaarwegende grond uit de lijst."})
+    if question == Question.BAILIFF:
+        weighty_ground, justification = "", ""
+    justification = (justification or "").strip()[:5000]
+    today = today or timezone.localdate()
+    config = current_config()
+    facts = facts_for_household(
+        household_index=household_index,
+        landlord=by.organisation,
+        today=today,
+        weighty_ground=weighty_ground,
+        justification=justification,
+    )
+    answer = rules.CHECKS[question](facts, config)
+    check = SafeguardCheck.objects.create(
+        question=question,
+        asked_by=by,
+        organisation_id=by.organisation_id,
+        asked_on=today,
+        subject_id=subject_id,
+        signal=signal,
+        partner_reference=signal.partner_reference if signal else "",
+        outcome=answer.outcome,
+        rows=list(answer.rows),
+        fact_ids=list(answer.fact_ids),
+        explanation=answer.explanation,
+        listed=[line.as_dict() for line in answer.listed],
+        weighty_ground=weighty_ground,
+        justification=justification or None,
+        config=dataclasses.asdict(config),
+    )
+    processing_log_record(
+        actor=by,
+        activity="sluitende-aanpak",
+        action="read",
+        name=f"safeguard.{question}",
+        subject_id=subject_id,
+        object_type="safeguard_check",
+        object_id=check.public_id,
+        fields=["instruments", "contact_attempts", "events"]
+        + (["justification"] if justification else []),
+    )
+    if answer.allowed:
+        code = new_verification_code()
+        Attestation.objects.create(check_record=check, code=code, code_digest=code_digest(code))
+    return check
+
+
+def safeguard_check_ask(
+    *,
+    signal_id: int,
+    by: Any,
+    question: str,
+    weighty_ground: str = "",
+    justification: str = "",
+) -> SafeguardCheck:
+    """A landlord asks about the tenant of one of its OWN signals (found through that signal)."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm("safeguards.ask_check"):
+        raise PermissionDenied
+    signal = (
+        Signal.objects.for_user(by)
+        .filter(partner_id=by.organisation_id, pk=signal_id)
+        .defer("details")
+        .first()
+    )
+    if signal is None:
+        raise PermissionDenied
+    return safeguard_check_record(
+        by=by,
+        question=question,
+        household_index=signal.household_index,
+        subject_id=signal.subject_id,
+        signal=signal,
+        weighty_ground=weighty_ground,
+        justification=justification,
+    )
+
+
+def attestation_verify(code: str) -> Attestation | None:
+    """The verklaring for this code if it exists and was not revoked; else None (invalid)."""
+    normalised = normalise_code(code)
+    if len(normalised) != 29:
+        return None
+    attestation = (
+        Attestation.objects.select_related("check_record__organisation")
+        .filter(code_digest=code_digest(normalised), revoked_at__isnull=True)
+        .first()
+    )
+    return attestation
+
+
+@transaction.atomic
+def attestation_revoke(*, attestation_id: int, by: Any, reason: str) -> Attestation:
+    """The municipality withdraws a verklaring (e.g. issued on facts later found wrong)."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm(
+        "safeguards.revoke_attestation"
+    ):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Geef de reden van intrekking."})
+    attestation = Attestation.objects.select_for_update().get(pk=attestation_id)
+    if attestation.revoked_at is not None:
+        raise ValidationError("Deze verklaring is al ingetrokken.")
+    attestation.revoked_at = timezone.now()
+    attestation.revoked_by = by
+    attestation.revoke_reason = reason[:300]
+    attestation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return attestation
+
+
+@transaction.atomic
+def rule_config_change(*, by: Any, values: dict[str, int]) -> RuleConfig:
+    """A new configuration row; the old ones stay as the record of who changed what, when."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm(
+        "organisations.manage_configuration"
+    ):
+        raise PermissionDenied
+    return RuleConfig.objects.create(changed_by=by, **values)

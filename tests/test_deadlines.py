@@ -1,0 +1,85 @@
+"""Deadlines: overdue list per provider and the daily reminder job (issue #4)."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from meldpunt.cases.deadlines import add_working_days, overdue_cases
+from meldpunt.cases.models import Case, DeadlineConfig, Track
+from meldpunt.cases.services import case_assign, contact_attempt_record
+from meldpunt.cases.tasks import deadline_reminders_send
+from meldpunt.intake.services import signal_submit
+
+from .conftest import signal_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(covenant, users):
+    signal = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                           raw=signal_data(achternaam="Termijnpersoon"))  # fmt: skip
+    case_assign(case_id=signal.case_id, provider=covenant["centram"], track=Track.VROEG_EROPAF,
+                by=users["regie"])  # fmt: skip
+    return Case.objects.get(pk=signal.case_id)
+
+
+def test_working_days_skip_the_weekend():
+    friday = date(2026, 11, 27)
+    assert add_working_days(friday, 1) == date(2026, 11, 30)
+    assert add_working_days(friday, 5) == date(2026, 12, 4)
+
+
+def test_first_attempt_deadline_and_outreach_deadline(case, users):
+    received = timezone.localdate(case.opened_at)
+    due = add_working_days(received, 5)
+    assert overdue_cases(Case.objects.all(), today=due) == []
+    [item] = overdue_cases(Case.objects.all(), today=due + timedelta(days=1))
+    assert item.case == case and item.reason == "Eerste contactpoging te laat"
+    contact_attempt_record(case_id=case.pk, by=users["centram"], kind="Brief", reached=False,
+                           on=timezone.localdate(), part_of_day="Ochtend")  # fmt: skip
+    assert overdue_cases(Case.objects.all(), today=due + timedelta(days=1)) == []
+    [item] = overdue_cases(Case.objects.all(), today=received + timedelta(days=29))
+    assert item.reason == "Geen contact en outreach niet af"
+
+
+def test_crisis_and_configured_targets(case):
+    case.crisis = True
+    case.save(update_fields=["crisis"])
+    received = timezone.localdate(case.opened_at)
+    assert overdue_cases(Case.objects.all(), today=add_working_days(received, 1) + timedelta(1))
+    DeadlineConfig.objects.create(crisis_first_attempt_working_days=10)
+    assert not overdue_cases(Case.objects.all(), today=add_working_days(received, 1) + timedelta(1))
+
+
+def test_overdue_list_is_scoped_and_shows_no_personal_data(case, clients):
+    Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(days=40))
+    own = clients["centram"].get(reverse("cases:overdue"))
+    other = clients["doras"].get(reverse("cases:overdue"))
+    landlord = clients["eigen-haard"].get(reverse("cases:overdue"))
+    short = str(case.public_id)[:8]
+    assert own.status_code == 200 and short in own.content.decode()
+    assert "Termijnpersoon" not in own.content.decode()
+    assert short not in other.content.decode()
+    assert landlord.status_code == 403
+
+
+def test_daily_reminder_mails_the_provider_without_personal_data(case, users):
+    with time_machine.travel(timezone.now() + timedelta(days=40), tick=False):
+        result = deadline_reminders_send.enqueue()
+    assert result.return_value == 1
+    [message] = mail.outbox
+    assert sorted(message.to) == sorted([users["centram"].email,
+                                         users["centram-teamleider"].email])  # fmt: skip
+    assert "1 zaken" in message.subject
+    assert "Termijnpersoon" not in message.body and "Damrak" not in message.body
+
+
+def test_reminder_command_enqueues_the_job(case):
+    call_command("deadline-reminders")
+    assert mail.outbox == []  # nothing overdue today
