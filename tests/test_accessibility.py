@@ -159,3 +159,11 @@ def test_seed_demo_refuses_outside_demo_mode(settings, db):
     settings.DEMO_MODE = False
     with pytest.raises(ImproperlyConfigured):
         call_command("seed-demo")
+
+
+def test_english_is_available(client, covenant):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in page and "Log in" in page
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/accounts/login/"})
+    assert "Aanmelden bij het Meldpunt" in client.get("/accounts/login/").content.decode()
