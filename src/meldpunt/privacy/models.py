@@ -1,8 +1,19 @@
 """The processing log (Logboek Dataverwerkingen) and the register of processing activities."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(Exception):
+    """A processing-log record was about to be changed or deleted outside the retention path."""
 
 
 class ProcessingActivity(models.Model):
@@ -16,6 +27,15 @@ class ProcessingActivity(models.Model):
     data_categories = models.TextField(_("categorieën persoonsgegevens"), blank=True)
     retention = models.CharField(_("bewaartermijn"), max_length=200, blank=True)
     is_current = models.BooleanField(default=True)
+    valid_from = models.DateTimeField(_("geldig vanaf"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
 
     class Meta:
         verbose_name = _("verwerkingsactiviteit")
@@ -29,6 +49,33 @@ class ProcessingActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
+
+
+class ProcessingLogQuerySet(models.QuerySet):
+    """Records are append-only: no update or delete through the ORM.
+
+    The only path that removes records is ``services.processing_log_prune`` (retention), which
+    deletes the oldest part of the chain and leaves a checkpoint behind.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("het verwerkingslog is alleen-toevoegen")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("het verwerkingslog is alleen-toevoegen")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AppendOnlyError("het verwerkingslog is alleen-toevoegen")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        objs = list(objs)
+        if any(not obj.entry_hash for obj in objs):
+            raise AppendOnlyError("records ontstaan alleen via processing_log_record(_many)")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def _retention_delete(self) -> int:
+        """The retention hook: used only by ``services.processing_log_prune``."""
+        return self._raw_delete(self.db)
 
 
 class ProcessingLogEntry(models.Model):
@@ -59,8 +106,10 @@ class ProcessingLogEntry(models.Model):
     processing_activity = models.ForeignKey(ProcessingActivity, on_delete=models.PROTECT)
     data_subject_id = models.CharField(_("betrokkene (pseudoniem)"), max_length=64, db_index=True)
     data_subject_type = models.CharField(max_length=30, default="huurder")
+    # PROTECT, not SET_NULL: a changed actor would break the record's hash. Users are
+    # deactivated, not deleted, while log records point to them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -72,11 +121,18 @@ class ProcessingLogEntry(models.Model):
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40)
     fields = models.JSONField(default=list, blank=True)
+    # The hash chain: position, the previous record's hash and this record's own hash over a
+    # canonical serialisation of all fields above (see privacy.chain).
+    sequence = models.PositiveBigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    objects = ProcessingLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("verwerkingslogregel")
         verbose_name_plural = _("verwerkingslog")
-        ordering = ["id"]
+        ordering = ["sequence"]
         permissions = [
             ("view_personal_data", "Mag persoonsgegevens inzien (MFA verplicht)"),
             ("view_processing_log", "Mag het verwerkingslog doorzoeken"),
@@ -85,3 +141,46 @@ class ProcessingLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id} ({self.trace_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        raise AppendOnlyError("records ontstaan alleen via processing_log_record(_many)")
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("het verwerkingslog is alleen-toevoegen")
+
+
+class ProcessingLogChain(models.Model):
+    """The single chain-head row: writers lock it, so records get consecutive positions.
+
+    ``length`` and ``last_hash`` describe the newest record; ``pruned_through`` and
+    ``pruned_hash`` the last record removed by retention (the chain's new starting point).
+    """
+
+    length = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    pruned_through = models.PositiveBigIntegerField(default=0)
+    pruned_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("kop van het verwerkingslog")
+
+    def __str__(self) -> str:
+        return f"verwerkingslog ({self.length})"
+
+
+class ProcessingLogPruning(models.Model):
+    """What retention removed from the processing log: counts and positions, no personal data."""
+
+    at = models.DateTimeField(default=timezone.now)
+    before = models.DateTimeField()
+    first_sequence = models.PositiveBigIntegerField()
+    last_sequence = models.PositiveBigIntegerField()
+    count = models.PositiveIntegerField()
+    anchor_hash = models.CharField(max_length=64)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("opschoning van het verwerkingslog")
+
+    def __str__(self) -> str:
+        return f"opschoning {self.first_sequence}-{self.last_sequence}"

@@ -1,32 +1,45 @@
-"""Writes of the privacy app: the processing-log writer."""
+"""Writes of the privacy app: the processing-log writer, retention of the log, the register."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.core.tracing import current_trace_id, new_span_id
 
-from .models import ProcessingActivity, ProcessingLogEntry
+from . import chain
+from .models import (
+    ProcessingActivity,
+    ProcessingLogChain,
+    ProcessingLogEntry,
+    ProcessingLogPruning,
+)
 
-
-@cache
-def _activity_id(code: str) -> int:
-    return ProcessingActivity.objects.get(code=code, is_current=True).pk
+logger = logging.getLogger(__name__)
 
 
 def activity_id(code: str) -> int:
-    """Id of the current version of a register entry (cached; the register changes rarely)."""
-    try:
-        return _activity_id(code)
-    except ProcessingActivity.DoesNotExist:
-        _activity_id.cache_clear()
-        raise
+    """Id of the version of a register entry in force now.
+
+    Not cached: a new version made in another process must be used at once, so that each record
+    points to the version in force when it was written.
+    """
+    return ProcessingActivity.objects.values_list("pk", flat=True).get(code=code, is_current=True)
+
+
+def _chain_head_for_update() -> ProcessingLogChain:
+    """Lock the single chain-head row (created on first use, e.g. after a test flush)."""
+    head = ProcessingLogChain.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        ProcessingLogChain.objects.get_or_create(pk=1)
+        head = ProcessingLogChain.objects.select_for_update().get(pk=1)
+    return head
 
 
 @dataclass(frozen=True)
@@ -76,21 +89,63 @@ def processing_log_record_many(
     started_at: datetime | None = None,
     status: str = ProcessingLogEntry.Status.OK,
 ) -> list[ProcessingLogEntry]:
-    """Record the same processing for many subjects at once (lists, imports, exports)."""
+    """Record the same processing for many subjects at once (lists, imports, exports).
+
+    The records are appended to the hash chain: the chain head is locked for the rest of the
+    caller's transaction, hashes are computed in Python and all records go in one bulk insert.
+    """
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     organisation_id = getattr(user, "organisation_id", None)
     trace_id = current_trace_id()
-    entries = [
+    items = list(items)
+    if not items:
+        return []
+    with transaction.atomic():
+        head = _chain_head_for_update()
+        activity_pk = activity_id(activity)
+        entries = _build_entries(
+            items=items,
+            user=user,
+            organisation_id=organisation_id,
+            trace_id=trace_id,
+            name=name,
+            started_at=started_at or now,
+            now=now,
+            status=status,
+            action=action,
+            activity_pk=activity_pk,
+        )
+        head.last_hash = chain.seal(entries, after_sequence=head.length, after_hash=head.last_hash)
+        head.length += len(entries)
+        created = ProcessingLogEntry.objects.bulk_create(entries, batch_size=500)
+        head.save(update_fields=["length", "last_hash"])
+    return created
+
+
+def _build_entries(
+    *,
+    items: list[Processing],
+    user: Any,
+    organisation_id: int | None,
+    trace_id: str,
+    name: str,
+    started_at: datetime,
+    now: datetime,
+    status: str,
+    action: str,
+    activity_pk: int,
+) -> list[ProcessingLogEntry]:
+    return [
         ProcessingLogEntry(
             trace_id=trace_id,
             span_id=new_span_id(),
             name=name,
-            start_time=started_at or now,
+            start_time=started_at,
             end_time=now,
             status=status,
             action=action,
-            processing_activity_id=activity_id(activity),
+            processing_activity_id=activity_pk,
             data_subject_id=str(item.subject_id),
             data_subject_type=item.subject_type,
             actor=user,
@@ -101,4 +156,52 @@ def processing_log_record_many(
         )
         for item in items
     ]
-    return ProcessingLogEntry.objects.bulk_create(entries, batch_size=500)
+
+
+@transaction.atomic
+def processing_log_prune(*, before: datetime, reason: str) -> ProcessingLogPruning | None:
+    """The retention hook: remove the oldest records written before ``before``.
+
+    Only a prefix of the chain is removed (records are in time order), so the rest stays
+    verifiable: the chain head keeps the position and hash of the last removed record as the new
+    starting point, and a ``ProcessingLogPruning`` row records what was removed (no personal
+    data). This is the only path that deletes processing-log records.
+    """
+    head = _chain_head_for_update()
+    removable = ProcessingLogEntry.objects.filter(
+        sequence__gt=head.pruned_through, end_time__lt=before
+    ).order_by("sequence")
+    # Stop at the first record that must stay: never leave a hole in the chain.
+    first_kept = (
+        ProcessingLogEntry.objects.filter(sequence__gt=head.pruned_through, end_time__gte=before)
+        .order_by("sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    if first_kept is not None:
+        removable = removable.filter(sequence__lt=first_kept)
+    last = removable.values("sequence", "entry_hash").last()
+    if last is None:
+        return None
+    first_sequence = head.pruned_through + 1
+    count = ProcessingLogEntry.objects.filter(
+        sequence__gte=first_sequence, sequence__lte=last["sequence"]
+    )._retention_delete()
+    head.pruned_through = last["sequence"]
+    head.pruned_hash = last["entry_hash"]
+    head.save(update_fields=["pruned_through", "pruned_hash"])
+    pruning = ProcessingLogPruning.objects.create(
+        before=before,
+        first_sequence=first_sequence,
+        last_sequence=last["sequence"],
+        count=count,
+        anchor_hash=last["entry_hash"],
+        reason=reason,
+    )
+    logger.info(
+        "processing log pruned: %s records, positions %s-%s",
+        count,
+        first_sequence,
+        last["sequence"],
+    )
+    return pruning
