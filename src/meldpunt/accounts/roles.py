@@ -47,7 +47,11 @@ ROLES: dict[str, dict] = {
         "name": "Privacy officer",
         "type": T.MUNICIPALITY,
         "description": "Doorzoekt het verwerkingslog en behandelt inzageverzoeken.",
-        "permissions": ["privacy.view_processing_log", PERSONAL_DATA],
+        "permissions": [
+            "privacy.view_processing_log",
+            "privacy.change_processingactivity",
+            PERSONAL_DATA,
+        ],
     },
     "hulpverlener": {
         "name": "Hulpverlener",

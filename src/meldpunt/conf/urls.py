@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("meldpunt.cases.urls")),
     path("", include("meldpunt.organisations.urls")),
     path("", include("meldpunt.safeguards.urls")),
+    path("", include("meldpunt.privacy.urls")),
 ]

@@ -28,6 +28,10 @@ def navigation(request):
         items.append((_("Zaken"), reverse("cases:case-list")))
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen Sluitende Aanpak"), reverse("safeguards:rule-config")))
+    if user.has_perm("privacy.view_processing_log"):
+        items.append((_("Verwerkingslog"), reverse("privacy:log-search")))
+    if user.has_perm("privacy.change_processingactivity"):
+        items.append((_("Verwerkingsregister"), reverse("privacy:register-list")))
     return {
         "navigation": [
             {"label": label, "url": url, "current": request.path == url} for label, url in items

@@ -205,3 +205,46 @@ def processing_log_prune(*, before: datetime, reason: str) -> ProcessingLogPruni
         last["sequence"],
     )
     return pruning
+
+
+REGISTER_FIELDS = ("name", "purpose", "legal_basis", "data_categories", "retention")
+
+
+@transaction.atomic
+def processing_activity_revise(
+    *,
+    code: str,
+    by: Any,
+    name: str,
+    purpose: str,
+    legal_basis: str,
+    data_categories: str,
+    retention: str,
+) -> ProcessingActivity:
+    """Change a register entry: the change is a new version, the old version is kept.
+
+    Log records keep pointing to the version that was in force when they were written; new
+    records point to the new version from the moment this transaction commits. Nothing changes
+    (and no version is made) when the values are the same.
+    """
+    current = ProcessingActivity.objects.select_for_update().get(code=code, is_current=True)
+    values = {
+        "name": name,
+        "purpose": purpose,
+        "legal_basis": legal_basis,
+        "data_categories": data_categories,
+        "retention": retention,
+    }
+    if all(getattr(current, key) == value for key, value in values.items()):
+        return current
+    ProcessingActivity.objects.filter(pk=current.pk).update(is_current=False)
+    revised = ProcessingActivity.objects.create(
+        code=code,
+        version=current.version + 1,
+        is_current=True,
+        valid_from=timezone.now(),
+        changed_by=by if getattr(by, "is_authenticated", False) else None,
+        **values,
+    )
+    logger.info("register entry %s revised to version %s", code, revised.version)
+    return revised
