@@ -262,7 +262,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"trace": {"()": "meldpunt.core.logging.TraceIdFilter"}},
+    "filters": {
+        "trace": {"()": "meldpunt.core.logging.TraceIdFilter"},
+        "redact_path": {"()": "meldpunt.privacy.logging.RedactRequestPathFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s trace=%(trace_id)s %(message)s"}
     },
@@ -273,5 +276,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Request paths may hold personal data someone typed: logged as the URL pattern.
+        "django.request": {"filters": ["redact_path"]},
+        "django.security.csrf": {"filters": ["redact_path"]},
     },
 }
