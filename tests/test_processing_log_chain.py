@@ -307,7 +307,7 @@ def test_a_record_put_back_before_the_pruned_point_is_detected(users, logged):
     reason="the in-memory SQLite test database cannot be shared by threads; on SQLite the "
     "IMMEDIATE transaction mode serialises all writers at BEGIN",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded register
 def test_concurrent_writers_keep_one_unbroken_chain(covenant):
     from meldpunt.accounts.services import user_create
 

@@ -31,13 +31,17 @@ class Command(BaseCommand):
         result = chain.verify(batch_size=options["batch_size"], anchors=anchors)
         for finding in result.findings:
             self.stderr.write(str(finding))
-        summary = (
-            f"{result.checked} records gecontroleerd; anker voor een volgende controle: "
-            f"--anchor {result.head_length}:{result.head_hash}"
-        )
         if not result.ok:
-            self.stderr.write(summary)
+            self.stderr.write(
+                f"{result.checked} records gecontroleerd; kop van de keten: positie "
+                f"{result.head_length}, hash {result.head_hash} (niet als anker gebruiken)"
+            )
             raise CommandError(
                 f"verwerkingslog gemanipuleerd: {len(result.findings)} bevinding(en)", returncode=2
             )
-        self.stdout.write(self.style.SUCCESS(f"Verwerkingslog intact. {summary}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Verwerkingslog intact. {result.checked} records gecontroleerd; anker voor een "
+                f"volgende controle: --anchor {result.head_length}:{result.head_hash}"
+            )
+        )
