@@ -339,3 +339,37 @@ def test_concurrent_writers_keep_one_unbroken_chain(covenant):
     assert sequences == list(range(1, 121))
     code, output = verify()
     assert code == 0, output
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_seals_records_written_before_the_chain_existed():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("privacy", "0002_register_seed")])
+    old_apps = executor.loader.project_state([("privacy", "0002_register_seed")]).apps
+    Activity = old_apps.get_model("privacy", "ProcessingActivity")
+    Entry = old_apps.get_model("privacy", "ProcessingLogEntry")
+    activity = Activity.objects.get(code="intake", is_current=True)
+    now = timezone.now()
+    for i in range(3):
+        Entry.objects.create(
+            trace_id="a" * 32,
+            span_id="b" * 16,
+            name="signal.submit",
+            start_time=now,
+            end_time=now,
+            action="create",
+            processing_activity=activity,
+            data_subject_id=str(i),
+            object_type="signal",
+            object_id=str(i),
+            fields=["achternaam"],
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert list(ProcessingLogEntry.objects.values_list("sequence", flat=True)) == [1, 2, 3]
+    code, output = verify()
+    assert code == 0, output
+    assert ProcessingLogChain.objects.get().length == 3
