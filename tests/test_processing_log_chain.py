@@ -373,3 +373,31 @@ def test_the_migration_seals_records_written_before_the_chain_existed():
     code, output = verify()
     assert code == 0, output
     assert ProcessingLogChain.objects.get().length == 3
+
+
+def test_the_public_writer_signatures_are_unchanged():
+    """Other apps call these; the chain must not change how they are called."""
+    import inspect
+
+    assert list(inspect.signature(processing_log_record).parameters) == [
+        "actor",
+        "activity",
+        "action",
+        "name",
+        "subject_id",
+        "object_type",
+        "object_id",
+        "fields",
+        "subject_type",
+        "started_at",
+        "status",
+    ]
+    assert list(inspect.signature(processing_log_record_many).parameters) == [
+        "actor",
+        "activity",
+        "action",
+        "name",
+        "items",
+        "started_at",
+        "status",
+    ]
