@@ -307,7 +307,7 @@ def test_a_record_put_back_before_the_pruned_point_is_detected(users, logged):
     reason="the in-memory SQLite test database cannot be shared by threads; on SQLite the "
     "IMMEDIATE transaction mode serialises all writers at BEGIN",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded register
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_unbroken_chain(covenant):
     from meldpunt.accounts.services import user_create
 
@@ -341,7 +341,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(covenant):
     assert code == 0, output
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_records_written_before_the_chain_existed():
     from django.db.migrations.executor import MigrationExecutor
 

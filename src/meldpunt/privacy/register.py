@@ -28,6 +28,5 @@ def register_ensure() -> None:
                 retention=retention,
                 is_current=True,
             )
-    from .services import _activity_id
-
-    _activity_id.cache_clear()
+    # services.activity_id() is not cached (a new register version must count at once in every
+    # process), so there is no cache to clear here.
