@@ -28,7 +28,9 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
-def keys(settings):
+def keys(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
     def use(*, ring: str, active: str) -> None:
         settings.MELDPUNT_ENCRYPTION_KEYS = ring
         settings.MELDPUNT_ENCRYPTION_ACTIVE_KEY = active
@@ -133,3 +135,23 @@ def test_without_the_old_key_nothing_reads_before_rotation(keys, data):
     keys(ring=T2, active="t2")
     with pytest.raises(DecryptionError):
         list(Signal.objects.all())
+
+
+def test_waiting_encrypted_upload_files_are_counted_not_rewritten(keys, data, settings):
+    import io as _io
+    from pathlib import Path
+
+    from meldpunt.privacy.files import open_encrypted, write_encrypted
+
+    path = Path(settings.MEDIA_ROOT) / "uploads" / "wacht.enc"
+    write_encrypted(_io.BytesIO(b"achternaam\nRotatie\n"), path, "wacht")
+    keys(ring=f"{T1},{T2}", active="t2")
+    assert "bestanden (MEDIA_ROOT/**/*.enc): waarden per sleutel vooraf [t1: 1]" in _rotate(
+        "--check"
+    )
+    assert "10 waarde(n) nog onder een oude sleutel" in _rotate("--check")
+    output = _rotate()
+    assert "Let op: 1 versleuteld(e) bestand(en) wachten nog op verwerking" in output
+    assert "1 waarde(n) nog onder een oude sleutel" in _rotate("--check")
+    with open_encrypted(path, "wacht") as stream:  # the old key still reads it
+        assert stream.read() == b"achternaam\nRotatie\n"

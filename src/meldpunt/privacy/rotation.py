@@ -12,19 +12,24 @@ no value left under them.
 
 from __future__ import annotations
 
+import struct
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
-from .crypto import key_id_of, keyring
+from .crypto import DecryptionError, key_id_of, keyring
 from .fields import EncryptedField
+from .files import _HEADER, MAGIC
 
 MFA_LABEL = "mfa.Authenticator"
+FILES_LABEL = "bestanden (MEDIA_ROOT/**/*.enc)"
 
 
 @dataclass
@@ -137,6 +142,33 @@ def rotate_mfa_secrets(*, batch_size: int = 500, dry_run: bool = False) -> Rotat
                 report.rows_rotated += 1
 
 
+def _file_key_ids(path: Path) -> set[str]:
+    """Key ids of the chunks of a file written by ``privacy.files.write_encrypted``."""
+    ids = set()
+    with open(path, "rb") as stream:
+        magic, _length, _chunk = _HEADER.unpack(stream.read(_HEADER.size))
+        if magic != MAGIC:
+            raise DecryptionError("not an encrypted Meldpunt file")
+        while size_bytes := stream.read(4):
+            (size,) = struct.unpack(">I", size_bytes)
+            ids.add(key_id_of(stream.read(size)))
+    return ids
+
+
+def count_encrypted_files() -> RotationReport:
+    """Encrypted upload files waiting to be processed, counted per key id.
+
+    They are not rewritten: they live only until the background job has read them (and a
+    rewrite would race with that job). Keep an old key until no file under it is left.
+    """
+    report = RotationReport(FILES_LABEL)
+    root = Path(settings.MEDIA_ROOT)
+    if root.is_dir():
+        for path in sorted(root.rglob("*.enc")):
+            report.keys_before.update(_file_key_ids(path))
+    return report
+
+
 def keys_rotate(*, batch_size: int = 500, dry_run: bool = False) -> list[RotationReport]:
     """Re-encrypt everything under the active key; with ``dry_run`` only count per key id."""
     reports = [
@@ -144,4 +176,5 @@ def keys_rotate(*, batch_size: int = 500, dry_run: bool = False) -> list[Rotatio
         for model, fields in encrypted_models()
     ]
     reports.append(rotate_mfa_secrets(batch_size=batch_size, dry_run=dry_run))
+    reports.append(count_encrypted_files())
     return reports

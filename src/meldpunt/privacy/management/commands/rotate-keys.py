@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from meldpunt.privacy.crypto import keyring
-from meldpunt.privacy.rotation import keys_rotate
+from meldpunt.privacy.rotation import FILES_LABEL, keys_rotate
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 f"{report.label}: waarden per sleutel vooraf [{per_key}]; "
                 f"rijen herversleuteld: {report.rows_rotated}"
             )
-            if options["check"]:
+            if options["check"] or report.label == FILES_LABEL:
                 remaining += old
         total = sum(r.rows_rotated for r in reports)
         if options["check"]:
@@ -44,3 +44,8 @@ class Command(BaseCommand):
                     "Controleer met --check voordat u een oude sleutel verwijdert."
                 )
             )
+            if remaining:
+                self.stdout.write(
+                    f"Let op: {remaining} versleuteld(e) bestand(en) wachten nog op verwerking "
+                    "onder een oude sleutel; verwijder die sleutel pas als ze verwerkt zijn."
+                )
