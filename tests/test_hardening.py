@@ -109,6 +109,57 @@ def _flow_login_failures(clients, users):
             Client().post("/accounts/login/", {"login": login, "password": f"{BSN}-fout"})
 
 
+def _flow_api(clients, users):
+    import json
+
+    from meldpunt.accounts.services import api_token_create
+    from meldpunt.intake.api import camel
+
+    _token, key = api_token_create(organisation=users["ymere"].organisation, name="probe")
+    api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    good = {camel(k): v for k, v in signal_data(**PERSON, partner_referentie="API-1").items()}
+    bad = {**good, "postcode": "ABCD 12", "bsn": BSN}
+    for body, expected in ((good, 201), (bad, 400)):
+        response = api.post("/api/v1/signalen", json.dumps(body), content_type="application/json")
+        assert response.status_code in (expected, 422), response.content
+
+
+def _flow_upload(clients, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+
+    from .corpus.build import csv_text, row
+
+    values = {
+        **PERSON,
+        "geboortedatum": "29-03-1977",
+        "partner_referentie": "UPL-1",
+        "postcode": "1012 LG",
+    }
+    rows = [
+        row(1, **values),
+        row(2, **{**values, "postcode": "ABCD 12", "partner_referentie": "UPL-2"}),
+    ]
+    import tempfile
+
+    from django.test import TestCase
+
+    from meldpunt.intake.models import SignalImport
+
+    with (
+        tempfile.TemporaryDirectory() as media,
+        override_settings(MEDIA_ROOT=media),
+        TestCase.captureOnCommitCallbacks(execute=True),  # run the background job now
+    ):
+        response = clients["eigen-haard"].post(
+            reverse("intake:upload"),
+            {"file": SimpleUploadedFile("probe.csv", csv_text(rows).encode())},
+        )
+    assert response.status_code == 302
+    batch = SignalImport.objects.get(file_name="probe.csv")
+    assert (batch.accepted, batch.refused) == (1, 1)
+
+
 def _flow_privacy_search(clients, users):
     subject = str(_case().subject_id)
     assert (
@@ -124,6 +175,8 @@ FLOWS = [
     _flow_triage_assign,
     _flow_foreign_and_missing,
     _flow_login_failures,
+    _flow_api,
+    _flow_upload,
     _flow_privacy_search,
 ]
 PROBE_COUNT = len(FLOWS) * len(PROBE_VALUES)
@@ -139,7 +192,7 @@ def test_no_personal_data_in_any_log_output(caplog, clients, users):
         for label, value in PROBE_VALUES.items():
             assert value.casefold() not in text.casefold(), f"{label} leaked in {flow.__name__}"
             probes += 1
-    assert probes == PROBE_COUNT == 70
+    assert probes == PROBE_COUNT == 90
 
 
 def test_the_probe_sees_log_output_at_all(caplog, clients, users):
