@@ -304,3 +304,14 @@ def test_error_pages_contain_no_personal_data(clients, users):
     crashed = defaults.server_error(request)
     assert crashed.status_code == 500
     _assert_no_personal_data(crashed.content.decode(), users["regie"].email)
+
+
+def test_api_responses_are_no_store_and_nosniff(users):
+    from meldpunt.accounts.services import api_token_create
+
+    _token, key = api_token_create(organisation=users["eigen-haard"].organisation, name="h")
+    response = Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/organisaties")
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
