@@ -101,3 +101,24 @@ def test_an_unknown_register_entry_is_404(clients):
         clients["privacy"].get(reverse("privacy:register-edit", args=["bestaat-niet"])).status_code
         == 404
     )
+
+
+def test_the_privacy_screens_pass_the_page_accessibility_checks(clients, users):
+    """The same checks as tests/test_accessibility.py: landmarks, one h1, labels, table headers."""
+    from .test_accessibility import check_page
+
+    client = clients["privacy"]
+    url = reverse("privacy:register-edit", args=["intake"])
+    current = ProcessingActivity.objects.get(code="intake", is_current=True)
+    pages = [
+        client.get(reverse("privacy:register-list")),
+        client.get(url),
+        client.post(url, _values(current, purpose="")),  # with the error summary
+        client.get(reverse("privacy:log-search")),
+        client.get(reverse("privacy:log-search"), {"betrokkene": "abc"}),  # logs one record
+        client.get(reverse("privacy:log-search"), {"gebruiker": users["privacy"].pk}),
+        client.get(reverse("privacy:log-search"), {"betrokkene": ""}),  # with the error summary
+    ]
+    assert "1 regel gevonden" in pages[5].content.decode()  # a results table is checked too
+    for response in pages:
+        check_page(response.content.decode())
