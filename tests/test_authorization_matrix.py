@@ -1,0 +1,228 @@
+"""Authorisation matrix: every URL × every role × own and foreign objects (issue #5).
+
+Rules, checked for every combination:
+- no combination gives a server error;
+- anonymous users reach only the public pages (login, verification, health, API description);
+- a user never reaches another organisation's signal, case, upload or check (403 or 404);
+- a role without the personal-data permission never sees a tenant's name;
+- nobody but the municipality and the case's own provider sees the tenant's name.
+A meta-test fails when a URL pattern is added without an entry here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from meldpunt.accounts.services import user_create
+from meldpunt.intake.services import signal_import_create, signal_submit
+from meldpunt.safeguards.services import safeguard_check_ask
+
+from .conftest import PASSWORD, mfa_client, signal_data
+
+pytestmark = pytest.mark.django_db
+
+OWN_NAME, FOREIGN_NAME = "Eigenzaakhuurder", "Vreemdezaakhuurder"
+PUBLIC = {
+    "health",
+    "set_language",
+    "api-v1:openapi",
+    "api-v1:verification",
+    "safeguards:verify-form",
+    "safeguards:verify",
+    "api-v1:organisation-list",
+}
+# url name -> which object its kwargs point at ("signal", "case", "batch", "check", "register",
+# "code", "question" or None), and whether it accepts POST (actions) as well as/instead of GET.
+SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "home": (None, ("get",)),
+    "health": (None, ("get",)),
+    "set_language": (None, ("post",)),
+    "api-v1:organisation-list": (None, ("get",)),
+    "api-v1:signal-collection": (None, ("post",)),
+    "api-v1:signal-detail": ("signal", ("get",)),
+    "api-v1:signal-feedback": ("signal", ("get",)),
+    "api-v1:safeguard-check": ("signal+question", ("post",)),
+    "api-v1:verification": ("code", ("get",)),
+    "api-v1:openapi": (None, ("get",)),
+    "intake:signal-create": (None, ("get", "post")),
+    "intake:signal-list": (None, ("get",)),
+    "intake:triage": (None, ("get",)),
+    "intake:upload": (None, ("get", "post")),
+    "intake:upload-detail": ("batch", ("get",)),
+    "intake:upload-report": ("batch", ("get",)),
+    "intake:template": (None, ("get",)),
+    "intake:configuration": (None, ("get", "post")),
+    "cases:case-list": (None, ("get",)),
+    "cases:overdue": (None, ("get",)),
+    "cases:case-detail": ("case", ("get",)),
+    "cases:case-assign": ("case", ("post",)),
+    "cases:case-pick-up": ("case", ("post",)),
+    "cases:attempt-create": ("case", ("post",)),
+    "cases:deploy-create": ("case", ("post",)),
+    "cases:event-create": ("case", ("post",)),
+    "cases:note-create": ("case", ("post",)),
+    "cases:close-create": ("case", ("post",)),
+    "cases:landlord-signal": ("signal", ("get",)),
+    "cases:landlord-instrument-create": ("signal", ("post",)),
+    "cases:landlord-event-create": ("signal", ("post",)),
+    "safeguards:check-ask": ("signal+question", ("get", "post")),
+    "safeguards:check-detail": ("check", ("get",)),
+    "safeguards:attestation": ("check", ("get",)),
+    "safeguards:attestation-revoke": ("check", ("post",)),
+    "safeguards:verify-form": (None, ("get",)),
+    "safeguards:rule-config": (None, ("get", "post")),
+    "safeguards:verify": ("code", ("get",)),
+    "privacy:register-list": (None, ("get",)),
+    "privacy:register-edit": ("register", ("get", "post")),
+    "privacy:log-search": (None, ("get",)),
+    "organisations:routing": (None, ("get", "post")),
+    "organisations:exception-delete": ("exception", ("post",)),
+}
+OBJECT_KINDS = {"signal", "case", "batch", "check", "signal+question"}
+# Who owns the two worlds' objects: the landlord that reported and the provider it is routed to.
+OWNERS = {"own": {"eigen-haard", "centram", "centram-teamleider"}, "foreign": {"ymere", "doras"}}
+OTHERS = {"own": {"ymere", "doras"}, "foreign": {"eigen-haard", "centram", "centram-teamleider"}}
+# Who may ever see the tenant's name: the municipality's regie and privacy officer, the landlord
+# that reported it and the provider the case is routed to.
+MAY_SEE_NAME = {"regie", "privacy"}
+
+
+def url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.app_name == "admin" or "allauth" in str(p.urlconf_name):
+                    continue
+                ns = ":".join(x for x in (namespace, p.namespace or "") if x)
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert url_names() == set(SPEC), "add new URLs to the authorisation matrix"
+
+
+@pytest.fixture
+def world(covenant, users):
+    from meldpunt.organisations.models import District, PostcodeException
+
+    own = signal_submit(
+        partner=covenant["eigen-haard"],
+        submitted_by=users["eigen-haard"],
+        raw=signal_data(partner_referentie="OWN-1", achternaam=OWN_NAME),
+    )
+    foreign = signal_submit(
+        partner=covenant["ymere"],
+        submitted_by=users["ymere"],
+        raw=signal_data(partner_referentie="FOR-1", achternaam=FOREIGN_NAME, postcode="1021 JK"),
+    )
+    assert own.case.provider == covenant["centram"] and foreign.case.provider == covenant["doras"]
+    own_batch = signal_import_create(
+        partner=covenant["eigen-haard"], by=users["eigen-haard"], file_name="a.csv"
+    )
+    foreign_batch = signal_import_create(
+        partner=covenant["ymere"], by=users["ymere"], file_name="b.csv"
+    )
+    own_check = safeguard_check_ask(
+        signal_id=own.pk, by=users["eigen-haard"], question="deurwaarder"
+    )
+    foreign_check = safeguard_check_ask(
+        signal_id=foreign.pk, by=users["ymere"], question="deurwaarder"
+    )
+    exception = PostcodeException.objects.create(
+        postcode="1012AA", district=District.objects.get(name="Oost")
+    )
+    inkomen = user_create(
+        email="inkomen@test.example",
+        organisation=covenant["gemeente-amsterdam"],
+        roles=["inkomensconsulent"],
+        password=PASSWORD,
+    )
+    return {
+        "own": {
+            "signal": own.public_id,
+            "case": own.case.public_id,
+            "batch": own_batch.public_id,
+            "check": own_check.public_id,
+            "register": "intake",
+            "code": "ONGELDIG-CODE",
+            "exception": exception.pk,
+        },
+        "foreign": {
+            "signal": foreign.public_id,
+            "case": foreign.case.public_id,
+            "batch": foreign_batch.public_id,
+            "check": foreign_check.public_id,
+            "register": "intake",
+            "code": "ONGELDIG-CODE",
+            "exception": exception.pk,
+        },
+        "inkomen": inkomen,
+    }
+
+
+def kwargs_for(kind: str | None, objects: dict) -> dict:
+    if kind is None:
+        return {}
+    if kind == "signal+question":
+        return {"public_id": objects["signal"], "question": "deurwaarder"}
+    if kind == "code":
+        return {"code": objects["code"]}
+    if kind == "register":
+        return {"code": objects["register"]}
+    if kind == "exception":
+        return {"pk": objects["exception"]}
+    return {"public_id": objects[kind]}
+
+
+CASES: list[tuple] = []
+
+
+def run_matrix(clients, world) -> list[str]:
+    """Every URL × role × object × method; returns rule violations."""
+    all_clients = dict(clients)
+    all_clients["inkomen"] = mfa_client(world["inkomen"])
+    all_clients["anonymous"] = Client()
+    problems = []
+    for name, (kind, methods) in SPEC.items():
+        for which in ("own", "foreign") if kind else ("own",):
+            url = reverse(name, kwargs=kwargs_for(kind, world[which]))
+            for role, client in all_clients.items():
+                for method in methods:
+                    response = getattr(client, method)(url)
+                    code = response.status_code
+                    CASES.append((name, which, role, method, code))
+                    body = b"" if getattr(response, "streaming", False) else response.content
+                    where = f"{method.upper()} {name} [{which}] as {role}: {code}"
+                    if code >= 500:
+                        problems.append(f"server error: {where}")
+                    if (
+                        role == "anonymous"
+                        and name not in PUBLIC
+                        and code not in (302, 401, 403, 404, 405)
+                    ):
+                        problems.append(f"anonymous got through: {where}")
+                    if role in OTHERS[which] and kind in OBJECT_KINDS and code < 400:
+                        problems.append(f"another organisation's object reachable: {where}")
+                    for world_key, name_bytes in (
+                        ("own", OWN_NAME.encode()),
+                        ("foreign", FOREIGN_NAME.encode()),
+                    ):
+                        if name_bytes in body and role not in MAY_SEE_NAME | OWNERS[world_key]:
+                            problems.append(f"tenant name shown: {where}")
+    return problems
+
+
+def test_authorisation_matrix(clients, world):
+    problems = run_matrix(clients, world)
+    print(f"\nauthorisation matrix: {len(CASES)} URL × role × object × method cases")
+    assert problems == [], "\n".join(problems)
+    assert len(CASES) > 500
