@@ -97,6 +97,8 @@ PAGES = [
     ("centram", "cases:case-list", ()),
     ("beleid", "home", ()),
     ("beheer", "intake:configuration", ()),
+    ("privacy", "privacy:access-request", ()),
+    ("beheer", "privacy:retention", ()),
 ]
 
 

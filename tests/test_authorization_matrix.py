@@ -79,6 +79,9 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "privacy:log-search": (None, ("get",)),
     "organisations:routing": (None, ("get", "post")),
     "organisations:exception-delete": ("exception", ("post",)),
+    "privacy:retention": (None, ("get", "post")),
+    "privacy:access-request": (None, ("get", "post")),
+    "privacy:access-request-export": (None, ("post",)),
 }
 OBJECT_KINDS = {"signal", "case", "batch", "check", "signal+question"}
 # Who owns the two worlds' objects: the landlord that reported and the provider it is routed to.

@@ -219,6 +219,8 @@ PAGES = [
     ("eigen-haard", "intake:signal-list"),
     ("privacy", "privacy:register-list"),
     ("privacy", "privacy:log-search"),
+    ("privacy", "privacy:access-request"),
+    ("privacy", "privacy:retention"),
 ]
 
 

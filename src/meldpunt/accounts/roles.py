@@ -41,7 +41,7 @@ ROLES: dict[str, dict] = {
         "name": "Functioneel beheer",
         "type": T.MUNICIPALITY,
         "description": "Beheert configuratie: stadsdelen, routering, drempels.",
-        "permissions": ["organisations.manage_configuration"],
+        "permissions": ["organisations.manage_configuration", "privacy.change_retentionperiod"],
     },
     "privacy-officer": {
         "name": "Privacy officer",
@@ -50,6 +50,8 @@ ROLES: dict[str, dict] = {
         "permissions": [
             "privacy.view_processing_log",
             "privacy.change_processingactivity",
+            "privacy.change_retentionperiod",
+            "privacy.handle_access_request",
             PERSONAL_DATA,
         ],
     },

@@ -32,6 +32,10 @@ def navigation(request):
         items.append((_("Verwerkingslog"), reverse("privacy:log-search")))
     if user.has_perm("privacy.change_processingactivity"):
         items.append((_("Verwerkingsregister"), reverse("privacy:register-list")))
+    if user.has_perm("privacy.handle_access_request"):
+        items.append((_("Inzageverzoek"), reverse("privacy:access-request")))
+    if user.has_perm("privacy.change_retentionperiod"):
+        items.append((_("Bewaartermijnen"), reverse("privacy:retention")))
     return {
         "navigation": [
             {"label": label, "url": url, "current": request.path == url} for label, url in items

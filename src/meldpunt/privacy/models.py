@@ -136,6 +136,7 @@ class ProcessingLogEntry(models.Model):
         permissions = [
             ("view_personal_data", "Mag persoonsgegevens inzien (MFA verplicht)"),
             ("view_processing_log", "Mag het verwerkingslog doorzoeken"),
+            ("handle_access_request", "Mag inzageverzoeken behandelen (AVG art. 15)"),
         ]
         indexes = [models.Index(fields=["actor", "start_time"])]
 
@@ -184,3 +185,102 @@ class ProcessingLogPruning(models.Model):
 
     def __str__(self) -> str:
         return f"opschoning {self.first_sequence}-{self.last_sequence}"
+
+
+class RetentionCategory(models.TextChoices):
+    """What retention applies to (domain.md step 12; docs/adr/0006-retention.md)."""
+
+    SIGNAL_NOT_TAKEN_UP = "signaal-niet-opgepakt", _("Signaal dat niet is opgepakt")
+    CLOSED_CASE = "zaak-afgesloten", _("Afgesloten zaak")
+    PROCESSING_LOG = "verwerkingslog", _("Verwerkingslog")
+    UPLOAD_FILE = "uploadbestand", _("Uploadbestand (restant na verwerking)")
+
+
+class RetentionUnit(models.TextChoices):
+    DAYS = "dagen", _("dagen")
+    MONTHS = "maanden", _("maanden")
+    YEARS = "jaren", _("jaren")
+
+
+# Defaults from domain.md ("Defaults from practice") and issue #5.
+RETENTION_DEFAULTS: dict[str, tuple[int, str]] = {
+    RetentionCategory.SIGNAL_NOT_TAKEN_UP: (6, RetentionUnit.MONTHS),
+    RetentionCategory.CLOSED_CASE: (18, RetentionUnit.MONTHS),
+    RetentionCategory.PROCESSING_LOG: (5, RetentionUnit.YEARS),
+    RetentionCategory.UPLOAD_FILE: (7, RetentionUnit.DAYS),
+}
+
+
+class RetentionPeriod(models.Model):
+    """A retention period for one category. Append-only: the newest row per category is in force.
+
+    Changed by the privacy officer or functioneel beheer; older rows are the change history.
+    """
+
+    category = models.CharField(_("categorie"), max_length=30, choices=RetentionCategory.choices)
+    amount = models.PositiveIntegerField(_("termijn"))
+    unit = models.CharField(_("eenheid"), max_length=10, choices=RetentionUnit.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+    changed_at = models.DateTimeField(_("gewijzigd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bewaartermijn")
+        verbose_name_plural = _("bewaartermijnen")
+        ordering = ["category", "-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="retention_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.amount} {self.unit}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job (command, daily task): when, and how it was started."""
+
+    started_at = models.DateTimeField(_("gestart"), default=timezone.now)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    trigger = models.CharField(_("gestart door"), max_length=30)
+
+    class Meta:
+        verbose_name = _("bewaartermijnrun")
+        verbose_name_plural = _("bewaartermijnruns")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"bewaartermijnrun {self.pk}"
+
+
+class RetentionDeletion(models.Model):
+    """What one run removed for one category: counts, object ids and pseudonyms, no personal data."""
+
+    class Kind(models.TextChoices):
+        ANONYMISED = "geanonimiseerd", _("geanonimiseerd")
+        DELETED = "verwijderd", _("verwijderd")
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="deletions")
+    category = models.CharField(max_length=30, choices=RetentionCategory.choices)
+    object_type = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    count = models.PositiveIntegerField()
+    object_ids = models.JSONField(default=list)
+    subject_ids = models.JSONField(default=list)
+    expired_before = models.DateTimeField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verwijderregistratie")
+        verbose_name_plural = _("verwijderregistraties")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.count} {self.object_type} ({self.category})"
