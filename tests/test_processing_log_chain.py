@@ -269,7 +269,10 @@ def test_bulk_logging_is_one_lock_and_bulk_inserts(users):
         processing_log_record_many(
             actor=users["regie"], activity="intake", action="create", name="import", items=items
         )
-    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    # an executemany is captured once, as "N times: INSERT ..."
+    statements = [
+        q["sql"].split(" times: ")[-1].split()[0].upper() for q in queries.captured_queries
+    ]
     # one head lock + one register look-up, one head update, inserts in the largest batches
     # the database allows (SQLite caps bound parameters), nothing per record
     assert statements.count("SELECT") == 2

@@ -118,7 +118,14 @@ def processing_log_record_many(
         )
         head.last_hash = chain.seal(entries, after_sequence=head.length, after_hash=head.last_hash)
         head.length += len(entries)
-        created = ProcessingLogEntry.objects.bulk_create(entries, batch_size=500)
+        if len(entries) > 100:
+            # Large batches (file imports): one executemany, ids are not read back.
+            from meldpunt.core.db import insert_objects
+
+            insert_objects(entries)
+            created = entries
+        else:
+            created = ProcessingLogEntry.objects.bulk_create(entries, batch_size=500)
         head.save(update_fields=["length", "last_hash"])
     return created
 
