@@ -6,6 +6,7 @@ household (same case), a neighbour in the same postcode and someone elsewhere.
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -239,3 +240,18 @@ def test_search_and_export_write_no_personal_data_to_any_log(caplog, clients, pe
     for value in ("Aalberts", "1970-01-02", "0611111111", "anna@example.org", "Damrak",
                   "Huisgenootsma", "Schuld bij zorgverzekeraar", "1012LG", "1012 LG"):  # fmt: skip
         assert value not in text, value
+
+
+def test_the_export_is_also_a_readable_pdf(clients, people, users):
+    anna = people["anna"][0]
+    response = clients["privacy"].post(EXPORT, {"persoon": anna.person_index, "formaat": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"].endswith('.pdf"')
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Aalberts" in text and "Huisgenootsma" not in text and "Buurman" not in text
+    assert ProcessingLogEntry.objects.filter(
+        name="access_request.export.pdf", actor=users["privacy"]
+    ).exists()

@@ -163,3 +163,12 @@ def test_openapi_follows_the_nl_api_conventions(client):
     props = next(v for k, v in schemas.items() if k.startswith("SignaalAanlevering"))["properties"]
     assert "partnerReferentie" in props and "achterstandBedrag" in props
     assert all("_" not in name for name in props)
+
+
+def test_api_is_rate_limited_for_anonymous_callers(client, settings):
+    from rest_framework.throttling import AnonRateThrottle
+
+    rate = AnonRateThrottle().get_rate()
+    limit = int(rate.split("/")[0])
+    codes = [client.get("/api/v1/verificaties/ONGELDIG").status_code for _ in range(limit + 1)]
+    assert codes[-1] == 429 and 429 not in codes[:limit]

@@ -239,6 +239,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "meldpunt.core.api.problem_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Rate limits per client address (anonymous: the public verification) and per user/API key.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("MELDPUNT_API_RATE_ANON", default="60/min"),
+        "user": env.str("MELDPUNT_API_RATE_USER", default="600/min"),
+    },
 }
 API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {

@@ -126,7 +126,7 @@ class AccessRequestSearchForm(AccessibleFormMixin, forms.Form):
 
 class AccessRequestExportForm(forms.Form):
     persoon = forms.RegexField(regex=r"^[0-9a-f]{40}$")
-    formaat = forms.ChoiceField(choices=[("json", "JSON"), ("html", "HTML")])
+    formaat = forms.ChoiceField(choices=[("json", "JSON"), ("html", "HTML"), ("pdf", "PDF")])
 
 
 class RetentionPeriodForm(AccessibleFormMixin, forms.Form):

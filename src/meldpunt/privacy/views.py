@@ -198,6 +198,13 @@ def access_request_download(request: HttpRequest) -> HttpResponse:
             content_type="application/json; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="inzage-{stamp}.json"'
+    elif file_format == "pdf":
+        from weasyprint import HTML
+
+        html = render(request, "privacy/access_export.html", {"export": export}).content.decode()
+        # No base URL: the PDF is made from the page alone, nothing is fetched.
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="inzage-{stamp}.pdf"'
     else:
         response = render(request, "privacy/access_export.html", {"export": export})
         response["Content-Disposition"] = f'attachment; filename="inzage-{stamp}.html"'
