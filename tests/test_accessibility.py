@@ -169,3 +169,25 @@ def test_english_is_available(client, covenant):
     assert '<html lang="en">' in page and "Log in" in page
     client.post("/i18n/setlang/", {"language": "nl", "next": "/accounts/login/"})
     assert "Aanmelden bij het Meldpunt" in client.get("/accounts/login/").content.decode()
+
+
+def test_dutch_first_even_for_an_english_browser(client, covenant):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl">' in page and "Aanmelden bij het Meldpunt" in page
+
+
+def test_own_stylesheet_is_served(client):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("meldpunt/meldpunt.css") and finders.find("meldpunt/meldpunt.js")
+
+
+def test_demo_signals_become_cases_routed_to_their_district(settings, db):
+    from django.core.management import call_command
+
+    from meldpunt.cases.models import Case
+
+    settings.DEMO_MODE = True
+    call_command("seed-demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Case.objects.filter(provider__slug="centram").exists()
+    assert Case.objects.exclude(provider=None).count() >= 6

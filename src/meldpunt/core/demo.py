@@ -52,6 +52,7 @@ def demo_signals_ensure() -> int:
                 "email": f"huurder{index}@example.org",
                 "achterstand_bedrag": amount,
                 "maandhuur": "725,00",
+                "onbereikbaar_in_incasso": True,
                 "signaaldatum": today - timedelta(days=index),
                 "crisissignaal": index == 2,
                 "poging_persoonlijk_contact": today - timedelta(days=40),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from .tracing import reset_trace_id, set_trace_id, trace_id_from_header
 
@@ -42,4 +43,26 @@ class ApiVersionMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/"):
             response["API-Version"] = settings.API_VERSION
+        return response
+
+
+class DutchFirstLocaleMiddleware:
+    """Dutch unless the user chose another language with the switch (cookie).
+
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is ignored: staff of a
+    Dutch municipality often run English browsers, and the product is Dutch first (ADR 0001).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
         return response
