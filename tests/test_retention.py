@@ -297,3 +297,14 @@ def test_command_and_task_run_retention(covenant, users):
     assert "Testpersoon" not in out.getvalue()
     call_command("apply-retention", "--enqueue", stdout=out)  # immediate backend in tests
     assert RetentionRun.objects.filter(trigger="taak").exists()
+
+
+def test_an_anonymised_closed_case_is_not_processed_again(covenant, users, today):
+    """Review finding: anonymised rows carry a unique marker, which must still be recognised."""
+    closed_case(covenant, users, today)
+    run_after(30 * 19)
+    deletions = RetentionDeletion.objects.count()
+    deletes_logged = ProcessingLogEntry.objects.filter(action="delete").count()
+    run_after(30 * 19 + 1)
+    assert RetentionDeletion.objects.count() == deletions
+    assert ProcessingLogEntry.objects.filter(action="delete").count() == deletes_logged

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -330,17 +330,13 @@ def case_note_add(*, case_id: int, by: Any, text: str) -> CaseNote:
 
 
 def _parse_amount(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
+    """The intake's amount parser (1234.56, 1.234,56, € 1.234,56); None for anything invalid."""
+    from meldpunt.intake.spec import FieldError, parse_amount
+
     try:
-        amount = (
-            Decimal(str(value).replace(".", "").replace(",", "."))
-            if isinstance(value, str)
-            else Decimal(value)
-        )
-    except (InvalidOperation, ValueError):
+        return parse_amount(value)
+    except FieldError:
         return None
-    return amount.quantize(Decimal("0.01"))
 
 
 def _check_deployment(

@@ -53,7 +53,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
+    """Everything the case page shows. Every rendering of it is one processing-log record,
+    also when a form on it comes back with errors."""
     user = request.user
+    processing_log_record(
+        actor=user,
+        activity="triage" if user.has_perm("cases.view_all_cases") else "outreach",
+        action="read",
+        name="case.view",
+        subject_id=case.subject_id,
+        object_type="case",
+        object_id=case.public_id,
+        fields=["person", "arrears", "contact_attempts", "instruments", "notes"],
+    )
     signals = list(case.signals.select_related("partner").order_by("received_at", "id"))
     assign_form = forms.get("assign_form")
     if (
@@ -117,16 +129,6 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     case = get_object_or_404(
         Case.objects.for_user(request.user).select_related("district__provider", "provider"),
         public_id=public_id,
-    )
-    processing_log_record(
-        actor=request.user,
-        activity="triage" if request.user.has_perm("cases.view_all_cases") else "outreach",
-        action="read",
-        name="case.view",
-        subject_id=case.subject_id,
-        object_type="case",
-        object_id=case.public_id,
-        fields=["person", "arrears", "contact_attempts", "instruments", "notes"],
     )
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
@@ -291,7 +293,19 @@ def _own_signal_or_404(request: HttpRequest, public_id) -> Signal:
 
 
 def _landlord_context(request: HttpRequest, signal: Signal, **forms) -> dict:
+    """The landlord's page of one signal; every rendering is one processing-log record."""
     from meldpunt.safeguards.models import SafeguardCheck
+
+    processing_log_record(
+        actor=request.user,
+        activity="feedback",
+        action="read",
+        name="signal.feedback",
+        subject_id=signal.subject_id,
+        object_type="signal",
+        object_id=signal.public_id,
+        fields=["status"],
+    )
 
     own = (
         InstrumentDeployment.objects.filter(
@@ -325,16 +339,6 @@ def _landlord_context(request: HttpRequest, signal: Signal, **forms) -> dict:
 @login_required
 def landlord_signal_detail(request: HttpRequest, public_id) -> HttpResponse:
     signal = _own_signal_or_404(request, public_id)
-    processing_log_record(
-        actor=request.user,
-        activity="feedback",
-        action="read",
-        name="signal.feedback",
-        subject_id=signal.subject_id,
-        object_type="signal",
-        object_id=signal.public_id,
-        fields=["status"],
-    )
     return render(request, "cases/landlord_signal.html", _landlord_context(request, signal))
 
 

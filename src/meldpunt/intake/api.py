@@ -20,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
+from meldpunt.privacy.services import processing_log_record
+
 from .models import IdempotencyRecord, Signal
 from .pipeline import REFUSED, IntakeRun
 from .spec import FIELDS, FORBIDDEN_COLUMNS
@@ -261,6 +263,16 @@ class SignalDetail(APIView):
             .filter(partner_id=request.user.organisation_id)
             .defer("details"),
             public_id=public_id,
+        )
+        processing_log_record(
+            actor=request.user,
+            activity="feedback",
+            action="read",
+            name="signal.feedback",
+            subject_id=signal.subject_id,
+            object_type="signal",
+            object_id=signal.public_id,
+            fields=["status"],
         )
         return Response(
             {

@@ -306,10 +306,10 @@ class IntakeRun:
                 elif case is None:
                     case = self._new_case(row, answer.benefit_recipient, now)
                     new_cases[v["_household"]] = case
+                elif v.get("crisissignaal"):
+                    case.crisis = True  # a case opened earlier in this same batch
                 if not decision and case is not None:
                     decision = "opgenomen in zaak; " + case.routing_reason
-                elif v.get("crisissignaal"):
-                    case.crisis = True
             public_id = existing[row.key][0]
             signals.append(self._signal(row, status, public_id, now))
             signals[-1]["_case"] = case

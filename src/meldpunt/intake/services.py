@@ -130,6 +130,16 @@ def signal_import_run(
             status=SignalImport.Status.REFUSED, message=str(exc)[:500], finished_at=timezone.now()
         )
         raise
+    except Exception:
+        # Batches already committed stay (whole and valid); the delivery shows as failed so the
+        # landlord knows to deliver it again (a repeat adds nothing that was already received).
+        SignalImport.objects.filter(pk=batch.pk).update(
+            status=SignalImport.Status.FAILED,
+            message="De verwerking is onverwacht afgebroken. Lever het bestand opnieuw aan; "
+            "wat al ontvangen is, wordt niet dubbel opgenomen.",
+            finished_at=timezone.now(),
+        )
+        raise
     SignalImport.objects.filter(pk=batch.pk).update(
         status=SignalImport.Status.DONE, finished_at=timezone.now()
     )

@@ -137,6 +137,8 @@ def parse_amount(value: Any) -> Decimal | None:
             raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.") from None
     if not amount.is_finite():
         raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.")
+    if amount.adjusted() >= 6:
+        raise FieldError("Het bedrag is onwaarschijnlijk hoog (een miljoen euro of meer).")
     if amount != amount.quantize(Decimal("0.01")):
         raise FieldError("Een bedrag heeft hoogstens twee cijfers achter de komma.")
     if amount <= 0:
@@ -181,6 +183,15 @@ def parse_text(value: Any, spec: FieldSpec) -> str:
 
 
 def parse_value(spec: FieldSpec, value: Any) -> Any:
+    if isinstance(value, list | dict | tuple | set):
+        raise FieldError("Ongeldige waarde: verwacht tekst, een getal of ja/nee.")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise FieldError("Bevat een ongeldig teken.") from None
+        if "\x00" in value:
+            raise FieldError("Bevat een ongeldig teken.")
     kind = spec.kind
     if kind == "date":
         return parse_date(value)

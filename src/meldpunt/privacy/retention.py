@@ -155,7 +155,7 @@ def _anonymise_expired(run: RetentionRun, cutoffs: dict[str, datetime]) -> None:
     closed = (
         Case.objects.select_for_update()
         .filter(status=CaseStatus.CLOSED)
-        .exclude(household_index=ANONYMISED)
+        .exclude(household_index__startswith=ANONYMISED)
     )
     # A case closed as "niet opgepakt" counts as a signal not taken up (6 months by default).
     batches = [
@@ -164,7 +164,7 @@ def _anonymise_expired(run: RetentionRun, cutoffs: dict[str, datetime]) -> None:
             signal_cutoff,
             closed.filter(end_result__in=NOT_TAKEN_UP, closed_at__lt=signal_cutoff),
             Signal.objects.filter(case__isnull=True, received_at__lt=signal_cutoff).exclude(
-                Q(status=SignalStatus.NOT_YET_PICKED_UP) | Q(person_index=ANONYMISED)
+                Q(status=SignalStatus.NOT_YET_PICKED_UP) | Q(person_index__startswith=ANONYMISED)
             ),
         ),
         (

@@ -165,7 +165,7 @@ def access_request(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 household_index=household_index_of(
                     postcode=data["postcode"],
-                    number=str(int(number)) if number.isdigit() else number,
+                    number=str(int(number)) if number.isdecimal() and number.isascii() else number,
                     letter=data.get("huisletter", "").strip(),
                     addition=data.get("huisnummertoevoeging", "").strip(),
                 ),

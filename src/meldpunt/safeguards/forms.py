@@ -46,6 +46,8 @@ class RuleConfigForm(AccessibleFormMixin, forms.ModelForm):
         for name in self.Meta.fields:
             if data.get(name) is not None and data[name] < 1:
                 self.add_error(name, "Vul een getal van 1 of hoger in.")
+            elif data.get(name) is not None and data[name] > 120:
+                self.add_error(name, "Vul een getal van hoogstens 120 in.")
         if (
             data.get("min_days")
             and data.get("min_attempts")
