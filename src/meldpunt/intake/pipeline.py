@@ -21,7 +21,8 @@ from django.utils import timezone
 from meldpunt.cases.models import Case, CaseStatusChange, Track
 from meldpunt.cases.workflow import CaseStatus
 from meldpunt.core.db import insert_dicts
-from meldpunt.organisations.models import District, Organisation, PostcodeException, PostcodeRange
+from meldpunt.organisations.models import District, Organisation
+from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
 from meldpunt.privacy.services import Processing, processing_log_record_many
 from meldpunt.registries.base import UNKNOWN, registry
@@ -50,28 +51,6 @@ class RowOutcome:
             data["signalStatus"] = self.signal_status
             data["alreadyReceived"] = self.already_received
         return data
-
-
-class RoutingTable:
-    """The postcode → district → provider table, loaded once per run."""
-
-    def __init__(self) -> None:
-        districts = {d.pk: d for d in District.objects.select_related("provider")}
-        self.exceptions = {
-            e.postcode: districts[e.district_id] for e in PostcodeException.objects.all()
-        }
-        self.ranges = [
-            (r.start, r.end, districts[r.district_id]) for r in PostcodeRange.objects.all()
-        ]
-
-    def district(self, postcode: str) -> tuple[District | None, str]:
-        if postcode in self.exceptions:
-            return self.exceptions[postcode], f"uitzondering voor postcode {postcode}"
-        number = int(postcode[:4])
-        for start, end, district in self.ranges:
-            if start <= number <= end:
-                return district, f"postcodereeks {start}–{end} ({district.name})"
-        return None, ""
 
 
 def household_key(values: dict[str, Any]) -> str:

@@ -21,24 +21,33 @@ def normalise_postcode(value: str) -> str:
     return nl_postcode.validate(value).replace(" ", "")
 
 
+class RoutingTable:
+    """The postcode → district → provider table, read once (per intake run or per request)."""
+
+    def __init__(self) -> None:
+        districts = {d.pk: d for d in District.objects.select_related("provider")}
+        self.exceptions = {
+            e.postcode: districts[e.district_id] for e in PostcodeException.objects.all()
+        }
+        self.ranges = [
+            (r.start, r.end, districts[r.district_id]) for r in PostcodeRange.objects.all()
+        ]
+
+    def district(self, postcode: str) -> tuple[District | None, str]:
+        """District of a normalised six-character postcode, and why; (None, "") outside."""
+        if postcode in self.exceptions:
+            return self.exceptions[postcode], f"uitzondering voor postcode {postcode}"
+        number = int(postcode[:4])
+        for start, end, district in self.ranges:
+            if start <= number <= end:
+                return district, f"postcodereeks {start}–{end} ({district.name})"
+        return None, ""
+
+
 def route_postcode(postcode: str) -> Routing:
     """Which district and provider a six-character postcode belongs to, and why."""
     code = normalise_postcode(postcode)
-    exception = (
-        PostcodeException.objects.select_related("district__provider").filter(postcode=code).first()
-    )
-    if exception:
-        district = exception.district
-        return Routing(district, district.provider, f"uitzondering voor postcode {code}")
-    number = int(code[:4])
-    match = (
-        PostcodeRange.objects.select_related("district__provider")
-        .filter(start__lte=number, end__gte=number)
-        .first()
-    )
-    if match:
-        district = match.district
-        return Routing(
-            district, district.provider, f"postcodereeks {match.start}–{match.end} ({district})"
-        )
-    return Routing(None, None, f"postcode {code[:4]} valt buiten de gemeente")
+    district, reason = RoutingTable().district(code)
+    if district is None:
+        return Routing(None, None, f"postcode {code[:4]} valt buiten de gemeente")
+    return Routing(district, district.provider, reason)
