@@ -21,7 +21,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .crypto import blind_index
 from .models import ProcessingLogEntry
 from .services import Processing, processing_log_record_many
 
@@ -34,13 +33,24 @@ def _require(user: Any) -> None:
 
 
 def person_index_of(*, surname: str, birth_date: date) -> str:
-    """The same keyed hash as the intake (``intake.pipeline.person_key``)."""
-    return blind_index("person", surname, birth_date.isoformat())
+    """The keyed hash the intake stores for a person (one definition: ``person_key``)."""
+    from meldpunt.intake.pipeline import person_key
+
+    return person_key({"achternaam": surname, "geboortedatum": birth_date})
 
 
 def household_index_of(*, postcode: str, number: str, letter: str = "", addition: str = "") -> str:
-    """The same keyed hash as the intake (``intake.pipeline.household_key``)."""
-    return blind_index("household", postcode, str(number), letter or "", addition or "")
+    """The keyed hash the intake stores for a household (one definition: ``household_key``)."""
+    from meldpunt.intake.pipeline import household_key
+
+    return household_key(
+        {
+            "postcode": postcode,
+            "huisnummer": number,
+            "huisletter": letter,
+            "huisnummertoevoeging": addition,
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from meldpunt.intake.pipeline import person_key
 from meldpunt.intake.spec import FieldError, parse_bool, parse_date
-from meldpunt.privacy.crypto import blind_index
 
 from .models import LocalRegistryRecord
 
@@ -41,9 +41,7 @@ def local_registry_import(*, stream: IO[bytes]) -> int:
         if status not in LocalRegistryRecord.Status.values:
             raise ValidationError(f"Regel {number}: onbekende status.")
         LocalRegistryRecord.objects.update_or_create(
-            person_index=blind_index(
-                "person", row["achternaam"], birth.isoformat() if birth else ""
-            ),
+            person_index=person_key({"achternaam": row["achternaam"], "geboortedatum": birth}),
             defaults={"status": status, "benefit_recipient": benefit},
         )
         count += 1
