@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.organisations.models import District, Organisation
+from meldpunt.organisations.models import Organisation
 from meldpunt.privacy.services import processing_log_record
 
 from .models import (
@@ -37,40 +37,6 @@ def _record(case: Case, source: str, target: str, by: Any, reason: str) -> None:
         by_organisation_id=getattr(user, "organisation_id", None),
         reason=reason[:300],
     )
-
-
-def case_open_or_join(
-    *,
-    household_index: str,
-    subject_id: Any,
-    district: District | None,
-    crisis: bool,
-    routing_reason: str,
-    by: Any,
-) -> tuple[Case, bool]:
-    """Return the open case of this household, or open one. Must run inside a transaction."""
-    case = (
-        Case.objects.select_for_update()
-        .filter(household_index=household_index)
-        .exclude(status=CaseStatus.CLOSED)
-        .order_by("opened_at")
-        .first()
-    )
-    if case is not None:
-        if crisis and not case.crisis:
-            case.crisis = True
-            case.save(update_fields=["crisis"])
-        return case, False
-    case = Case.objects.create(
-        household_index=household_index,
-        subject_id=subject_id,
-        district=district,
-        provider=None,
-        crisis=crisis,
-        routing_reason=routing_reason,
-    )
-    _record(case, "", CaseStatus.RECEIVED, by, "signaal ontvangen")
-    return case, True
 
 
 class StaleCaseError(ValidationError):
