@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -105,3 +106,18 @@ def signal_data(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def today() -> date:
     return timezone.localdate()
+
+
+_RANDOM_TOKENS = re.compile(r'(?:name="csrfmiddlewaretoken" value|nonce)="[^"]*"')
+
+
+def shows(html: str, value: str) -> bool:
+    """Whether ``value`` appears in a page as a value of its own.
+
+    Random parts of every page (UUIDs in links, CSRF tokens, CSP nonces) may happen to contain a
+    short secret such as "750"; they are dropped and a match must not touch a letter or digit, so a
+    leak test fails on a leak and not on chance.
+    """
+    text = _RANDOM_TOKENS.sub("", html)
+    pattern = rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])"
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
