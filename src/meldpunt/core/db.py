@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from django.db import connection, models
 
@@ -26,6 +27,12 @@ _PLAIN = (
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if isinstance(field, _PLAIN) and not isinstance(field, models.JSONField):
         return None
+    if isinstance(field, models.UUIDField):
+        if connection.features.has_native_uuid_field:
+            return None  # the driver adapts uuid.UUID itself
+        return lambda value: (
+            value.hex if isinstance(value, UUID) else field.get_db_prep_save(value, connection)
+        )
     if isinstance(field, models.DateField | models.DecimalField):
         # Dates and times repeat within a batch (today, now, the signal date): convert each once.
         cached = lru_cache(maxsize=8192)(lambda value: field.get_db_prep_save(value, connection))

@@ -9,7 +9,6 @@ to another column or table does not decrypt.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 import unicodedata
@@ -113,4 +112,4 @@ def normalise(value: str) -> str:
 def blind_index(purpose: str, *parts: str) -> str:
     """Keyed hash for equality look-ups without plaintext; one purpose never matches another."""
     message = purpose.encode() + b"\x00" + "\x1f".join(normalise(p) for p in parts).encode()
-    return hmac.new(_blind_index_key(), message, hashlib.sha256).hexdigest()[:40]
+    return hmac.digest(_blind_index_key(), message, "sha256").hex()[:40]

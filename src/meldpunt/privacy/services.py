@@ -104,6 +104,24 @@ def processing_log_record_many(
     with transaction.atomic():
         head = _chain_head_for_update()
         activity_pk = activity_id(activity)
+        if len(items) > 100:
+            # Large batches (file imports): rows hashed from a template, one executemany.
+            _append_bulk(
+                head,
+                items,
+                {
+                    "trace_id": trace_id,
+                    "name": name,
+                    "start_time": started_at or now,
+                    "end_time": now,
+                    "status": status,
+                    "action": action,
+                    "processing_activity_id": activity_pk,
+                    "actor_id": user.pk if user is not None else None,
+                    "actor_organisation_id": organisation_id,
+                },
+            )
+            return []
         entries = _build_entries(
             items=items,
             user=user,
@@ -118,16 +136,46 @@ def processing_log_record_many(
         )
         head.last_hash = chain.seal(entries, after_sequence=head.length, after_hash=head.last_hash)
         head.length += len(entries)
-        if len(entries) > 100:
-            # Large batches (file imports): one executemany, ids are not read back.
-            from meldpunt.core.db import insert_objects
-
-            insert_objects(entries)
-            created = entries
-        else:
-            created = ProcessingLogEntry.objects.bulk_create(entries, batch_size=500)
+        created = ProcessingLogEntry.objects.bulk_create(entries, batch_size=500)
         head.save(update_fields=["length", "last_hash"])
     return created
+
+
+def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict[str, Any]) -> None:
+    """Append a large batch without building model instances (see ``chain.BatchSealer``)."""
+    from meldpunt.core.db import insert_rows
+
+    rows = [
+        {
+            "span_id": new_span_id(),
+            "data_subject_id": str(item.subject_id),
+            "data_subject_type": item.subject_type,
+            "object_type": item.object_type,
+            "object_id": str(item.object_id),
+            "fields": list(item.fields),
+        }
+        for item in items
+    ]
+    # Rows may differ in subject and object type; each kind gets its own template.
+    sealers: dict[tuple[str, str], chain.BatchSealer] = {}
+    previous, sequence = head.last_hash, head.length
+    for row in rows:
+        kind = (row["data_subject_type"], row["object_type"])
+        sealer = sealers.get(kind)
+        if sealer is None:
+            sealer = sealers[kind] = chain.BatchSealer(
+                {**common, "data_subject_type": kind[0], "object_type": kind[1]}
+            )
+        previous = sealer.seal([row], after_sequence=sequence, after_hash=previous)
+        sequence += 1
+    head.last_hash, head.length = previous, sequence
+    names = [*common, *rows[0], "sequence", "prev_hash", "entry_hash"]
+    insert_rows(
+        ProcessingLogEntry,
+        names,
+        [tuple(common[n] if n in common else row[n] for n in names) for row in rows],
+    )
+    head.save(update_fields=["length", "last_hash"])
 
 
 def _build_entries(
