@@ -277,7 +277,7 @@ def test_bulk_logging_is_one_lock_and_bulk_inserts(users):
     # the database allows (SQLite caps bound parameters), nothing per record
     assert statements.count("SELECT") == 2
     assert statements.count("UPDATE") == 1
-    assert 1 <= statements.count("INSERT") <= 1000 // 40
+    assert statements.count("INSERT") <= 1000 // 40  # PostgreSQL: one COPY, not captured
     assert ProcessingLogEntry.objects.count() == 1000
     assert verify()[0] == 0
 

@@ -141,6 +141,10 @@ def processing_log_record_many(
     return created
 
 
+_BULK_ROW_FIELDS = ("span_id", "data_subject_id", "data_subject_type", "object_type", "object_id",
+                    "fields", "sequence", "prev_hash", "entry_hash")  # fmt: skip
+
+
 def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict[str, Any]) -> None:
     """Append a large batch without building model instances (see ``chain.BatchSealer``)."""
     from meldpunt.core.db import insert_rows
@@ -169,7 +173,7 @@ def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict
         previous = sealer.seal([row], after_sequence=sequence, after_hash=previous)
         sequence += 1
     head.last_hash, head.length = previous, sequence
-    names = [*common, *rows[0], "sequence", "prev_hash", "entry_hash"]
+    names = [*common, *_BULK_ROW_FIELDS]
     insert_rows(
         ProcessingLogEntry,
         names,
