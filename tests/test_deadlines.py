@@ -62,7 +62,7 @@ def test_overdue_list_is_scoped_and_shows_no_personal_data(case, clients):
     own = clients["centram"].get(reverse("cases:overdue"))
     other = clients["doras"].get(reverse("cases:overdue"))
     landlord = clients["eigen-haard"].get(reverse("cases:overdue"))
-    short = str(case.public_id)[:8]
+    short = case.reference
     assert own.status_code == 200 and short in own.content.decode()
     assert "Termijnpersoon" not in own.content.decode()
     assert short not in other.content.decode()

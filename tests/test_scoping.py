@@ -100,7 +100,7 @@ def test_partner_sees_only_its_own_signals(clients, world):
 
 
 def test_provider_case_list_holds_only_its_assigned_cases(clients, world):
-    centrum, noord = (str(world[k].case.public_id)[:8] for k in ("centrum", "noord"))
+    centrum, noord = (world[k].case.reference for k in ("centrum", "noord"))
     centram = clients["centram"].get(reverse("cases:case-list")).content.decode()
     assert centrum in centram and noord not in centram
     doras = clients["doras"].get(reverse("cases:case-list")).content.decode()

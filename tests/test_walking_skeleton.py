@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def short(case: Case) -> str:
-    return str(case.public_id)[:8]
+    return case.reference
 
 
 def test_signal_travels_from_landlord_to_the_provider_of_the_district(clients, covenant):

@@ -85,6 +85,15 @@ class Case(models.Model):
         return f"zaak {self.public_id}"
 
     @property
+    def reference(self) -> str:
+        """The short case number people say and type ("zaak 3f9c2a71").
+
+        The last eight hex digits: random in every UUID version, whereas the first eight of the
+        time-ordered ids the intake gives are shared by cases opened in the same minutes.
+        """
+        return self.public_id.hex[-8:]
+
+    @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
 

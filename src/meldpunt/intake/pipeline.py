@@ -9,10 +9,11 @@ already received (``Signal.intake_key`` is unique per landlord).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from django.utils import timezone
 from meldpunt.cases.models import Case, CaseStatusChange, Track
 from meldpunt.cases.workflow import CaseStatus
 from meldpunt.core.db import insert_dicts
+from meldpunt.core.ids import ordered_uuid
 from meldpunt.organisations.models import District, Organisation
 from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
@@ -77,6 +79,18 @@ def delivery_key(values: dict[str, Any]) -> str:
     return blind_index("delivery", *parts)
 
 
+_DETAILS = Signal._meta.get_field("details")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready form of a parsed value (dates and amounts as text, as the encoder writes them)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def _flatten(errors: dict[str, list[str]]) -> list[str]:
     return [f"{name}: {message}" for name, messages in errors.items() for message in messages]
 
@@ -116,6 +130,18 @@ class _Row:
     key: str
     district: District
     routing_reason: str
+    household: str = ""
+    person: str = ""
+    details: Any = None
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class Prepared:
+    """A batch after the checks that need no database: what to write and what was refused."""
+
+    checked: list[_Row]
+    refused: dict[int, RowOutcome]
 
 
 class IntakeRun:
@@ -181,17 +207,38 @@ class IntakeRun:
     # -- one batch, one transaction --------------------------------------------------------
 
     def process(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> list[RowOutcome]:
-        outcomes: dict[int, RowOutcome] = {}
+        return self.write(self.prepare(rows))
+
+    def prepare(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> Prepared:
+        """Check rows, derive their keys and seal their personal data; no database access.
+
+        Kept apart from ``write`` so the writer's transaction holds locks only while it writes.
+        """
+        refused: dict[int, RowOutcome] = {}
         checked: list[_Row] = []
         for number, raw in rows:
             result = self.check(number, raw)
             if isinstance(result, RowOutcome):
-                outcomes[number] = result
-            else:
-                checked.append(result)
+                refused[number] = result
+                continue
+            v = result.values
+            result.household = household_key(v)
+            result.person = person_key(v)
+            result.details = _DETAILS.seal(
+                {
+                    "person": {k: _plain(v.get(k)) for k in PERSON_FIELDS},
+                    "arrears": {k: _plain(v.get(k)) for k in ARREARS_FIELDS},
+                }
+            )
+            result.fields = tuple(k for k in FIELDS_BY_NAME if v.get(k) not in (None, "", False))
+            checked.append(result)
+        return Prepared(checked, refused)
+
+    def write(self, prepared: Prepared) -> list[RowOutcome]:
+        outcomes = dict(prepared.refused)
         for attempt in range(3):
             try:
-                written = self._write(checked, dict(outcomes))
+                written = self._write(prepared.checked, dict(outcomes))
                 break
             except IntegrityError:
                 # A concurrent delivery of the same signal won the race: look again.
@@ -226,17 +273,14 @@ class IntakeRun:
                     public_id=public_id,
                 )
             else:
-                existing[row.key] = (uuid.uuid4(), "")
+                existing[row.key] = (ordered_uuid(), "")
                 fresh.append(row)
         if not fresh:
             self._count(outcomes)
             return outcomes
 
-        for row in fresh:
-            row.values["_household"] = household_key(row.values)
-            row.values["_person"] = person_key(row.values)
-        answers = self.registry.lookup_many(r.values["_person"] for r in fresh)
-        households = list({r.values["_household"] for r in fresh})
+        answers = self.registry.lookup_many(r.person for r in fresh)
+        households = list({r.household for r in fresh})
         open_cases: dict[str, Case] = {}
         for start in range(0, len(households), 900):
             for case in (
@@ -253,7 +297,7 @@ class IntakeRun:
         crisis_cases: set[int] = set()
         for row in fresh:
             v = row.values
-            answer = answers.get(v["_person"], UNKNOWN)
+            answer = answers.get(row.person, UNKNOWN)
             case: Case | _NewCase | None = None
             refusal = self.target_group_refusal(v)
             decision = ""
@@ -268,7 +312,7 @@ class IntakeRun:
                 )
             else:
                 status = SignalStatus.NOT_YET_PICKED_UP
-                case = open_cases.get(v["_household"]) or new_cases.get(v["_household"])
+                case = open_cases.get(row.household) or new_cases.get(row.household)
                 if case is not None and case.pk is not None:
                     previous = last_amounts.get(case.pk)
                     if previous is not None and v["achterstand_bedrag"] <= previous:
@@ -284,7 +328,7 @@ class IntakeRun:
                         crisis_cases.add(case.pk)
                 elif case is None:
                     case = self._new_case(row, answer.benefit_recipient, now)
-                    new_cases[v["_household"]] = case
+                    new_cases[row.household] = case
                 elif v.get("crisissignaal"):
                     case.crisis = True  # a case opened earlier in this same batch
                 if not decision and case is not None:
@@ -335,7 +379,7 @@ class IntakeRun:
                     s["subject_id"],
                     "signal",
                     s["public_id"],
-                    tuple(k for k in FIELDS_BY_NAME if k in s["_fields"]),
+                    s["_fields"],
                 )
                 for s in signals
             ],
@@ -380,9 +424,9 @@ class IntakeRun:
     def _new_case(self, row: _Row, benefit_recipient: bool, now) -> _NewCase:
         v = row.values
         fields: dict[str, Any] = {
-            "public_id": uuid.uuid4(),
-            "household_index": v["_household"],
-            "subject_id": uuid.uuid4(),
+            "public_id": ordered_uuid(),
+            "household_index": row.household,
+            "subject_id": ordered_uuid(),
             "district_id": row.district.pk,
             "crisis": bool(v.get("crisissignaal")),
             "routing_reason": row.routing_reason,
@@ -423,19 +467,15 @@ class IntakeRun:
 
     def _signal(self, row: _Row, status: str, public_id: uuid.UUID, now) -> dict[str, Any]:
         v = row.values
-        details = {
-            "person": {k: v.get(k) for k in PERSON_FIELDS},
-            "arrears": {k: v.get(k) for k in ARREARS_FIELDS},
-        }
         return {
             "public_id": public_id,
-            "subject_id": uuid.uuid4(),
+            "subject_id": ordered_uuid(),
             "partner_id": self.partner.pk,
             "submitted_by_id": self.by.pk if self.by else None,
             "partner_reference": v["partner_referentie"],
-            "details": details,
-            "household_index": v["_household"],
-            "person_index": v["_person"],
+            "details": row.details,
+            "household_index": row.household,
+            "person_index": row.person,
             "intake_key": row.key,
             "channel": self.channel,
             "batch_id": self.batch.pk if self.batch else None,
@@ -451,5 +491,14 @@ class IntakeRun:
             "unreachable_in_collection": bool(v.get("onbereikbaar_in_incasso")),
             "multiple_problems": bool(v.get("meerdere_problemen")),
             "status": status,
-            "_fields": {k for k, x in v.items() if x not in (None, "", False)},
+            "_fields": row.fields,
         }
+
+
+def chunks(rows: Iterator, size: int) -> Iterator[list]:
+    """The rows in lists of ``size`` (one transaction each)."""
+    while True:
+        chunk = list(islice(rows, size))
+        if not chunk:
+            return
+        yield chunk

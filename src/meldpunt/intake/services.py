@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +20,7 @@ from meldpunt.privacy.files import open_encrypted, write_encrypted
 
 from .files import FileRefused, open_signal_file
 from .models import ConfigurationChange, IntakeConfiguration, Signal, SignalImport
-from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome
+from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome, chunks
 from .spec import parse_signal
 
 CHUNK_SIZE = 1000
@@ -69,14 +68,6 @@ class ImportSummary:
     rows: list[RowOutcome] = field(default_factory=list)
 
 
-def _chunks(rows: Iterator, size: int) -> Iterator[list]:
-    while True:
-        chunk = list(islice(rows, size))
-        if not chunk:
-            return
-        yield chunk
-
-
 def signal_import_run(
     *,
     batch: SignalImport,
@@ -105,7 +96,7 @@ def signal_import_run(
         SignalImport.objects.filter(pk=batch.pk).update(rows_total=total)
         signal_file = open_signal_file(stream)
         run = IntakeRun(partner=batch.partner, by=by, channel=channel, batch=batch)
-        for chunk in _chunks(signal_file.rows, chunk_size):
+        for chunk in chunks(signal_file.rows, chunk_size):
             outcomes = run.process(chunk)
             for outcome in outcomes:
                 if outcome.status == ACCEPTED:

@@ -11,6 +11,12 @@ from django.db import models
 from .crypto import keyring
 
 
+class Sealed(bytes):
+    """A value already encrypted for one column by ``EncryptedField.seal``."""
+
+    __slots__ = ()
+
+
 class EncryptedField(models.BinaryField):
     """Stores the value encrypted; subclasses say how a value becomes bytes and back."""
 
@@ -27,11 +33,16 @@ class EncryptedField(models.BinaryField):
     def from_bytes(self, data: bytes) -> Any:
         raise NotImplementedError
 
+    def seal(self, value: Any) -> Sealed:
+        """Encrypt ahead of the write (e.g. in the intake's preparing thread)."""
+        return Sealed(keyring().encrypt(self.to_bytes(value), self.associated_data()))
+
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if value is None:
             return None
-        sealed = keyring().encrypt(self.to_bytes(value), self.associated_data())
-        return connection.Database.Binary(sealed)
+        if not isinstance(value, Sealed):
+            value = self.seal(value)
+        return connection.Database.Binary(value)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None:
