@@ -73,27 +73,6 @@ def insert_rows(
             cursor.executemany(sql, rows)
 
 
-def insert_objects(objs: Sequence[models.Model]) -> None:
-    """Insert unsaved instances of one model with every concrete field except the primary key.
-
-    Primary keys are not read back; callers that need them select by a unique field.
-    """
-    if not objs:
-        return
-    meta = objs[0]._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    stamped = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    for obj in objs:
-        for field in stamped:
-            field.pre_save(obj, add=True)
-    names = [f.attname for f in fields]
-    insert_rows(
-        type(objs[0]), [f.name for f in fields], [tuple(getattr(o, n) for n in names) for o in objs]
-    )
-
-
 def insert_dicts(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """Insert rows given as {attname: value}; fields left out get the model field's default.
 

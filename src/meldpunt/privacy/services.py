@@ -93,6 +93,8 @@ def processing_log_record_many(
 
     The records are appended to the hash chain: the chain head is locked for the rest of the
     caller's transaction, hashes are computed in Python and all records go in one bulk insert.
+    Returns the records for up to 100 items; larger batches (imports) are not read back and
+    return an empty list.
     """
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
