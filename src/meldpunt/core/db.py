@@ -1,4 +1,4 @@
-"""Fast bulk inserts for the intake: one executemany per table, values prepared once per field.
+"""Fast bulk inserts for the intake: one executemany (SQLite) or COPY (PostgreSQL) per table.
 
 The ORM's bulk_create spends most of its time building model instances and preparing values
 field by field; for batches of thousands of rows that dominated the intake (docs/adr/0005).
