@@ -138,6 +138,30 @@ def test_benefit_recipient_goes_to_geregelde_betaling(covenant):
     assert case.status == CaseStatus.ASSIGNED and "Geregelde betaling" in case.routing_reason
 
 
+@pytest.mark.parametrize("benefit_first", [True, False])
+def test_one_batch_with_geregelde_betaling_and_routed_cases_keeps_each_case_its_own(
+    covenant, benefit_first
+):
+    """New cases of one batch differ in which columns they set; none may borrow another's."""
+    from meldpunt.intake.pipeline import IntakeRun
+
+    _register("Uitkering", "1970-01-01", benefit_recipient=True)
+    benefit = signal_data(partner_referentie="GB-1", achternaam="Uitkering",
+                          geboortedatum="1970-01-01", huisnummer="1")  # fmt: skip
+    routed = [signal_data(partner_referentie=f"R-{n}", huisnummer=str(10 + n)) for n in range(3)]
+    rows = [benefit, *routed] if benefit_first else [*routed, benefit]
+    run = IntakeRun(partner=covenant["eigen-haard"], by=None, channel="bestand")
+    outcomes = run.process(list(enumerate(rows, start=1)))
+    assert [o.status for o in outcomes] == ["accepted"] * 4
+    gb = Case.objects.get(track=Track.GEREGELDE_BETALING)
+    assert gb.provider is None and gb.status == CaseStatus.ASSIGNED
+    others = Case.objects.exclude(pk=gb.pk)
+    assert others.count() == 3
+    for case in others:
+        assert case.track == Track.VROEG_EROPAF and case.provider == covenant["centram"]
+        assert case.status == CaseStatus.ASSIGNED and case.assigned_at is not None
+
+
 def test_automatic_routing_can_be_switched_off(covenant):
     config = IntakeConfiguration.current()
     config.auto_route = False

@@ -73,22 +73,29 @@ def insert_rows(
             cursor.executemany(sql, rows)
 
 
-def insert_dicts(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert rows given as {attname: value}; fields left out get the model field's default.
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
 
+
+def insert_dicts(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert rows given as {attname: value}; a field a row leaves out gets the field's default.
+
+    Rows may leave out different fields (a case routed to a provider sets ``provider_id``, a
+    Geregelde betaling case does not): each row is completed on its own.
     No model instances are built (that cost more than the insert itself for large batches).
     """
     if not rows:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in fields]
-    missing = [f for f in fields if f.attname not in rows[0]]
-    for field in missing:
+    fillers: dict[str, Callable[[], Any]] = {}
+    for field in fields:
         if field.has_default() and callable(field.default):
-            for row in rows:
-                row[field.attname] = field.default()
+            fillers[field.attname] = field.default
         else:
-            default = field.get_default()
-            for row in rows:
-                row[field.attname] = default
-    insert_rows(model, [f.name for f in fields], [tuple(row[n] for n in names) for row in rows])
+            fillers[field.attname] = _constant(field.get_default())
+    insert_rows(
+        model,
+        [f.name for f in fields],
+        [tuple(row[n] if n in row else fillers[n]() for n in names) for row in rows],
+    )
