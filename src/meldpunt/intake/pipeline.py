@@ -262,8 +262,17 @@ class IntakeRun:
                 ).values_list("intake_key", "public_id", "status")
             )
         fresh: list[_Row] = []
+        first_of: dict[str, int] = {}  # delivery key -> row number of its first fresh row
+        twins: list[tuple[RowOutcome, int]] = []
         for row in checked:
-            if row.key in existing:
+            if row.key in first_of:
+                # The same delivery twice in this batch: report the first row's signal.
+                outcome = RowOutcome(
+                    row.number, ACCEPTED, already_received=True, public_id=existing[row.key][0]
+                )
+                outcomes[row.number] = outcome
+                twins.append((outcome, first_of[row.key]))
+            elif row.key in existing:
                 public_id, status = existing[row.key]
                 outcomes[row.number] = RowOutcome(
                     row.number,
@@ -274,6 +283,7 @@ class IntakeRun:
                 )
             else:
                 existing[row.key] = (ordered_uuid(), "")
+                first_of[row.key] = row.number
                 fresh.append(row)
         if not fresh:
             self._count(outcomes)
@@ -290,7 +300,14 @@ class IntakeRun:
                 .order_by("opened_at", "id")
             ):
                 open_cases.setdefault(case.household_index, case)
-        last_amounts = self._last_amounts(list(open_cases.values()))
+        # This landlord's highest recent amount per household, including rows of this batch, so
+        # a batch decides repeats exactly as the same rows sent one by one would.
+        by_case = self._last_amounts(list(open_cases.values()))
+        last_amounts: dict[str, Decimal] = {
+            household: by_case[case.pk]
+            for household, case in open_cases.items()
+            if case.pk in by_case
+        }
 
         new_cases: dict[str, _NewCase] = {}
         signals: list[Signal] = []
@@ -313,8 +330,8 @@ class IntakeRun:
             else:
                 status = SignalStatus.NOT_YET_PICKED_UP
                 case = open_cases.get(row.household) or new_cases.get(row.household)
-                if case is not None and case.pk is not None:
-                    previous = last_amounts.get(case.pk)
+                if case is not None:  # an open case, or one opened earlier in this batch
+                    previous = last_amounts.get(row.household)
                     if previous is not None and v["achterstand_bedrag"] <= previous:
                         status = SignalStatus.REPEAT
                         decision = (
@@ -322,15 +339,15 @@ class IntakeRun:
                             f"verhuurder binnen {self.config.repeat_window_days} dagen"
                         )
                     else:
-                        last_amounts[case.pk] = v["achterstand_bedrag"]
+                        last_amounts[row.household] = v["achterstand_bedrag"]
                     if v.get("crisissignaal") and not case.crisis:
                         case.crisis = True
-                        crisis_cases.add(case.pk)
-                elif case is None:
+                        if case.pk is not None:
+                            crisis_cases.add(case.pk)
+                else:
                     case = self._new_case(row, answer.benefit_recipient, now)
                     new_cases[row.household] = case
-                elif v.get("crisissignaal"):
-                    case.crisis = True  # a case opened earlier in this same batch
+                    last_amounts[row.household] = v["achterstand_bedrag"]
                 if not decision and case is not None:
                     decision = "opgenomen in zaak; " + case.routing_reason
             public_id = existing[row.key][0]
@@ -341,6 +358,8 @@ class IntakeRun:
                 row.number, ACCEPTED, signal_status=status, public_id=public_id
             )
 
+        for outcome, first in twins:
+            outcome.signal_status = outcomes[first].signal_status
         created = list(new_cases.values())
         insert_dicts(Case, [c.fields for c in created])
         ids: dict[uuid.UUID, int] = {}

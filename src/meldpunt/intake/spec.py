@@ -82,8 +82,8 @@ FORBIDDEN_COLUMNS = {"bsn", "burgerservicenummer", "sofinummer", "sofi_nummer"}
 
 _TRUE = {"ja", "j", "true", "waar", "1", "yes", "y", "on"}
 _FALSE = {"nee", "n", "false", "onwaar", "0", "no", ""}
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DATE_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_DATE_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re.ASCII)
 _PHONE = re.compile(r"^\+?[0-9]{9,15}$")
 _email = EmailValidator()
 
@@ -127,9 +127,9 @@ def parse_amount(value: Any) -> Decimal | None:
             return None
         if "," in text:  # Dutch: 1.234,56
             text = text.replace(".", "").replace(",", ".")
-        elif text.count(".") > 1 or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        elif text.count(".") > 1 or re.fullmatch(r"\d{1,3}(\.\d{3})+", text, re.ASCII):
             text = text.replace(".", "")  # 1.234 or 1.234.567 as thousands
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text, re.ASCII):
             raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.")
         try:
             amount = Decimal(text)
@@ -207,7 +207,7 @@ def parse_value(spec: FieldSpec, value: Any) -> Any:
         text = str(value if value is not None else "").strip()
         if not text:
             return None
-        if not text.isdigit() or not 0 < int(text) <= 99999:
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 99999:
             raise FieldError("Een huisnummer is een getal van 1 tot en met 99999.")
         return int(text)
     if kind == "houseletter":
@@ -243,10 +243,10 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
-_FAST_DATE_NL = re.compile(r"(\d\d)-(\d\d)-(\d{4})")
-_FAST_DATE_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
-_FAST_AMOUNT = re.compile(r"(\d{1,6})(?:[.,](\d\d))?")
-_FAST_POSTCODE = re.compile(r"[1-9]\d{3}[A-Z]{2}")
+_FAST_DATE_NL = re.compile(r"(\d\d)-(\d\d)-(\d{4})", re.ASCII)
+_FAST_DATE_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)", re.ASCII)
+_FAST_AMOUNT = re.compile(r"(\d{1,6})(?:[.,](\d\d))?", re.ASCII)
+_FAST_POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")  # ASCII digits, as stdnum
 _FAST_EMAIL = re.compile(
     r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}",
     re.IGNORECASE,
