@@ -138,16 +138,12 @@ class BatchSealer:
             out.append(part)
         return "".join(out).encode()
 
-    def seal(self, rows: list[dict[str, Any]], *, after_sequence: int, after_hash: str) -> str:
-        """Set sequence, prev_hash and entry_hash on each row dict; returns the new head hash."""
-        previous = after_hash
-        key = self._key
-        for offset, row in enumerate(rows, start=1):
-            row["sequence"] = after_sequence + offset
-            row["prev_hash"] = previous
-            previous = hmac.digest(key, self._render(row), "sha256").hex()
-            row["entry_hash"] = previous
-        return previous
+    def seal(self, row: dict[str, Any], *, sequence: int, prev_hash: str) -> str:
+        """Give one row its position, previous hash and own hash; returns its hash."""
+        row["sequence"] = sequence
+        row["prev_hash"] = prev_hash
+        row["entry_hash"] = hmac.digest(self._key, self._render(row), "sha256").hex()
+        return row["entry_hash"]
 
 
 @dataclass(frozen=True)

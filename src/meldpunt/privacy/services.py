@@ -172,8 +172,8 @@ def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict
             sealer = sealers[kind] = chain.BatchSealer(
                 {**common, "data_subject_type": kind[0], "object_type": kind[1]}
             )
-        previous = sealer.seal([row], after_sequence=sequence, after_hash=previous)
         sequence += 1
+        previous = sealer.seal(row, sequence=sequence, prev_hash=previous)
     head.last_hash, head.length = previous, sequence
     names = [*common, *_BULK_ROW_FIELDS]
     insert_rows(
