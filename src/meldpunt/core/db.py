@@ -7,12 +7,12 @@ Only plain inserts: no signals, no save(), so callers pass complete rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 _PLAIN = (
     models.CharField,
@@ -25,6 +25,9 @@ _PLAIN = (
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    # The connection object itself: the module-level proxy costs a context-local look-up
+    # on every use, and converters run once per value.
+    connection = connections[DEFAULT_DB_ALIAS]
     if isinstance(field, _PLAIN) and not isinstance(field, models.JSONField):
         return None
     if isinstance(field, models.UUIDField):
@@ -41,9 +44,17 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
 
 
 def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: list[Sequence[Any]]
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: list[Sequence[Any]],
+    *,
+    ready: Collection[str] = (),
 ) -> None:
-    """INSERT ``rows`` (tuples in the order of ``fields``) into the model's table."""
+    """INSERT ``rows`` (tuples in the order of ``fields``) into the model's table.
+
+    ``ready`` names fields whose values the caller already gives in database form (for
+    instance JSON text rendered once for many rows); they are written as they are.
+    """
     if not rows:
         return
     meta = model._meta
@@ -52,15 +63,17 @@ def insert_rows(
     columns = ", ".join(quote(f.column) for f in model_fields)
     placeholders = ", ".join(["%s"] * len(model_fields))
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    converters = [_converter(f) for f in model_fields]
+    converters = [
+        None if name in ready else _converter(f)
+        for name, f in zip(fields, model_fields, strict=True)
+    ]
     if any(converters):
-        rows = [
-            tuple(
-                value if conv is None else conv(value)
-                for conv, value in zip(converters, row, strict=True)
-            )
-            for row in rows
-        ]
+        # Column by column: the columns that need no conversion are not touched per value.
+        values = list(zip(*rows, strict=True))
+        for index, convert in enumerate(converters):
+            if convert is not None:
+                values[index] = tuple(map(convert, values[index]))
+        rows = list(zip(*values, strict=True))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams rows in one statement; executemany costs a round trip per row.
@@ -71,6 +84,49 @@ def insert_rows(
                     copy.write_row(row)
         else:
             cursor.executemany(sql, rows)
+
+
+def select_in(
+    model: type[models.Model],
+    columns: Sequence[str],
+    where: dict[str, Any],
+    key: str,
+    values: Sequence[Any],
+    *,
+    for_update: bool = False,
+    chunk: int = 900,
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``columns`` (field names) where ``key`` is one of ``values`` and ``where`` holds.
+
+    For large look-ups in bulk paths: the ORM spends more time building an IN list of
+    thousands of parameters than the database spends answering. Values come back in database
+    form (on SQLite a UUID is its hex text, a datetime its text). ``for_update`` locks the
+    rows where the database can (PostgreSQL).
+    """
+    meta = model._meta
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(meta.get_field(c).column) for c in columns)
+    key_field = meta.get_field(key)
+    convert = _converter(key_field) or (lambda value: value)
+    conditions = []
+    params: list[Any] = []
+    for name, value in where.items():
+        field = meta.get_field(name)
+        conditions.append(f"{quote(field.column)} = %s")
+        params.append((_converter(field) or (lambda v: v))(value))
+    values = list(values)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), chunk):
+            part = [convert(v) for v in values[start : start + chunk]]
+            marks = ", ".join(["%s"] * len(part))
+            sql = (
+                f"SELECT {names} FROM {quote(meta.db_table)} "  # noqa: S608
+                f"WHERE {' AND '.join([*conditions, f'{quote(key_field.column)} IN ({marks})'])}"
+            )
+            if for_update and connection.features.has_select_for_update:
+                sql += " FOR UPDATE"
+            cursor.execute(sql, [*params, *part])
+            yield from cursor.fetchall()
 
 
 def _constant(value: Any) -> Callable[[], Any]:

@@ -31,3 +31,15 @@ def ordered_uuid() -> uuid.UUID:
         | (rand & _RANDOM_B)
     )
     return uuid.UUID(int=value)
+
+
+def ordered_uuids(count: int) -> list[uuid.UUID]:
+    """``count`` new version 7 UUIDs made at once (one clock read, one read of random bytes)."""
+    millis = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
+    high = millis << 80 | _VERSION_7 | _VARIANT
+    data = os.urandom(10 * count)
+    ids = []
+    for offset in range(0, 10 * count, 10):
+        rand = int.from_bytes(data[offset : offset + 10])
+        ids.append(uuid.UUID(int=high | ((rand >> 62) & _RANDOM_A) << 64 | (rand & _RANDOM_B)))
+    return ids

@@ -16,13 +16,13 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from meldpunt.cases.models import Case, CaseStatusChange, Track
 from meldpunt.cases.workflow import CaseStatus
-from meldpunt.core.db import insert_dicts
-from meldpunt.core.ids import ordered_uuid
+from meldpunt.core.db import insert_rows, select_in
+from meldpunt.core.ids import ordered_uuids
 from meldpunt.organisations.models import District, Organisation
 from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
@@ -95,45 +95,57 @@ def _flatten(errors: dict[str, list[str]]) -> list[str]:
     return [f"{name}: {message}" for name, messages in errors.items() for message in messages]
 
 
-class _NewCase:
-    """A case this batch opens: its column values, and its id once inserted."""
+class _CaseRef:
+    """A case a batch writes to: an open case found in the database, or one this batch opens."""
 
-    def __init__(self, fields: dict[str, Any]) -> None:
-        self.fields = fields
-        self.pk: int | None = None
+    __slots__ = ("crisis", "pk", "routing_reason", "row")
 
-    @property
-    def crisis(self) -> bool:
-        return self.fields["crisis"]
-
-    @crisis.setter
-    def crisis(self, value: bool) -> None:
-        self.fields["crisis"] = value
-
-    @property
-    def status(self) -> str:
-        return self.fields["status"]
-
-    @property
-    def routing_reason(self) -> str:
-        return self.fields["routing_reason"]
-
-    @property
-    def public_id(self) -> uuid.UUID:
-        return self.fields["public_id"]
+    def __init__(self, pk: int | None, crisis: bool, routing_reason: str, row: list | None = None):
+        self.pk = pk
+        self.crisis = crisis
+        self.routing_reason = routing_reason
+        self.row = row  # the new case's column values (CASE_COLUMNS), None for an open case
 
 
-@dataclass
+# Column order of the rows the intake inserts (core.db.insert_rows).
+SIGNAL_COLUMNS = (
+    "public_id", "subject_id", "partner_id", "submitted_by_id", "channel", "batch_id",
+    "district_id", "received_at", "status", "decision", "case_id",
+    # from the prepared row (``_Row.columns``):
+    "partner_reference", "details", "household_index", "person_index", "intake_key",
+    "signal_date", "contact_attempted_on", "referred_to_debt_help_on", "written_reminder_on",
+    "tenant_informed_on", "crisis", "warm_handover", "unreachable_in_collection",
+    "multiple_problems",
+)  # fmt: skip
+CASE_COLUMNS = (
+    "public_id", "subject_id", "household_index", "district_id", "crisis", "routing_reason",
+    "status", "track", "provider_id", "opened_at", "assigned_at", "picked_up_on", "closed_at",
+    "end_result",
+)  # fmt: skip
+HISTORY_COLUMNS = (
+    "case_id", "from_status", "to_status", "by_id", "by_organisation_id", "reason", "at",
+)  # fmt: skip
+_CASE_CRISIS = CASE_COLUMNS.index("crisis")
+
+
+@dataclass(slots=True)
 class _Row:
+    """A checked row, ready to write: keys made, personal data sealed, target group decided.
+
+    Plain values only, so a batch is cheap to hand from a preparing process to the writer.
+    """
+
     number: int
-    values: dict[str, Any]
-    key: str
-    district: District
+    key: str  # delivery key (Signal.intake_key)
+    household: str
+    person: str
+    district_id: int
     routing_reason: str
-    household: str = ""
-    person: str = ""
-    details: Any = None
-    fields: tuple[str, ...] = ()
+    amount: Decimal
+    crisis: bool
+    refusal: str  # why the signal is outside the target group, "" when inside
+    columns: tuple  # the prepared signal columns, in SIGNAL_COLUMNS order from partner_reference
+    fields: tuple[str, ...]  # names of the fields delivered (for the processing log)
 
 
 @dataclass
@@ -163,11 +175,13 @@ class IntakeRun:
         self.today = today or timezone.localdate()
         self.config = IntakeConfiguration.current()
         self.routing = RoutingTable()
+        self.districts: dict[int, District] = {d.pk: d for d in self.routing.all_districts()}
         self.registry = registry()
 
     # -- checks without the database -------------------------------------------------------
 
-    def check(self, number: int, raw: dict[str, Any]) -> _Row | RowOutcome:
+    def check(self, number: int, raw: dict[str, Any]) -> tuple[dict, District, str] | RowOutcome:
+        """Parse and validate one row: (values, district, routing reason) or a refusal."""
         if "__error__" in raw:
             return RowOutcome(number, REFUSED, [raw["__error__"]])
         values, errors = parse_signal(raw, today=self.today)
@@ -181,7 +195,7 @@ class IntakeRun:
                 )
         if errors:
             return RowOutcome(number, REFUSED, _flatten(errors), errors)
-        return _Row(number, values, delivery_key(values), district, reason)
+        return values, district, reason
 
     def target_group_refusal(self, values: dict[str, Any]) -> str:
         """Art. 4: enough arrears and a reason to act. Returns why not, or "" when in the group."""
@@ -212,7 +226,8 @@ class IntakeRun:
     def prepare(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> Prepared:
         """Check rows, derive their keys and seal their personal data; no database access.
 
-        Kept apart from ``write`` so the writer's transaction holds locks only while it writes.
+        Kept apart from ``write`` so the writer's transaction holds locks only while it writes,
+        and so a large file can be prepared in a second process (``intake.parallel``).
         """
         refused: dict[int, RowOutcome] = {}
         checked: list[_Row] = []
@@ -221,17 +236,47 @@ class IntakeRun:
             if isinstance(result, RowOutcome):
                 refused[number] = result
                 continue
-            v = result.values
-            result.household = household_key(v)
-            result.person = person_key(v)
-            result.details = _DETAILS.seal(
+            v, district, reason = result
+            crisis = bool(v.get("crisissignaal"))
+            household = household_key(v)
+            person = person_key(v)
+            key = delivery_key(v)
+            details = _DETAILS.seal(
                 {
                     "person": {k: _plain(v.get(k)) for k in PERSON_FIELDS},
                     "arrears": {k: _plain(v.get(k)) for k in ARREARS_FIELDS},
                 }
             )
-            result.fields = tuple(k for k in FIELDS_BY_NAME if v.get(k) not in (None, "", False))
-            checked.append(result)
+            checked.append(
+                _Row(
+                    number,
+                    key,
+                    household,
+                    person,
+                    district.pk,
+                    reason,
+                    v["achterstand_bedrag"],
+                    crisis,
+                    self.target_group_refusal(v),
+                    (
+                        v["partner_referentie"],
+                        details,
+                        household,
+                        person,
+                        key,
+                        v.get("signaaldatum") or self.today,
+                        v["poging_persoonlijk_contact"],
+                        v["gewezen_op_schuldhulp"],
+                        v["schriftelijke_herinnering"],
+                        v["informatieplicht_voldaan"],
+                        crisis,
+                        bool(v.get("warme_overdracht")),
+                        bool(v.get("onbereikbaar_in_incasso")),
+                        bool(v.get("meerdere_problemen")),
+                    ),
+                    tuple(k for k in FIELDS_BY_NAME if v.get(k) not in (None, "", False)),
+                )
+            )
         return Prepared(checked, refused)
 
     def write(self, prepared: Prepared) -> list[RowOutcome]:
@@ -252,18 +297,20 @@ class IntakeRun:
         """Write one batch; ``refused`` are the rows that failed the checks (for the report)."""
         outcomes: dict[int, RowOutcome] = refused
         now = timezone.now()
-        keys = [r.key for r in checked]
-        existing: dict[str, tuple[uuid.UUID, str]] = {}
-        for start in range(0, len(keys), 900):
-            existing.update(
-                (k, (p, s))
-                for k, p, s in Signal.objects.filter(
-                    partner=self.partner, intake_key__in=keys[start : start + 900]
-                ).values_list("intake_key", "public_id", "status")
+        existing: dict[str, tuple[Any, str]] = {
+            key: (public_id, status)
+            for key, public_id, status in select_in(
+                Signal,
+                ("intake_key", "public_id", "status"),
+                {"partner": self.partner.pk},
+                "intake_key",
+                [r.key for r in checked],
             )
+        }
         fresh: list[_Row] = []
         first_of: dict[str, int] = {}  # delivery key -> row number of its first fresh row
         twins: list[tuple[RowOutcome, int]] = []
+        new_ids = iter(ordered_uuids(2 * len(checked)))
         for row in checked:
             if row.key in first_of:
                 # The same delivery twice in this batch: report the first row's signal.
@@ -279,10 +326,10 @@ class IntakeRun:
                     ACCEPTED,
                     signal_status=status,
                     already_received=True,
-                    public_id=public_id,
+                    public_id=_uuid(public_id),
                 )
             else:
-                existing[row.key] = (ordered_uuid(), "")
+                existing[row.key] = (next(new_ids), "")
                 first_of[row.key] = row.number
                 fresh.append(row)
         if not fresh:
@@ -290,36 +337,29 @@ class IntakeRun:
             return outcomes
 
         answers = self.registry.lookup_many(r.person for r in fresh)
-        households = list({r.household for r in fresh})
-        open_cases: dict[str, Case] = {}
-        for start in range(0, len(households), 900):
-            for case in (
-                Case.objects.select_for_update()
-                .filter(household_index__in=households[start : start + 900])
-                .exclude(status=CaseStatus.CLOSED)
-                .order_by("opened_at", "id")
-            ):
-                open_cases.setdefault(case.household_index, case)
+        open_cases = self._open_cases({r.household for r in fresh})
         # This landlord's highest recent amount per household, including rows of this batch, so
         # a batch decides repeats exactly as the same rows sent one by one would.
-        by_case = self._last_amounts(list(open_cases.values()))
+        by_case = self._last_amounts([c.pk for c in open_cases.values()])
         last_amounts: dict[str, Decimal] = {
             household: by_case[case.pk]
             for household, case in open_cases.items()
             if case.pk in by_case
         }
 
-        new_cases: dict[str, _NewCase] = {}
-        signals: list[Signal] = []
+        new_cases: dict[str, _CaseRef] = {}
+        signals: list[list] = []
+        signal_cases: list[_CaseRef | None] = []
         crisis_cases: set[int] = set()
+        partner_id = self.partner.pk
+        by_id = self.by.pk if self.by else None
+        batch_id = self.batch.pk if self.batch else None
         for row in fresh:
-            v = row.values
             answer = answers.get(row.person, UNKNOWN)
-            case: Case | _NewCase | None = None
-            refusal = self.target_group_refusal(v)
+            case: _CaseRef | None = None
             decision = ""
-            if refusal:
-                status, decision = SignalStatus.UNJUSTIFIED, refusal
+            if row.refusal:
+                status, decision = SignalStatus.UNJUSTIFIED, row.refusal
             elif answer.deceased:
                 status, decision = SignalStatus.DECEASED, f"register ({answer.source}): overleden"
             elif answer.not_resident:
@@ -332,28 +372,44 @@ class IntakeRun:
                 case = open_cases.get(row.household) or new_cases.get(row.household)
                 if case is not None:  # an open case, or one opened earlier in this batch
                     previous = last_amounts.get(row.household)
-                    if previous is not None and v["achterstand_bedrag"] <= previous:
+                    if previous is not None and row.amount <= previous:
                         status = SignalStatus.REPEAT
                         decision = (
                             "herhaalde melding: bedrag niet hoger dan een eerder signaal van deze "
                             f"verhuurder binnen {self.config.repeat_window_days} dagen"
                         )
                     else:
-                        last_amounts[row.household] = v["achterstand_bedrag"]
-                    if v.get("crisissignaal") and not case.crisis:
+                        last_amounts[row.household] = row.amount
+                    if row.crisis and not case.crisis:
                         case.crisis = True
                         if case.pk is not None:
                             crisis_cases.add(case.pk)
+                        else:
+                            case.row[_CASE_CRISIS] = True
                 else:
-                    case = self._new_case(row, answer.benefit_recipient, now)
+                    case = self._new_case(row, answer.benefit_recipient, now, next(new_ids))
                     new_cases[row.household] = case
-                    last_amounts[row.household] = v["achterstand_bedrag"]
-                if not decision and case is not None:
+                    last_amounts[row.household] = row.amount
+                if not decision:
                     decision = "opgenomen in zaak; " + case.routing_reason
             public_id = existing[row.key][0]
-            signals.append(self._signal(row, status, public_id, now))
-            signals[-1]["_case"] = case
-            signals[-1]["decision"] = decision[:200]
+            signals.append(
+                [
+                    public_id,
+                    None,  # subject_id, below
+                    partner_id,
+                    by_id,
+                    self.channel,
+                    batch_id,
+                    row.district_id,
+                    now,
+                    status,
+                    decision[:200],
+                    None,  # case_id, once the new cases have ids
+                    *row.columns,
+                ]
+            )
+            signal_cases.append(case)
             outcomes[row.number] = RowOutcome(
                 row.number, ACCEPTED, signal_status=status, public_id=public_id
             )
@@ -361,51 +417,67 @@ class IntakeRun:
         for outcome, first in twins:
             outcome.signal_status = outcomes[first].signal_status
         created = list(new_cases.values())
-        insert_dicts(Case, [c.fields for c in created])
-        ids: dict[uuid.UUID, int] = {}
-        public_ids = [c.public_id for c in created]
-        for start in range(0, len(public_ids), 900):
-            ids.update(
-                Case.objects.filter(public_id__in=public_ids[start : start + 900]).values_list(
-                    "public_id", "pk"
-                )
-            )
-        for new_case in created:
-            new_case.pk = ids[new_case.public_id]
+        subject_ids = ordered_uuids(len(created) + len(signals))
+        for case, subject_id in zip(created, subject_ids, strict=False):
+            case.row[1] = subject_id
+        insert_rows(Case, CASE_COLUMNS, [c.row for c in created])
+        ids = dict(
+            select_in(Case, ("public_id", "id"), {}, "public_id", [c.row[0] for c in created])
+        )
         history = []
         for case in created:
-            history.append(self._history(case, "", CaseStatus.RECEIVED, "signaal ontvangen", now))
-            if case.status == CaseStatus.ASSIGNED:
+            case.pk = ids[_db_uuid(case.row[0])]
+            history.append(
+                self._history(case.pk, "", CaseStatus.RECEIVED, "signaal ontvangen", now)
+            )
+            if case.row[CASE_COLUMNS.index("status")] == CaseStatus.ASSIGNED:
                 history.append(
                     self._history(
-                        case, CaseStatus.RECEIVED, CaseStatus.ASSIGNED, case.routing_reason, now
+                        case.pk, CaseStatus.RECEIVED, CaseStatus.ASSIGNED, case.routing_reason, now
                     )
                 )
-        insert_dicts(CaseStatusChange, history)
+        insert_rows(CaseStatusChange, HISTORY_COLUMNS, history)
         if crisis_cases:
             Case.objects.filter(pk__in=crisis_cases).update(crisis=True)
-        for signal in signals:
-            case = signal.pop("_case")
-            signal["case_id"] = case.pk if case is not None else None
-        insert_dicts(Signal, [{k: v for k, v in s.items() if k != "_fields"} for s in signals])
+        for signal, case, subject_id in zip(
+            signals, signal_cases, subject_ids[len(created) :], strict=True
+        ):
+            signal[1] = subject_id
+            signal[10] = case.pk if case is not None else None
+        insert_rows(Signal, SIGNAL_COLUMNS, signals)
         processing_log_record_many(
             actor=self.by,
             activity="intake",
             action="create",
             name=f"signal.receive.{self.channel}",
             items=[
-                Processing(
-                    s["subject_id"],
-                    "signal",
-                    s["public_id"],
-                    s["_fields"],
-                )
-                for s in signals
+                Processing(signal[1], "signal", signal[0], row.fields)
+                for signal, row in zip(signals, fresh, strict=True)
             ],
             started_at=now,
         )
         self._count(outcomes)
         return outcomes
+
+    def _open_cases(self, households: set[str]) -> dict[str, _CaseRef]:
+        """The oldest open case per household, locked for this transaction."""
+        found = sorted(
+            (opened_at, pk, household, crisis, reason)
+            for pk, household, status, crisis, reason, opened_at in select_in(
+                Case,
+                ("id", "household_index", "status", "crisis", "routing_reason", "opened_at"),
+                {},
+                "household_index",
+                list(households),
+                for_update=True,
+            )
+            if status != CaseStatus.CLOSED
+        )
+        cases: dict[str, _CaseRef] = {}
+        for _opened, pk, household, crisis, reason in found:
+            if household not in cases:
+                cases[household] = _CaseRef(pk, bool(crisis), reason)
+        return cases
 
     def _count(self, outcomes: dict[int, RowOutcome]) -> None:
         if self.batch is None:
@@ -425,93 +497,72 @@ class IntakeRun:
                 )
         ImportRowResult.objects.bulk_create(results, batch_size=500, ignore_conflicts=True)
 
-    def _last_amounts(self, cases: list[Case]) -> dict[int, Decimal]:
+    def _last_amounts(self, case_ids: list[int]) -> dict[int, Decimal]:
         """Per open case, the highest amount this landlord reported within the repeat window."""
-        if not cases:
+        if not case_ids:
             return {}
         since = timezone.now() - timedelta(days=self.config.repeat_window_days)
         amounts: dict[int, Decimal] = {}
-        ids = [c.pk for c in cases]
-        for start in range(0, len(ids), 900):
+        for start in range(0, len(case_ids), 900):
             for case_id, details in Signal.objects.filter(
-                case_id__in=ids[start : start + 900], partner=self.partner, received_at__gte=since
+                case_id__in=case_ids[start : start + 900],
+                partner=self.partner,
+                received_at__gte=since,
             ).values_list("case_id", "details"):
                 amount = Decimal(details["arrears"]["achterstand_bedrag"])
                 amounts[case_id] = max(amount, amounts.get(case_id, amount))
         return amounts
 
-    def _new_case(self, row: _Row, benefit_recipient: bool, now) -> _NewCase:
-        v = row.values
-        fields: dict[str, Any] = {
-            "public_id": ordered_uuid(),
-            "household_index": row.household,
-            "subject_id": ordered_uuid(),
-            "district_id": row.district.pk,
-            "crisis": bool(v.get("crisissignaal")),
-            "routing_reason": row.routing_reason,
-            "status": CaseStatus.RECEIVED,
-            "opened_at": now,
-        }
+    def _new_case(self, row: _Row, benefit_recipient: bool, now, public_id: uuid.UUID) -> _CaseRef:
+        district = self.districts[row.district_id]
+        status, track, provider_id, reason, assigned_at = (
+            CaseStatus.RECEIVED, "", None, row.routing_reason, None
+        )  # fmt: skip
         if benefit_recipient:
-            fields.update(
-                status=CaseStatus.ASSIGNED,
-                track=Track.GEREGELDE_BETALING,
-                routing_reason="automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)",
-                assigned_at=now,
-            )
-        elif self.config.auto_route and row.district.provider_id:
-            fields.update(
-                status=CaseStatus.ASSIGNED,
-                track=Track.VROEG_EROPAF,
-                provider_id=row.district.provider_id,
-                routing_reason=f"automatisch: {row.routing_reason} → {row.district.provider.name}"[
-                    :200
-                ],
-                assigned_at=now,
-            )
-        return _NewCase(fields)
+            status, track, assigned_at = CaseStatus.ASSIGNED, Track.GEREGELDE_BETALING, now
+            reason = "automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)"
+        elif self.config.auto_route and district.provider_id:
+            status, track, assigned_at = CaseStatus.ASSIGNED, Track.VROEG_EROPAF, now
+            provider_id = district.provider_id
+            reason = f"automatisch: {row.routing_reason} → {district.provider.name}"[:200]
+        values = [
+            public_id,
+            None,  # subject_id, given when the batch's cases are inserted
+            row.household,
+            district.pk,
+            row.crisis,
+            reason,
+            status,
+            track,
+            provider_id,
+            now,
+            assigned_at,
+            None,
+            None,
+            "",
+        ]
+        return _CaseRef(None, row.crisis, reason, values)
 
-    def _history(
-        self, case: _NewCase, source: str, target: str, reason: str, now
-    ) -> dict[str, Any]:
-        return {
-            "case_id": case.pk,
-            "from_status": source,
-            "to_status": target,
-            "by_id": self.by.pk if self.by else None,
-            "by_organisation_id": self.partner.pk if source == "" else None,
-            "reason": reason[:300],
-            "at": now,
-        }
+    def _history(self, case_id: int, source: str, target: str, reason: str, now) -> tuple:
+        return (
+            case_id,
+            source,
+            target,
+            self.by.pk if self.by else None,
+            self.partner.pk if source == "" else None,
+            reason[:300],
+            now,
+        )
 
-    def _signal(self, row: _Row, status: str, public_id: uuid.UUID, now) -> dict[str, Any]:
-        v = row.values
-        return {
-            "public_id": public_id,
-            "subject_id": ordered_uuid(),
-            "partner_id": self.partner.pk,
-            "submitted_by_id": self.by.pk if self.by else None,
-            "partner_reference": v["partner_referentie"],
-            "details": row.details,
-            "household_index": row.household,
-            "person_index": row.person,
-            "intake_key": row.key,
-            "channel": self.channel,
-            "batch_id": self.batch.pk if self.batch else None,
-            "district_id": row.district.pk,
-            "signal_date": v.get("signaaldatum") or self.today,
-            "received_at": now,
-            "contact_attempted_on": v["poging_persoonlijk_contact"],
-            "referred_to_debt_help_on": v["gewezen_op_schuldhulp"],
-            "written_reminder_on": v["schriftelijke_herinnering"],
-            "tenant_informed_on": v["informatieplicht_voldaan"],
-            "crisis": bool(v.get("crisissignaal")),
-            "warm_handover": bool(v.get("warme_overdracht")),
-            "unreachable_in_collection": bool(v.get("onbereikbaar_in_incasso")),
-            "multiple_problems": bool(v.get("meerdere_problemen")),
-            "status": status,
-            "_fields": row.fields,
-        }
+
+def _uuid(value: Any) -> uuid.UUID:
+    """A UUID as read by ``select_in`` (SQLite gives hex text)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _db_uuid(value: uuid.UUID) -> Any:
+    """A UUID in the form ``select_in`` returns it, to find a row by id."""
+    return value if connection.features.has_native_uuid_field else value.hex
 
 
 def chunks(rows: Iterator, size: int) -> Iterator[list]:

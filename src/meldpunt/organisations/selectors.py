@@ -26,12 +26,16 @@ class RoutingTable:
 
     def __init__(self) -> None:
         districts = {d.pk: d for d in District.objects.select_related("provider")}
+        self._districts = districts
         self.exceptions = {
             e.postcode: districts[e.district_id] for e in PostcodeException.objects.all()
         }
         self.ranges = [
             (r.start, r.end, districts[r.district_id]) for r in PostcodeRange.objects.all()
         ]
+
+    def all_districts(self) -> list[District]:
+        return list(self._districts.values())
 
     def district(self, postcode: str) -> tuple[District | None, str]:
         """District of a normalised six-character postcode, and why; (None, "") outside."""

@@ -127,16 +127,20 @@ class BatchSealer:
             if name == "sequence":
                 out.append(str(value))
             elif name == "fields":
-                key = tuple(value)
-                rendered = self._fields.get(key)
-                if rendered is None:
-                    rendered = json.dumps(list(key), separators=(",", ":"), ensure_ascii=False)
-                    self._fields[key] = rendered
-                out.append(rendered)
+                out.append(self.fields_json(value))
             else:
                 out.append(_json_str(value))
             out.append(part)
         return "".join(out).encode()
+
+    def fields_json(self, names: Any) -> str:
+        """The canonical JSON of a list of field names (rendered once per distinct list)."""
+        key = tuple(names)
+        rendered = self._fields.get(key)
+        if rendered is None:
+            rendered = json.dumps(list(key), separators=(",", ":"), ensure_ascii=False)
+            self._fields[key] = rendered
+        return rendered
 
     def seal(self, row: dict[str, Any], *, sequence: int, prev_hash: str) -> str:
         """Give one row its position, previous hash and own hash; returns its hash."""
