@@ -268,6 +268,10 @@ SPECTACULAR_SETTINGS = {
 # Registry adapter for triage (BRP, benefits): a class implementing registries.base.Registry.
 MELDPUNT_REGISTRY = env.str("MELDPUNT_REGISTRY", default="meldpunt.registries.local.LocalRegistry")
 
+# Large signal files are prepared (checked, hashed, encrypted) in a second process while the
+# first one writes (intake/parallel.py, docs/adr/0007). Off: one process does both.
+MELDPUNT_INTAKE_PARALLEL = env.bool("MELDPUNT_INTAKE_PARALLEL", default=True)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Logs never carry personal data: the formatter prints only the message and the trace id.

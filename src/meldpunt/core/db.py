@@ -74,6 +74,8 @@ def insert_rows(
             if convert is not None:
                 values[index] = tuple(map(convert, values[index]))
         rows = list(zip(*values, strict=True))
+    # (Callers with many rows pass values in database form, see ``db_value``, and name them in
+    # ``ready``: then no value is touched here at all.)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams rows in one statement; executemany costs a round trip per row.
@@ -86,6 +88,12 @@ def insert_rows(
             cursor.executemany(sql, rows)
 
 
+def db_value(model: type[models.Model], name: str, value: Any) -> Any:
+    """``value`` of field ``name`` in database form, to pass to ``insert_rows`` as ready."""
+    convert = _converter(model._meta.get_field(name))
+    return value if convert is None or value is None else convert(value)
+
+
 def select_in(
     model: type[models.Model],
     columns: Sequence[str],
@@ -94,6 +102,7 @@ def select_in(
     values: Sequence[Any],
     *,
     for_update: bool = False,
+    ready: bool = False,
     chunk: int = 900,
 ) -> Iterator[tuple[Any, ...]]:
     """Rows of ``columns`` (field names) where ``key`` is one of ``values`` and ``where`` holds.
@@ -101,13 +110,13 @@ def select_in(
     For large look-ups in bulk paths: the ORM spends more time building an IN list of
     thousands of parameters than the database spends answering. Values come back in database
     form (on SQLite a UUID is its hex text, a datetime its text). ``for_update`` locks the
-    rows where the database can (PostgreSQL).
+    rows where the database can (PostgreSQL). ``ready``: ``values`` are in database form.
     """
     meta = model._meta
     quote = connection.ops.quote_name
     names = ", ".join(quote(meta.get_field(c).column) for c in columns)
     key_field = meta.get_field(key)
-    convert = _converter(key_field) or (lambda value: value)
+    convert = (None if ready else _converter(key_field)) or (lambda value: value)
     conditions = []
     params: list[Any] = []
     for name, value in where.items():

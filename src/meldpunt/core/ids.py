@@ -35,11 +35,23 @@ def ordered_uuid() -> uuid.UUID:
 
 def ordered_uuids(count: int) -> list[uuid.UUID]:
     """``count`` new version 7 UUIDs made at once (one clock read, one read of random bytes)."""
+    return [uuid.UUID(hex=h) for h in ordered_hex_ids(count)]
+
+
+def ordered_hex_ids(count: int) -> list[str]:
+    """``count`` new version 7 UUIDs as 32 hex digits (cheaper to make and to pass around)."""
     millis = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
     high = millis << 80 | _VERSION_7 | _VARIANT
     data = os.urandom(10 * count)
-    ids = []
-    for offset in range(0, 10 * count, 10):
-        rand = int.from_bytes(data[offset : offset + 10])
-        ids.append(uuid.UUID(int=high | ((rand >> 62) & _RANDOM_A) << 64 | (rand & _RANDOM_B)))
-    return ids
+    return [
+        f"{high | ((rand >> 62) & _RANDOM_A) << 64 | (rand & _RANDOM_B):032x}"
+        for rand in (
+            int.from_bytes(data[offset : offset + 10]) for offset in range(0, 10 * count, 10)
+        )
+    ]
+
+
+def dashed(hex_id: str) -> str:
+    """The usual text form of a UUID given as 32 hex digits (as ``str(uuid.UUID(hex_id))``)."""
+    h = hex_id
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from meldpunt.cases.models import Case, CaseStatusChange, Track
 from meldpunt.cases.workflow import CaseStatus
-from meldpunt.core.db import insert_rows, select_in
-from meldpunt.core.ids import ordered_uuids
+from meldpunt.core.db import db_value, insert_rows, select_in
+from meldpunt.core.ids import dashed, ordered_hex_ids
 from meldpunt.organisations.models import District, Organisation
 from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
@@ -45,7 +45,11 @@ class RowOutcome:
     field_errors: dict[str, list[str]] = field(default_factory=dict)
     signal_status: str = ""
     already_received: bool = False
-    public_id: uuid.UUID | None = None
+    public_ref: str = ""  # the signal's id as 32 hex digits (made into a UUID when asked)
+
+    @property
+    def public_id(self) -> uuid.UUID | None:
+        return uuid.UUID(hex=self.public_ref) if self.public_ref else None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"row": self.row, "status": self.status, "errors": self.errors}
@@ -107,7 +111,8 @@ class _CaseRef:
         self.row = row  # the new case's column values (CASE_COLUMNS), None for an open case
 
 
-# Column order of the rows the intake inserts (core.db.insert_rows).
+# Column order of the rows the intake inserts (core.db.insert_rows); the writer gives every
+# value in database form (ids as hex, dates as ISO text, times through db_value).
 SIGNAL_COLUMNS = (
     "public_id", "subject_id", "partner_id", "submitted_by_id", "channel", "batch_id",
     "district_id", "received_at", "status", "decision", "case_id",
@@ -144,6 +149,7 @@ class _Row:
     amount: Decimal
     crisis: bool
     refusal: str  # why the signal is outside the target group, "" when inside
+    ids: tuple[str, str, str, str]  # hex ids: signal, its subject, a new case, its subject
     columns: tuple  # the prepared signal columns, in SIGNAL_COLUMNS order from partner_reference
     fields: tuple[str, ...]  # names of the fields delivered (for the processing log)
 
@@ -177,6 +183,7 @@ class IntakeRun:
         self.routing = RoutingTable()
         self.districts: dict[int, District] = {d.pk: d for d in self.routing.all_districts()}
         self.registry = registry()
+        self._auto_reasons: dict[tuple[int, str], str] = {}
 
     # -- checks without the database -------------------------------------------------------
 
@@ -231,7 +238,9 @@ class IntakeRun:
         """
         refused: dict[int, RowOutcome] = {}
         checked: list[_Row] = []
-        for number, raw in rows:
+        rows = list(rows)
+        new_ids = ordered_hex_ids(4 * len(rows))
+        for index, (number, raw) in enumerate(rows):
             result = self.check(number, raw)
             if isinstance(result, RowOutcome):
                 refused[number] = result
@@ -258,17 +267,18 @@ class IntakeRun:
                     v["achterstand_bedrag"],
                     crisis,
                     self.target_group_refusal(v),
-                    (
+                    tuple(new_ids[4 * index : 4 * index + 4]),
+                    (  # in database form (dates as ISO text): the writer passes them on as is
                         v["partner_referentie"],
-                        details,
+                        bytes(details),
                         household,
                         person,
                         key,
-                        v.get("signaaldatum") or self.today,
-                        v["poging_persoonlijk_contact"],
-                        v["gewezen_op_schuldhulp"],
-                        v["schriftelijke_herinnering"],
-                        v["informatieplicht_voldaan"],
+                        (v.get("signaaldatum") or self.today).isoformat(),
+                        v["poging_persoonlijk_contact"].isoformat(),
+                        v["gewezen_op_schuldhulp"].isoformat(),
+                        v["schriftelijke_herinnering"].isoformat(),
+                        v["informatieplicht_voldaan"].isoformat(),
                         crisis,
                         bool(v.get("warme_overdracht")),
                         bool(v.get("onbereikbaar_in_incasso")),
@@ -297,6 +307,9 @@ class IntakeRun:
         """Write one batch; ``refused`` are the rows that failed the checks (for the report)."""
         outcomes: dict[int, RowOutcome] = refused
         now = timezone.now()
+        # Every row of the batch carries the same time: converted to database form once, so
+        # the rows below are complete in database form (``ready`` for insert_rows).
+        at = db_value(Signal, "received_at", now)
         existing: dict[str, tuple[Any, str]] = {
             key: (public_id, status)
             for key, public_id, status in select_in(
@@ -310,12 +323,14 @@ class IntakeRun:
         fresh: list[_Row] = []
         first_of: dict[str, int] = {}  # delivery key -> row number of its first fresh row
         twins: list[tuple[RowOutcome, int]] = []
-        new_ids = iter(ordered_uuids(2 * len(checked)))
         for row in checked:
             if row.key in first_of:
                 # The same delivery twice in this batch: report the first row's signal.
                 outcome = RowOutcome(
-                    row.number, ACCEPTED, already_received=True, public_id=existing[row.key][0]
+                    row.number,
+                    ACCEPTED,
+                    already_received=True,
+                    public_ref=_hex(existing[row.key][0]),
                 )
                 outcomes[row.number] = outcome
                 twins.append((outcome, first_of[row.key]))
@@ -326,10 +341,10 @@ class IntakeRun:
                     ACCEPTED,
                     signal_status=status,
                     already_received=True,
-                    public_id=_uuid(public_id),
+                    public_ref=_hex(public_id),
                 )
             else:
-                existing[row.key] = (next(new_ids), "")
+                existing[row.key] = (row.ids[0], "")
                 first_of[row.key] = row.number
                 fresh.append(row)
         if not fresh:
@@ -387,22 +402,21 @@ class IntakeRun:
                         else:
                             case.row[_CASE_CRISIS] = True
                 else:
-                    case = self._new_case(row, answer.benefit_recipient, now, next(new_ids))
+                    case = self._new_case(row, answer.benefit_recipient, at)
                     new_cases[row.household] = case
                     last_amounts[row.household] = row.amount
                 if not decision:
                     decision = "opgenomen in zaak; " + case.routing_reason
-            public_id = existing[row.key][0]
             signals.append(
                 [
-                    public_id,
-                    None,  # subject_id, below
+                    row.ids[0],
+                    row.ids[1],
                     partner_id,
                     by_id,
                     self.channel,
                     batch_id,
                     row.district_id,
-                    now,
+                    at,
                     status,
                     decision[:200],
                     None,  # case_id, once the new cases have ids
@@ -411,47 +425,47 @@ class IntakeRun:
             )
             signal_cases.append(case)
             outcomes[row.number] = RowOutcome(
-                row.number, ACCEPTED, signal_status=status, public_id=public_id
+                row.number, ACCEPTED, signal_status=status, public_ref=row.ids[0]
             )
 
         for outcome, first in twins:
             outcome.signal_status = outcomes[first].signal_status
         created = list(new_cases.values())
-        subject_ids = ordered_uuids(len(created) + len(signals))
-        for case, subject_id in zip(created, subject_ids, strict=False):
-            case.row[1] = subject_id
-        insert_rows(Case, CASE_COLUMNS, [c.row for c in created])
-        ids = dict(
-            select_in(Case, ("public_id", "id"), {}, "public_id", [c.row[0] for c in created])
-        )
+        insert_rows(Case, CASE_COLUMNS, [c.row for c in created], ready=CASE_COLUMNS)
+        ids = {
+            _hex(public_id): pk
+            for public_id, pk in select_in(
+                Case,
+                ("public_id", "id"),
+                {},
+                "public_id",
+                [_db_uuid(c.row[0]) for c in created],
+                ready=True,
+            )
+        }
         history = []
         for case in created:
-            case.pk = ids[_db_uuid(case.row[0])]
-            history.append(
-                self._history(case.pk, "", CaseStatus.RECEIVED, "signaal ontvangen", now)
-            )
+            case.pk = ids[case.row[0]]
+            history.append(self._history(case.pk, "", CaseStatus.RECEIVED, "signaal ontvangen", at))
             if case.row[CASE_COLUMNS.index("status")] == CaseStatus.ASSIGNED:
                 history.append(
                     self._history(
-                        case.pk, CaseStatus.RECEIVED, CaseStatus.ASSIGNED, case.routing_reason, now
+                        case.pk, CaseStatus.RECEIVED, CaseStatus.ASSIGNED, case.routing_reason, at
                     )
                 )
-        insert_rows(CaseStatusChange, HISTORY_COLUMNS, history)
+        insert_rows(CaseStatusChange, HISTORY_COLUMNS, history, ready=HISTORY_COLUMNS)
         if crisis_cases:
             Case.objects.filter(pk__in=crisis_cases).update(crisis=True)
-        for signal, case, subject_id in zip(
-            signals, signal_cases, subject_ids[len(created) :], strict=True
-        ):
-            signal[1] = subject_id
+        for signal, case in zip(signals, signal_cases, strict=True):
             signal[10] = case.pk if case is not None else None
-        insert_rows(Signal, SIGNAL_COLUMNS, signals)
+        insert_rows(Signal, SIGNAL_COLUMNS, signals, ready=SIGNAL_COLUMNS)
         processing_log_record_many(
             actor=self.by,
             activity="intake",
             action="create",
             name=f"signal.receive.{self.channel}",
             items=[
-                Processing(signal[1], "signal", signal[0], row.fields)
+                Processing(dashed(signal[1]), "signal", dashed(signal[0]), row.fields)
                 for signal, row in zip(signals, fresh, strict=True)
             ],
             started_at=now,
@@ -513,7 +527,8 @@ class IntakeRun:
                 amounts[case_id] = max(amount, amounts.get(case_id, amount))
         return amounts
 
-    def _new_case(self, row: _Row, benefit_recipient: bool, now, public_id: uuid.UUID) -> _CaseRef:
+    def _new_case(self, row: _Row, benefit_recipient: bool, now: Any) -> _CaseRef:
+        """A new case's row; ``now`` in database form."""
         district = self.districts[row.district_id]
         status, track, provider_id, reason, assigned_at = (
             CaseStatus.RECEIVED, "", None, row.routing_reason, None
@@ -524,10 +539,14 @@ class IntakeRun:
         elif self.config.auto_route and district.provider_id:
             status, track, assigned_at = CaseStatus.ASSIGNED, Track.VROEG_EROPAF, now
             provider_id = district.provider_id
-            reason = f"automatisch: {row.routing_reason} → {district.provider.name}"[:200]
+            key = (district.pk, row.routing_reason)
+            reason = self._auto_reasons.get(key, "")
+            if not reason:
+                reason = f"automatisch: {row.routing_reason} → {district.provider.name}"[:200]
+                self._auto_reasons[key] = reason
         values = [
-            public_id,
-            None,  # subject_id, given when the batch's cases are inserted
+            row.ids[2],
+            row.ids[3],
             row.household,
             district.pk,
             row.crisis,
@@ -555,14 +574,14 @@ class IntakeRun:
         )
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    """A UUID as read by ``select_in`` (SQLite gives hex text)."""
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+def _hex(value: Any) -> str:
+    """32 hex digits of a UUID as ``select_in`` returns it."""
+    return value.hex if isinstance(value, uuid.UUID) else value
 
 
-def _db_uuid(value: uuid.UUID) -> Any:
-    """A UUID in the form ``select_in`` returns it, to find a row by id."""
-    return value if connection.features.has_native_uuid_field else value.hex
+def _db_uuid(hex_id: str) -> Any:
+    """A hex id as a query parameter for a UUID column of this database."""
+    return uuid.UUID(hex=hex_id) if connection.features.has_native_uuid_field else hex_id
 
 
 def chunks(rows: Iterator, size: int) -> Iterator[list]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,8 @@ from meldpunt.privacy.files import open_encrypted, write_encrypted
 
 from .files import FileRefused, open_signal_file
 from .models import ConfigurationChange, IntakeConfiguration, Signal, SignalImport
-from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome, chunks
+from .parallel import prepared_batches
+from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome
 from .spec import parse_signal
 
 CHUNK_SIZE = 1000
@@ -96,24 +98,31 @@ def signal_import_run(
         SignalImport.objects.filter(pk=batch.pk).update(rows_total=total)
         signal_file = open_signal_file(stream)
         run = IntakeRun(partner=batch.partner, by=by, channel=channel, batch=batch)
-        for chunk in chunks(signal_file.rows, chunk_size):
-            outcomes = run.process(chunk)
-            for outcome in outcomes:
-                if outcome.status == ACCEPTED:
-                    summary.accepted += 1
-                    summary.already_received += outcome.already_received
-                else:
-                    summary.refused += 1
-            if keep_rows:
-                summary.rows.extend(outcomes)
-            SignalImport.objects.filter(pk=batch.pk).update(
-                rows_done=summary.accepted + summary.refused,
-                accepted=summary.accepted,
-                refused=summary.refused,
-                already_received=summary.already_received,
-            )
-            if on_chunk:
-                on_chunk(outcomes)
+        batches = prepared_batches(
+            run,
+            signal_file.rows,
+            chunk_size,
+            parallel=settings.MELDPUNT_INTAKE_PARALLEL and total > chunk_size,
+        )
+        with closing(batches):  # stops the preparing process if writing fails
+            for prepared in batches:
+                outcomes = run.write(prepared)
+                for outcome in outcomes:
+                    if outcome.status == ACCEPTED:
+                        summary.accepted += 1
+                        summary.already_received += outcome.already_received
+                    else:
+                        summary.refused += 1
+                if keep_rows:
+                    summary.rows.extend(outcomes)
+                SignalImport.objects.filter(pk=batch.pk).update(
+                    rows_done=summary.accepted + summary.refused,
+                    accepted=summary.accepted,
+                    refused=summary.refused,
+                    already_received=summary.already_received,
+                )
+                if on_chunk:
+                    on_chunk(outcomes)
     except FileRefused as exc:
         # Rows of earlier batches stay: they were valid and complete; a repeat delivery of a
         # corrected file finds them as already received.

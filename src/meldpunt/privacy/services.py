@@ -150,7 +150,7 @@ _BULK_ROW_FIELDS = ("span_id", "data_subject_id", "data_subject_type", "object_t
 
 def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict[str, Any]) -> None:
     """Append a large batch without building model instances (see ``chain.BatchSealer``)."""
-    from meldpunt.core.db import insert_rows
+    from meldpunt.core.db import db_value, insert_rows
 
     spans = os.urandom(8 * len(items)).hex()
     rows = [
@@ -177,17 +177,27 @@ def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict
         sequence += 1
         previous = sealer.seal(row, sequence=sequence, prev_hash=previous)
     head.last_hash, head.length = previous, sequence
-    names = [*common, *_BULK_ROW_FIELDS]
-    for row in rows:
-        # JSON text as the sealer rendered it for the hash (one rendering per set of fields).
-        row["fields"] = sealers[row["data_subject_type"], row["object_type"]].fields_json(
-            row["fields"]
-        )
+    shared = tuple(db_value(ProcessingLogEntry, name, value) for name, value in common.items())
     insert_rows(
         ProcessingLogEntry,
-        names,
-        [tuple(common[n] if n in common else row[n] for n in names) for row in rows],
-        ready=("fields",),
+        [*common, *_BULK_ROW_FIELDS],
+        [
+            # "fields" as the JSON text the sealer hashed (rendered once per set of names).
+            (
+                *shared,
+                row["span_id"],
+                row["data_subject_id"],
+                row["data_subject_type"],
+                row["object_type"],
+                row["object_id"],
+                sealers[row["data_subject_type"], row["object_type"]].fields_json(row["fields"]),
+                row["sequence"],
+                row["prev_hash"],
+                row["entry_hash"],
+            )
+            for row in rows
+        ],
+        ready=(*common, "fields"),
     )
     head.save(update_fields=["length", "last_hash"])
 

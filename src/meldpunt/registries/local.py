@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from meldpunt.core.db import select_in
+
 from .base import RegistryAnswer
 from .models import LocalRegistryRecord
 
@@ -12,16 +14,19 @@ S = LocalRegistryRecord.Status
 
 class LocalRegistry:
     def lookup_many(self, person_indexes: Iterable[str]) -> dict[str, RegistryAnswer]:
-        keys = list(set(person_indexes))
         answers: dict[str, RegistryAnswer] = {}
-        for start in range(0, len(keys), 900):
-            for record in LocalRegistryRecord.objects.filter(
-                person_index__in=keys[start : start + 900]
-            ):
-                answers[record.person_index] = RegistryAnswer(
-                    deceased=record.status == S.DECEASED,
-                    not_resident=record.status == S.MOVED_AWAY,
-                    benefit_recipient=record.benefit_recipient,
-                    source="lokaal register",
-                )
+        # Raw look-up: an import asks for thousands of people at once (core.db.select_in).
+        for person_index, status, benefit_recipient in select_in(
+            LocalRegistryRecord,
+            ("person_index", "status", "benefit_recipient"),
+            {},
+            "person_index",
+            list(set(person_indexes)),
+        ):
+            answers[person_index] = RegistryAnswer(
+                deceased=status == S.DECEASED,
+                not_resident=status == S.MOVED_AWAY,
+                benefit_recipient=bool(benefit_recipient),
+                source="lokaal register",
+            )
         return answers
