@@ -124,13 +124,21 @@ def select_in(
         conditions.append(f"{quote(field.column)} = %s")
         params.append((_converter(field) or (lambda v: v))(value))
     values = list(values)
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # One array parameter: planning an IN list of hundreds of parameters cost more than
+        # the look-up itself (≈ 13 ms per 900 keys).
+        chunk = max(len(values), 1)
     with connection.cursor() as cursor:
         for start in range(0, len(values), chunk):
             part = [convert(v) for v in values[start : start + chunk]]
-            marks = ", ".join(["%s"] * len(part))
+            if postgresql:
+                test, part = f"{quote(key_field.column)} = ANY(%s)", [part]
+            else:
+                test = f"{quote(key_field.column)} IN ({', '.join(['%s'] * len(part))})"
             sql = (
                 f"SELECT {names} FROM {quote(meta.db_table)} "  # noqa: S608
-                f"WHERE {' AND '.join([*conditions, f'{quote(key_field.column)} IN ({marks})'])}"
+                f"WHERE {' AND '.join([*conditions, test])}"
             )
             if for_update and connection.features.has_select_for_update:
                 sql += " FOR UPDATE"

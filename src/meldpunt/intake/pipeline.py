@@ -95,6 +95,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _delivered(values: dict[str, Any]) -> tuple[str, ...]:
+    """Names of the fields a row delivered (for the processing log)."""
+    return tuple(k for k in FIELDS_BY_NAME if values.get(k) not in (None, "", False))
+
+
 def _flatten(errors: dict[str, list[str]]) -> list[str]:
     return [f"{name}: {message}" for name, messages in errors.items() for message in messages]
 
@@ -184,6 +189,8 @@ class IntakeRun:
         self.districts: dict[int, District] = {d.pk: d for d in self.routing.all_districts()}
         self.registry = registry()
         self._auto_reasons: dict[tuple[int, str], str] = {}
+        self._field_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._by_id = self.by.pk if self.by else None
 
     # -- checks without the database -------------------------------------------------------
 
@@ -284,7 +291,8 @@ class IntakeRun:
                         bool(v.get("onbereikbaar_in_incasso")),
                         bool(v.get("meerdere_problemen")),
                     ),
-                    tuple(k for k in FIELDS_BY_NAME if v.get(k) not in (None, "", False)),
+                    # One shared tuple per set of names: sent once per batch to the writer.
+                    self._field_sets.setdefault(names := _delivered(v), names),
                 )
             )
         return Prepared(checked, refused)
@@ -567,7 +575,7 @@ class IntakeRun:
             case_id,
             source,
             target,
-            self.by.pk if self.by else None,
+            self._by_id,
             self.partner.pk if source == "" else None,
             reason[:300],
             now,

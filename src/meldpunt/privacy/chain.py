@@ -118,6 +118,7 @@ class BatchSealer:
             self.order.append(rest[start + 7 : end])
             rest = rest[end + 7 :]
         self._fields: dict[tuple[str, ...], str] = {}
+        self._last_fields: tuple[Any, str] | None = None
         self._key = _chain_key()
 
     def _render(self, values: dict[str, Any]) -> bytes:
@@ -135,11 +136,17 @@ class BatchSealer:
 
     def fields_json(self, names: Any) -> str:
         """The canonical JSON of a list of field names (rendered once per distinct list)."""
+        # Bulk callers pass the same tuple object for rows with the same names: found by
+        # identity first, without hashing the tuple again.
+        last = self._last_fields
+        if last is not None and last[0] is names:
+            return last[1]
         key = tuple(names)
         rendered = self._fields.get(key)
         if rendered is None:
             rendered = json.dumps(list(key), separators=(",", ":"), ensure_ascii=False)
             self._fields[key] = rendered
+        self._last_fields = (names, rendered)
         return rendered
 
     def seal(self, row: dict[str, Any], *, sequence: int, prev_hash: str) -> str:
