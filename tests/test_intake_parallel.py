@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 
 from meldpunt.cases.models import Case, CaseStatusChange
+from meldpunt.intake.files import FileRefused
 from meldpunt.intake.models import Signal, SignalImport
 from meldpunt.intake.parallel import PreparationFailed
 from meldpunt.intake.pipeline import IntakeRun
@@ -42,9 +43,15 @@ def _mixed_file() -> bytes:
     return csv_text(rows).encode()
 
 
-def _import(partner, content: bytes):
+def _import(partner, content: bytes, *, reopen: bool = False):
     batch = signal_import_create(partner=partner, by=None, file_name="groot.csv")
-    summary = signal_import_run(batch=batch, stream=io.BytesIO(content), by=None, chunk_size=4)
+    summary = signal_import_run(
+        batch=batch,
+        stream=io.BytesIO(content),
+        by=None,
+        chunk_size=4,
+        reopen=(lambda: io.BytesIO(content)) if reopen else None,
+    )
     outcomes = [
         (o.row, o.status, o.errors, o.signal_status, o.already_received) for o in summary.rows
     ]
@@ -62,8 +69,9 @@ def _import(partner, content: bytes):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("reopen", [False, True], ids=["after-the-check", "from-the-start"])
 def test_a_file_prepared_in_a_second_process_is_stored_exactly_as_by_one_process(
-    covenant, settings, tmp_path
+    covenant, settings, tmp_path, reopen
 ):
     content = _mixed_file()
     settings.MELDPUNT_INTAKE_PARALLEL = False
@@ -84,12 +92,13 @@ def test_a_file_prepared_in_a_second_process_is_stored_exactly_as_by_one_process
     settings.MELDPUNT_INTAKE_PARALLEL = True
     IntakeRun.prepare = recording
     try:
-        two_processes = _import(covenant["eigen-haard"], content)
+        two_processes = _import(covenant["eigen-haard"], content, reopen=reopen)
     finally:
         IntakeRun.prepare = prepare
     assert two_processes == one_process
     outcomes, stored, counts = two_processes
     assert len(outcomes) == 31 and counts[0] >= 1
+    assert len(stored) == sum(1 for o in outcomes if o[1] == "accepted" and not o[4])
     assert {"refused", "accepted"} == {o[1] for o in outcomes}
     assert outcomes[-1][4] is True  # row 31 repeats row 3: already received
     preparers = set(pids.read_text().split())
@@ -132,3 +141,25 @@ def test_when_the_preparing_process_fails_the_import_stops_with_whole_batches_on
     summary = signal_import_run(batch=again, stream=io.BytesIO(content), by=None, chunk_size=4)
     assert (summary.accepted, summary.already_received) == (20, 8)
     assert Signal.objects.count() == 20
+
+
+@pytest.mark.django_db
+def test_a_file_refused_by_the_structure_check_stops_the_child_and_stores_nothing(
+    covenant, settings
+):
+    settings.MELDPUNT_INTAKE_PARALLEL = True
+    good = csv_text([row(i) for i in range(1, 13)]).encode()
+    broken = good + b"REF-9;A.;\x00kapot\r\n"  # a NUL byte after twelve good rows
+    batch = signal_import_create(partner=covenant["eigen-haard"], by=None, file_name="x.csv")
+    with pytest.raises(FileRefused):
+        signal_import_run(
+            batch=batch,
+            stream=io.BytesIO(broken),
+            by=None,
+            chunk_size=4,
+            reopen=lambda: io.BytesIO(broken),
+        )
+    assert not Signal.objects.exists() and not Case.objects.exists()
+    batch.refresh_from_db()
+    assert batch.status == SignalImport.Status.REFUSED
+    assert multiprocessing.active_children() == []

@@ -22,8 +22,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Generator, Iterator
+from typing import Any, Protocol
 
 from .files import FileRefused
 from .pipeline import IntakeRun, Prepared, chunks
@@ -33,17 +33,32 @@ class PreparationFailed(Exception):
     """The preparing process stopped without finishing the file."""
 
 
+Rows = Iterator[tuple[int, dict[str, Any]]]
+
+
+class Batches(Protocol):
+    """Prepared batches in order; ``close`` stops the preparing (and its process) early."""
+
+    def __iter__(self) -> Iterator[Prepared]: ...
+
+    def __next__(self) -> Prepared: ...
+
+    def close(self) -> None: ...
+
+
 def prepared_batches(
-    run: IntakeRun, rows: Iterator[tuple[int, dict[str, Any]]], size: int, *, parallel: bool
-) -> Iterator[Prepared]:
+    run: IntakeRun, rows: Rows | Callable[[], Rows], size: int, *, parallel: bool
+) -> Batches:
     """The file's rows in prepared batches of ``size``, in order.
 
-    With ``parallel`` (and more than one core) a child process prepares them ahead.
+    With ``parallel`` (and more than one core) a child process starts preparing them at once,
+    before the first batch is asked for. ``rows`` may be a function that opens the file: the
+    child then reads its own copy, so the caller can still read the file meanwhile (the
+    structure check of ``signal_import_run`` runs while the first batches are prepared).
+    Close the returned iterator when stopping early: that stops the child.
     """
     if not parallel or (os.cpu_count() or 1) < 2:
-        for chunk in chunks(rows, size):
-            yield run.prepare(chunk)
-        return
+        return _in_process(run, rows, size)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
@@ -51,34 +66,56 @@ def prepared_batches(
     )
     child.start()
     sender.close()
-    try:
-        while True:
-            try:
-                # Our own child, through a pipe only the two processes hold.
-                kind, payload = pickle.loads(receiver.recv_bytes())  # noqa: S301
-            except EOFError:
-                raise PreparationFailed(
-                    "Het voorbereidende proces is onverwacht gestopt."
-                ) from None
-            if kind == "done":
-                return
-            if kind == "refused":
-                raise FileRefused(payload)
-            if kind == "error":
-                raise PreparationFailed(f"Fout bij het voorbereiden van de regels ({payload}).")
-            yield payload
-    finally:
-        receiver.close()
-        child.join(timeout=5)
-        if child.is_alive():  # the writer stopped early: the child's work is not needed
-            child.kill()
-            child.join()
+    return _FromChild(child, receiver)
 
 
-def _prepare_all(run: IntakeRun, rows: Iterator, size: int, sender: Any) -> None:
+def _in_process(
+    run: IntakeRun, rows: Rows | Callable[[], Rows], size: int
+) -> Generator[Prepared, None, None]:
+    for chunk in chunks(rows() if callable(rows) else rows, size):
+        yield run.prepare(chunk)
+
+
+class _FromChild:
+    """Batches as the child sends them; ``close`` stops the child (also before the first)."""
+
+    def __init__(self, child: Any, receiver: Any) -> None:
+        self._child = child
+        self._receiver = receiver
+
+    def __iter__(self) -> _FromChild:
+        return self
+
+    def __next__(self) -> Prepared:
+        try:
+            # Our own child, through a pipe only the two processes hold.
+            kind, payload = pickle.loads(self._receiver.recv_bytes())  # noqa: S301
+        except EOFError:
+            self.close()
+            raise PreparationFailed("Het voorbereidende proces is onverwacht gestopt.") from None
+        if kind == "batch":
+            return payload
+        self.close()
+        if kind == "refused":
+            raise FileRefused(payload)
+        if kind == "error":
+            raise PreparationFailed(f"Fout bij het voorbereiden van de regels ({payload}).")
+        raise StopIteration
+
+    def close(self) -> None:
+        if self._receiver.closed:
+            return
+        self._receiver.close()
+        self._child.join(timeout=5)
+        if self._child.is_alive():  # stopped early: the child's work is not needed
+            self._child.kill()
+            self._child.join()
+
+
+def _prepare_all(run: IntakeRun, rows: Rows | Callable[[], Rows], size: int, sender: Any) -> None:
     """In the child: prepare every batch and send it; then "done" (or why it stopped)."""
     try:
-        for chunk in chunks(rows, size):
+        for chunk in chunks(rows() if callable(rows) else rows, size):
             sender.send_bytes(pickle.dumps(("batch", run.prepare(chunk)), protocol=5))
         message: tuple[str, Any] = ("done", None)
     except BrokenPipeError:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,11 +20,11 @@ from meldpunt.privacy.files import open_encrypted, write_encrypted
 
 from .files import FileRefused, open_signal_file
 from .models import ConfigurationChange, IntakeConfiguration, Signal, SignalImport
-from .parallel import prepared_batches
+from .parallel import Batches, prepared_batches
 from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome
 from .spec import parse_signal
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 5000  # rows per transaction (docs/adr/0007-intake-throughput.md)
 
 
 def signal_validate(
@@ -79,8 +78,12 @@ def signal_import_run(
     keep_rows: bool = True,
     on_chunk: Callable[[list[RowOutcome]], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    reopen: Callable[[], IO[bytes]] | None = None,
 ) -> ImportSummary:
     """Process a delivered file in batches; each batch is one transaction.
+
+    ``reopen`` opens the same file again (its own read position): with it, a large file is
+    prepared in a second process from the start (intake/parallel.py).
 
     A file that cannot be read as a whole (header, encoding, format) is refused and nothing
     of it is stored. Valid rows are taken, invalid rows reported (docs/adr/0005-intake.md).
@@ -88,41 +91,47 @@ def signal_import_run(
     _require_partner(batch.partner)
     summary = ImportSummary()
     SignalImport.objects.filter(pk=batch.pk).update(status=SignalImport.Status.RUNNING)
+    batches: Batches | None = None
     try:
+        run = IntakeRun(partner=batch.partner, by=by, channel=channel, batch=batch)
+        if reopen is not None and settings.MELDPUNT_INTAKE_PARALLEL:
+            # A child process opens its own copy and prepares the first batches while this
+            # process checks the structure below (docs/adr/0007-intake-throughput.md).
+            batches = prepared_batches(
+                run, lambda: open_signal_file(reopen()).rows, chunk_size, parallel=True
+            )
         # A first pass checks the structure and counts rows, so a file that breaks halfway
         # (a NUL byte, a cut-off line, a corrupt sheet) is refused before anything is stored.
         total = sum(1 for _ in open_signal_file(stream).rows)
         if total == 0:
             raise FileRefused("Het bestand bevat geen signalen, alleen een kopregel.")
-        stream.seek(0)
         SignalImport.objects.filter(pk=batch.pk).update(rows_total=total)
-        signal_file = open_signal_file(stream)
-        run = IntakeRun(partner=batch.partner, by=by, channel=channel, batch=batch)
-        batches = prepared_batches(
-            run,
-            signal_file.rows,
-            chunk_size,
-            parallel=settings.MELDPUNT_INTAKE_PARALLEL and total > chunk_size,
-        )
-        with closing(batches):  # stops the preparing process if writing fails
-            for prepared in batches:
-                outcomes = run.write(prepared)
-                for outcome in outcomes:
-                    if outcome.status == ACCEPTED:
-                        summary.accepted += 1
-                        summary.already_received += outcome.already_received
-                    else:
-                        summary.refused += 1
-                if keep_rows:
-                    summary.rows.extend(outcomes)
-                SignalImport.objects.filter(pk=batch.pk).update(
-                    rows_done=summary.accepted + summary.refused,
-                    accepted=summary.accepted,
-                    refused=summary.refused,
-                    already_received=summary.already_received,
-                )
-                if on_chunk:
-                    on_chunk(outcomes)
+        if batches is None:
+            stream.seek(0)
+            batches = prepared_batches(
+                run,
+                open_signal_file(stream).rows,
+                chunk_size,
+                parallel=settings.MELDPUNT_INTAKE_PARALLEL and total > chunk_size,
+            )
+        for prepared in batches:
+            outcomes = run.write(prepared)
+            for outcome in outcomes:
+                if outcome.status == ACCEPTED:
+                    summary.accepted += 1
+                    summary.already_received += outcome.already_received
+                else:
+                    summary.refused += 1
+            if keep_rows:
+                summary.rows.extend(outcomes)
+            SignalImport.objects.filter(pk=batch.pk).update(
+                rows_done=summary.accepted + summary.refused,
+                accepted=summary.accepted,
+                refused=summary.refused,
+                already_received=summary.already_received,
+            )
+            if on_chunk:
+                on_chunk(outcomes)
     except FileRefused as exc:
         # Rows of earlier batches stay: they were valid and complete; a repeat delivery of a
         # corrected file finds them as already received.
@@ -140,6 +149,9 @@ def signal_import_run(
             finished_at=timezone.now(),
         )
         raise
+    finally:
+        if batches is not None:
+            batches.close()  # stops the preparing process when writing stopped early
     SignalImport.objects.filter(pk=batch.pk).update(
         status=SignalImport.Status.DONE, finished_at=timezone.now()
     )
@@ -177,7 +189,11 @@ def signal_import_process_stored(*, batch: SignalImport) -> ImportSummary:
     try:
         with open_encrypted(path, str(batch.public_id)) as stream:
             return signal_import_run(
-                batch=batch, stream=stream, by=batch.uploaded_by, keep_rows=False
+                batch=batch,
+                stream=stream,
+                by=batch.uploaded_by,
+                keep_rows=False,
+                reopen=lambda: open_encrypted(path, str(batch.public_id)),
             )
     finally:
         path.unlink(missing_ok=True)

@@ -6,7 +6,12 @@ import sys
 from django.core.management.base import BaseCommand
 
 from meldpunt.intake.files import FileRefused
-from meldpunt.intake.services import file_digest, signal_import_create, signal_import_run
+from meldpunt.intake.services import (
+    CHUNK_SIZE,
+    file_digest,
+    signal_import_create,
+    signal_import_run,
+)
 from meldpunt.organisations.models import Organisation
 
 
@@ -22,7 +27,9 @@ class Command(BaseCommand):
             "--partner", required=True, help="code van de verhuurder, bv. eigen-haard"
         )
         parser.add_argument("--json", action="store_true", help="resultaat als JSON op stdout")
-        parser.add_argument("--chunk-size", type=int, default=1000, help="regels per transactie")
+        parser.add_argument(
+            "--chunk-size", type=int, default=CHUNK_SIZE, help="regels per transactie"
+        )
 
     def fail(self, message: str, as_json: bool) -> None:
         if as_json:
@@ -74,6 +81,7 @@ class Command(BaseCommand):
                     keep_rows=False,
                     on_chunk=on_chunk,
                     chunk_size=options["chunk_size"],
+                    reopen=lambda: open(options["file"], "rb"),  # noqa: SIM115 - the child's copy
                     channel="bestand",
                 )
             except FileRefused as exc:
