@@ -19,6 +19,7 @@ Safety of the split:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -114,6 +115,9 @@ class _FromChild:
 
 def _prepare_all(run: IntakeRun, rows: Rows | Callable[[], Rows], size: int, sender: Any) -> None:
     """In the child: prepare every batch and send it; then "done" (or why it stopped)."""
+    # The child only makes short-lived rows; the parent's heap it inherited is long-lived.
+    gc.freeze()
+    gc.disable()
     try:
         for chunk in chunks(rows() if callable(rows) else rows, size):
             sender.send_bytes(pickle.dumps(("batch", run.prepare(chunk)), protocol=5))

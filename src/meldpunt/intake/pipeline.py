@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -138,11 +138,10 @@ HISTORY_COLUMNS = (
 _CASE_CRISIS = CASE_COLUMNS.index("crisis")
 
 
-@dataclass(slots=True)
-class _Row:
+class _Row(NamedTuple):
     """A checked row, ready to write: keys made, personal data sealed, target group decided.
 
-    Plain values only, so a batch is cheap to hand from a preparing process to the writer.
+    A tuple of plain values, so a batch is cheap to hand from a preparing process to the writer.
     """
 
     number: int
@@ -440,6 +439,7 @@ class IntakeRun:
             outcome.signal_status = outcomes[first].signal_status
         created = list(new_cases.values())
         insert_rows(Case, CASE_COLUMNS, [c.row for c in created], ready=CASE_COLUMNS)
+        native_uuid = connection.features.has_native_uuid_field
         ids = {
             _hex(public_id): pk
             for public_id, pk in select_in(
@@ -447,7 +447,9 @@ class IntakeRun:
                 ("public_id", "id"),
                 {},
                 "public_id",
-                [_db_uuid(c.row[0]) for c in created],
+                [uuid.UUID(hex=c.row[0]) for c in created]
+                if native_uuid
+                else [c.row[0] for c in created],
                 ready=True,
             )
         }
@@ -547,7 +549,7 @@ class IntakeRun:
         elif self.config.auto_route and district.provider_id:
             status, track, assigned_at = CaseStatus.ASSIGNED, Track.VROEG_EROPAF, now
             provider_id = district.provider_id
-            key = (district.pk, row.routing_reason)
+            key = (row.district_id, row.routing_reason)
             reason = self._auto_reasons.get(key, "")
             if not reason:
                 reason = f"automatisch: {row.routing_reason} → {district.provider.name}"[:200]
@@ -556,7 +558,7 @@ class IntakeRun:
             row.ids[2],
             row.ids[3],
             row.household,
-            district.pk,
+            row.district_id,
             row.crisis,
             reason,
             status,
@@ -585,11 +587,6 @@ class IntakeRun:
 def _hex(value: Any) -> str:
     """32 hex digits of a UUID as ``select_in`` returns it."""
     return value.hex if isinstance(value, uuid.UUID) else value
-
-
-def _db_uuid(hex_id: str) -> Any:
-    """A hex id as a query parameter for a UUID column of this database."""
-    return uuid.UUID(hex=hex_id) if connection.features.has_native_uuid_field else hex_id
 
 
 def chunks(rows: Iterator, size: int) -> Iterator[list]:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt.core.memory import without_cycle_collection
 from meldpunt.organisations.models import Organisation
 from meldpunt.organisations.selectors import Routing, route_postcode
 from meldpunt.privacy.files import open_encrypted, write_encrypted
@@ -89,6 +90,20 @@ def signal_import_run(
     of it is stored. Valid rows are taken, invalid rows reported (docs/adr/0005-intake.md).
     """
     _require_partner(batch.partner)
+    with without_cycle_collection():
+        return _import(batch, stream, by, channel, keep_rows, on_chunk, chunk_size, reopen)
+
+
+def _import(
+    batch: SignalImport,
+    stream: IO[bytes],
+    by: Any,
+    channel: str,
+    keep_rows: bool,
+    on_chunk: Callable[[list[RowOutcome]], None] | None,
+    chunk_size: int,
+    reopen: Callable[[], IO[bytes]] | None,
+) -> ImportSummary:
     summary = ImportSummary()
     SignalImport.objects.filter(pk=batch.pk).update(status=SignalImport.Status.RUNNING)
     batches: Batches | None = None

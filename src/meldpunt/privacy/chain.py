@@ -120,19 +120,9 @@ class BatchSealer:
         self._fields: dict[tuple[str, ...], str] = {}
         self._last_fields: tuple[Any, str] | None = None
         self._key = _chain_key()
-
-    def _render(self, values: dict[str, Any]) -> bytes:
-        out = [self.parts[0]]
-        for name, part in zip(self.order, self.parts[1:], strict=True):
-            value = values[name]
-            if name == "sequence":
-                out.append(str(value))
-            elif name == "fields":
-                out.append(self.fields_json(value))
-            else:
-                out.append(_json_str(value))
-            out.append(part)
-        return "".join(out).encode()
+        # Sorted keys put the slots in alphabetical order; ``seal`` fills them in that order.
+        if tuple(self.order) != tuple(sorted(_VARIABLE)):
+            raise AssertionError(f"unexpected slot order {self.order}")
 
     def fields_json(self, names: Any) -> str:
         """The canonical JSON of a list of field names (rendered once per distinct list)."""
@@ -149,12 +139,36 @@ class BatchSealer:
         self._last_fields = (names, rendered)
         return rendered
 
-    def seal(self, row: dict[str, Any], *, sequence: int, prev_hash: str) -> str:
-        """Give one row its position, previous hash and own hash; returns its hash."""
-        row["sequence"] = sequence
-        row["prev_hash"] = prev_hash
-        row["entry_hash"] = hmac.digest(self._key, self._render(row), "sha256").hex()
-        return row["entry_hash"]
+    def seal(
+        self,
+        *,
+        data_subject_id: str,
+        fields: Any,
+        object_id: str,
+        prev_hash: str,
+        sequence: int,
+        span_id: str,
+    ) -> str:
+        """The hash of one record at ``sequence`` after ``prev_hash``."""
+        p = self.parts
+        text = "".join(
+            (
+                p[0],
+                _json_str(data_subject_id),
+                p[1],
+                self.fields_json(fields),
+                p[2],
+                _json_str(object_id),
+                p[3],
+                _json_str(prev_hash),
+                p[4],
+                str(sequence),
+                p[5],
+                _json_str(span_id),
+                p[6],
+            )
+        )
+        return hmac.digest(self._key, text.encode(), "sha256").hex()
 
 
 @dataclass(frozen=True)

@@ -153,52 +153,40 @@ def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict
     from meldpunt.core.db import db_value, insert_rows
 
     spans = os.urandom(8 * len(items)).hex()
-    rows = [
-        {
-            "span_id": spans[16 * n : 16 * n + 16],
-            "data_subject_id": str(item.subject_id),
-            "data_subject_type": item.subject_type,
-            "object_type": item.object_type,
-            "object_id": str(item.object_id),
-            "fields": item.fields,
-        }
-        for n, item in enumerate(items)
-    ]
+    shared = tuple(db_value(ProcessingLogEntry, name, value) for name, value in common.items())
     # Rows may differ in subject and object type; each kind gets its own template.
     sealers: dict[tuple[str, str], chain.BatchSealer] = {}
     previous, sequence = head.last_hash, head.length
-    for row in rows:
-        kind = (row["data_subject_type"], row["object_type"])
+    rows = []
+    for n, item in enumerate(items):
+        kind = (item.subject_type, item.object_type)
         sealer = sealers.get(kind)
         if sealer is None:
             sealer = sealers[kind] = chain.BatchSealer(
                 {**common, "data_subject_type": kind[0], "object_type": kind[1]}
             )
+        subject, object_id, span = (
+            str(item.subject_id),
+            str(item.object_id),
+            spans[16 * n : 16 * n + 16],
+        )
         sequence += 1
-        previous = sealer.seal(row, sequence=sequence, prev_hash=previous)
+        entry_hash = sealer.seal(
+            data_subject_id=subject,
+            fields=item.fields,
+            object_id=object_id,
+            prev_hash=previous,
+            sequence=sequence,
+            span_id=span,
+        )
+        # "fields" as the JSON text the sealer hashed (rendered once per set of names).
+        rows.append(
+            (*shared, span, subject, *kind, object_id, sealer.fields_json(item.fields),
+             sequence, previous, entry_hash)
+        )  # fmt: skip
+        previous = entry_hash
     head.last_hash, head.length = previous, sequence
-    shared = tuple(db_value(ProcessingLogEntry, name, value) for name, value in common.items())
-    insert_rows(
-        ProcessingLogEntry,
-        [*common, *_BULK_ROW_FIELDS],
-        [
-            # "fields" as the JSON text the sealer hashed (rendered once per set of names).
-            (
-                *shared,
-                row["span_id"],
-                row["data_subject_id"],
-                row["data_subject_type"],
-                row["object_type"],
-                row["object_id"],
-                sealers[row["data_subject_type"], row["object_type"]].fields_json(row["fields"]),
-                row["sequence"],
-                row["prev_hash"],
-                row["entry_hash"],
-            )
-            for row in rows
-        ],
-        ready=(*common, "fields"),
-    )
+    insert_rows(ProcessingLogEntry, [*common, *_BULK_ROW_FIELDS], rows, ready=(*common, "fields"))
     head.save(update_fields=["length", "last_hash"])
 
 
