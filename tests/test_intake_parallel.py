@@ -15,9 +15,9 @@ import pytest
 from django.db import transaction
 
 from meldpunt.cases.models import Case, CaseStatusChange
-from meldpunt.intake.files import FileRefused
+from meldpunt.intake.files import FileRefused, open_signal_file
 from meldpunt.intake.models import Signal, SignalImport
-from meldpunt.intake.parallel import PreparationFailed
+from meldpunt.intake.parallel import PreparationFailed, prepared_batches
 from meldpunt.intake.pipeline import IntakeRun
 from meldpunt.intake.services import signal_import_create, signal_import_run
 from meldpunt.privacy import chain
@@ -163,3 +163,20 @@ def test_a_file_refused_by_the_structure_check_stops_the_child_and_stores_nothin
     batch.refresh_from_db()
     assert batch.status == SignalImport.Status.REFUSED
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.django_db
+def test_the_preparing_process_ends_by_itself_when_the_writer_is_gone(covenant):
+    """After a kill -9 of the writer nothing reads the pipe: the child must not wait forever."""
+    content = csv_text([row(i) for i in range(1, 201)]).encode()
+    run = IntakeRun(partner=covenant["eigen-haard"], by=None, channel="bestand")
+    batches = prepared_batches(
+        run, lambda: open_signal_file(io.BytesIO(content)).rows, 1, parallel=True
+    )
+    child = batches._child
+    batches._receiver.close()  # what the writer's death does to its end of the pipe
+    child.join(timeout=30)  # a safety net only: the child leaves at its next send
+    try:
+        assert child.exitcode is not None, "the preparing process still waits on a dead writer"
+    finally:
+        batches.close()

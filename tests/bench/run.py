@@ -104,6 +104,24 @@ def throughput(label: str, database_url: str, path: Path, rows: int) -> None:
     )
 
 
+def _gone(marker: str, within: float = 10.0) -> bool:
+    """Whether no process with ``marker`` in its command line is left (the forked preparing
+    process must die with its writer: it gets a broken pipe on its next send)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        alive = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and marker in (proc / "cmdline").read_text():
+                    alive.append(proc.name)
+            except OSError:
+                continue
+        if not alive:
+            return True
+        time.sleep(0.1)  # polling a process table, not timing a result
+    return False
+
+
 def kill_and_rerun(label: str, database_url: str, path: Path, rows: int) -> None:
     """SIGKILL an import after its third committed batch, check, rerun, check."""
     env = prepare(database_url)
@@ -119,6 +137,7 @@ def kill_and_rerun(label: str, database_url: str, path: Path, rows: int) -> None
             process.send_signal(signal.SIGKILL)
             break
     process.wait()
+    orphans_gone = _gone(str(path))
     after_kill = count(env, "SELECT COUNT(*) FROM intake_signal WHERE channel = 'bestand'")
     whole = after_kill % 500 == 0
     timed_import(env, path)
@@ -129,9 +148,10 @@ def kill_and_rerun(label: str, database_url: str, path: Path, rows: int) -> None
     logs = count(
         env, "SELECT COUNT(*) FROM privacy_processinglogentry WHERE name = 'signal.receive.bestand'"
     )
-    ok = whole and total == distinct == logs == rows
+    ok = whole and orphans_gone and total == distinct == logs == rows
     say(
-        f"kill -9 during import ({label}): {after_kill} signals after the kill (whole batches: {whole}); "
+        f"kill -9 during import ({label}): {after_kill} signals after the kill (whole batches: {whole}; "
+        f"preparing process gone: {orphans_gone}); "
         f"after rerun {total} signals, {distinct} distinct, {logs} log records -> {'OK' if ok else 'FAILED'}"
     )
     if not ok:

@@ -63,7 +63,10 @@ def prepared_batches(
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_prepare_all, args=(run, rows, size, sender), name="intake-prepare", daemon=True
+        target=_prepare_all,
+        args=(run, rows, size, sender, receiver),
+        name="intake-prepare",
+        daemon=True,
     )
     child.start()
     sender.close()
@@ -113,8 +116,13 @@ class _FromChild:
             self._child.join()
 
 
-def _prepare_all(run: IntakeRun, rows: Rows | Callable[[], Rows], size: int, sender: Any) -> None:
+def _prepare_all(
+    run: IntakeRun, rows: Rows | Callable[[], Rows], size: int, sender: Any, receiver: Any
+) -> None:
     """In the child: prepare every batch and send it; then "done" (or why it stopped)."""
+    # The child's inherited copy of the reading end must go: while any process holds it, a
+    # send to a dead writer blocks forever instead of failing with a broken pipe.
+    receiver.close()
     # The child only makes short-lived rows; the parent's heap it inherited is long-lived.
     gc.freeze()
     gc.disable()
