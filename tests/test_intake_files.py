@@ -253,3 +253,30 @@ def test_empty_upload_is_refused_in_the_form(clients):
 def test_template_download(clients):
     response = clients["eigen-haard"].get(reverse("intake:template"))
     assert response.content.startswith(b"\xef\xbb\xbfpartner_referentie;")
+
+
+def _rows(stream):
+    return [values for _number, values in open_signal_file(stream).rows]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_second_reader_reads_the_opened_file_from_its_start_with_its_own_position(tmp_path, kind):
+    """The preparing process reads the file the import checked, not whatever the name is now."""
+    from meldpunt.intake.files import second_reader
+
+    if kind == "csv":
+        content = csv_text([row(i) for i in range(1, 6)]).encode()
+    else:
+        content = xlsx_bytes([COLUMNS, *[[row(i)[c] for c in COLUMNS] for i in range(1, 6)]])
+    path = tmp_path / f"signalen.{kind}"
+    path.write_bytes(content)
+    with open(path, "rb") as stream:
+        stream.read(100)  # the first reader is somewhere in the file
+        other = tmp_path / "ander.csv"
+        other.write_bytes(csv_text([row(99)]).encode())
+        other.replace(path)  # the name now points to another file
+        second = second_reader(stream)
+        assert len(_rows(second)) == 5
+        assert stream.tell() == 100  # the first reader's position is untouched
+        stream.seek(0)
+        assert _rows(stream) == _rows(second_reader(stream))

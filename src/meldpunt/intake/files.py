@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,45 @@ MAX_LINE_BYTES = 1_000_000
 MAX_XLSX_UNCOMPRESSED = 2 * 1024**3
 XLSX_MAGIC = b"PK\x03\x04"
 REQUIRED_COLUMNS = [f.name for f in FIELDS if f.required]
+
+
+class _PositionalReader(io.RawIOBase):
+    """Reads an open file by position (``os.pread``), leaving the descriptor's offset alone."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position}.get(whence)
+        if base is None:
+            base = os.fstat(self._fd).st_size
+        self._position = max(0, base + offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        data = os.pread(self._fd, len(buffer), self._position)
+        buffer[: len(data)] = data
+        self._position += len(data)
+        return len(data)
+
+
+def second_reader(stream: IO[bytes]) -> IO[bytes]:
+    """Another reader of the same open file, from its start, with its own read position.
+
+    Unlike opening the path again it reads the very file that was opened (and checked), even
+    when the name now points elsewhere. Used by the preparing process (intake/parallel.py).
+    """
+    return io.BufferedReader(_PositionalReader(stream.fileno()), buffer_size=1 << 16)
 
 
 class FileRefused(Exception):

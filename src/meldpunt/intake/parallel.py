@@ -26,6 +26,10 @@ import pickle
 from collections.abc import Callable, Generator, Iterator
 from typing import Any, Protocol
 
+from django.db import connections
+
+from meldpunt.core.memory import collect_young
+
 from .files import FileRefused
 from .pipeline import IntakeRun, Prepared, chunks
 
@@ -45,6 +49,11 @@ class Batches(Protocol):
     def __next__(self) -> Prepared: ...
 
     def close(self) -> None: ...
+
+
+def rows_read(batches: Batches) -> int | None:
+    """Rows the preparing process read, when it read its own copy of the file."""
+    return getattr(batches, "rows_read", None)
 
 
 def prepared_batches(
@@ -86,6 +95,8 @@ class _FromChild:
     def __init__(self, child: Any, receiver: Any) -> None:
         self._child = child
         self._receiver = receiver
+        self._closed = False
+        self.rows_read: int | None = None  # how many rows the child read, once it is done
 
     def __iter__(self) -> _FromChild:
         return self
@@ -99,6 +110,8 @@ class _FromChild:
             raise PreparationFailed("Het voorbereidende proces is onverwacht gestopt.") from None
         if kind == "batch":
             return payload
+        if kind == "done":
+            self.rows_read = payload
         self.close()
         if kind == "refused":
             raise FileRefused(payload)
@@ -107,13 +120,19 @@ class _FromChild:
         raise StopIteration
 
     def close(self) -> None:
-        if self._receiver.closed:
+        if self._closed:
             return
-        self._receiver.close()
+        self._closed = True
+        if not self._receiver.closed:
+            self._receiver.close()
         self._child.join(timeout=5)
         if self._child.is_alive():  # stopped early: the child's work is not needed
             self._child.kill()
             self._child.join()
+
+
+def _no_queries(*args: Any) -> None:
+    raise RuntimeError("the preparing process must not use the database")
 
 
 def _prepare_all(
@@ -126,10 +145,16 @@ def _prepare_all(
     # The child only makes short-lived rows; the parent's heap it inherited is long-lived.
     gc.freeze()
     gc.disable()
+    # Whatever would query the database here would use the parent's connection: refuse it.
+    for connection in connections.all(initialized_only=True):
+        connection.execute_wrappers.append(_no_queries)
+    read = 0
     try:
         for chunk in chunks(rows() if callable(rows) else rows, size):
+            read += len(chunk)
             sender.send_bytes(pickle.dumps(("batch", run.prepare(chunk)), protocol=5))
-        message: tuple[str, Any] = ("done", None)
+            collect_young()
+        message: tuple[str, Any] = ("done", read)
     except BrokenPipeError:
         return  # the writer is gone
     except FileRefused as exc:

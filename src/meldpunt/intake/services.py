@@ -14,14 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.core.memory import without_cycle_collection
+from meldpunt.core.memory import collect_young, without_cycle_collection
 from meldpunt.organisations.models import Organisation
 from meldpunt.organisations.selectors import Routing, route_postcode
 from meldpunt.privacy.files import open_encrypted, write_encrypted
 
 from .files import FileRefused, open_signal_file
 from .models import ConfigurationChange, IntakeConfiguration, Signal, SignalImport
-from .parallel import Batches, prepared_batches
+from .parallel import Batches, PreparationFailed, prepared_batches, rows_read
 from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome
 from .spec import parse_signal
 
@@ -147,6 +147,14 @@ def _import(
             )
             if on_chunk:
                 on_chunk(outcomes)
+            collect_young()
+        read = rows_read(batches)
+        if read is not None and read != total:
+            # The child read another file than was checked (replaced or still being written).
+            raise PreparationFailed(
+                f"Het bestand veranderde tijdens het inlezen ({total} regels gecontroleerd, "
+                f"{read} gelezen)."
+            )
     except FileRefused as exc:
         # Rows of earlier batches stay: they were valid and complete; a repeat delivery of a
         # corrected file finds them as already received.

@@ -231,8 +231,11 @@ def parse_value(spec: FieldSpec, value: Any) -> Any:
             return ""
         try:
             _email(text)
+            valid = True
         except ValidationError:
-            raise FieldError("Geen geldig e-mailadres.") from None
+            valid = False
+        if not valid:  # raised outside the handler: the validator's error is not kept alive
+            raise FieldError("Geen geldig e-mailadres.")
         if len(text) > spec.max_length:
             raise FieldError(f"Te lang: hoogstens {spec.max_length} tekens.")
         return text.lower()

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from meldpunt.intake.files import FileRefused
+from meldpunt.intake.files import FileRefused, second_reader
 from meldpunt.intake.services import (
     CHUNK_SIZE,
     file_digest,
@@ -81,7 +81,7 @@ class Command(BaseCommand):
                     keep_rows=False,
                     on_chunk=on_chunk,
                     chunk_size=options["chunk_size"],
-                    reopen=lambda: open(options["file"], "rb"),  # noqa: SIM115 - the child's copy
+                    reopen=lambda: second_reader(stream),
                     channel="bestand",
                 )
             except FileRefused as exc:
