@@ -10,12 +10,14 @@ BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; "" skip
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -64,8 +66,41 @@ def fresh_postgres(base_url: str, name: str) -> str:
     return base_url.rsplit("/", 1)[0] + "/" + name
 
 
+def _pss_kib(pid: int) -> int:
+    """Proportional set size of a process and its children (shared pages counted once)."""
+    total = 0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for one in pids:
+        try:
+            for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+class _Sampler(threading.Thread):
+    """Samples the import's memory (writer plus preparing process) every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.peak = max(self.peak, _pss_kib(self.pid))
+
+
 def timed_import(env: dict[str, str], path: Path) -> tuple[float, int, str]:
-    """Run the import; returns (seconds, peak RSS in KiB, last output line)."""
+    """Run the import; returns (seconds, peak memory in KiB, last output line).
+
+    Peak memory is the larger of the highest resident set of any one process (ru_maxrss of the
+    writer and the preparing process it forks) and the sampled sum of both processes'
+    proportional set sizes, so two processes are never reported as one.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(
         [MELDPUNT, "import-signalen", "--partner", "eigen-haard", str(path)],
@@ -74,14 +109,18 @@ def timed_import(env: dict[str, str], path: Path) -> tuple[float, int, str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    sampler = _Sampler(process.pid)
+    sampler.start()
     last = ""
     for line in process.stdout:
         last = line.strip()
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
     if status != 0:
         raise SystemExit(f"import failed ({status}): {last}")
-    return seconds, usage.ru_maxrss, last
+    return seconds, max(usage.ru_maxrss, sampler.peak), last
 
 
 def count(env: dict[str, str], sql: str) -> int:
@@ -100,7 +139,7 @@ def throughput(label: str, database_url: str, path: Path, rows: int) -> None:
     seconds, rss, last = timed_import(env, path)
     say(
         f"intake {label}: {rows} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s end-to-end; "
-        f"peak RSS {rss / 1024:.0f} MB ({last})"
+        f"peak memory {rss / 1024:.0f} MB ({last})"
     )
 
 

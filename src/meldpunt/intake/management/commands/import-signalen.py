@@ -16,6 +16,10 @@ from meldpunt.organisations.models import Organisation
 
 
 class Command(BaseCommand):
+    # The system checks run in CI (`check --deploy`), with `migrate` and when the server starts;
+    # here they would import the whole URL configuration and API schema first, half the
+    # command's start-up time (0.9 → 0.45 s), which counts in every import's rows per second.
+    requires_system_checks: list[str] = []
     help = (
         "Leest een signaalbestand (CSV of XLSX) van een verhuurder in. Exitstatus 0 als het "
         "bestand is gelezen, 2 als het bestand als geheel is geweigerd."
