@@ -135,7 +135,10 @@ CASE_COLUMNS = (
 HISTORY_COLUMNS = (
     "case_id", "from_status", "to_status", "by_id", "by_organisation_id", "reason", "at",
 )  # fmt: skip
-_CASE_CRISIS = CASE_COLUMNS.index("crisis")
+_CASE_CRISIS, _CASE_STATUS = CASE_COLUMNS.index("crisis"), CASE_COLUMNS.index("status")
+# Plain text of the choices the writer uses once per row (enum look-ups cost per access).
+_RECEIVED, _ASSIGNED = str(CaseStatus.RECEIVED), str(CaseStatus.ASSIGNED)
+_GEREGELDE_BETALING, _VROEG_EROPAF = str(Track.GEREGELDE_BETALING), str(Track.VROEG_EROPAF)
 
 
 class _Row(NamedTuple):
@@ -190,6 +193,9 @@ class IntakeRun:
         self._auto_reasons: dict[tuple[int, str], str] = {}
         self._field_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._by_id = self.by.pk if self.by else None
+        self._partner_id = partner.pk
+        self._auto_route = self.config.auto_route
+        self._providers = {pk: d.provider_id for pk, d in self.districts.items()}
 
     # -- checks without the database -------------------------------------------------------
 
@@ -456,12 +462,10 @@ class IntakeRun:
         history = []
         for case in created:
             case.pk = ids[case.row[0]]
-            history.append(self._history(case.pk, "", CaseStatus.RECEIVED, "signaal ontvangen", at))
-            if case.row[CASE_COLUMNS.index("status")] == CaseStatus.ASSIGNED:
+            history.append(self._history(case.pk, "", _RECEIVED, "signaal ontvangen", at))
+            if case.row[_CASE_STATUS] == _ASSIGNED:
                 history.append(
-                    self._history(
-                        case.pk, CaseStatus.RECEIVED, CaseStatus.ASSIGNED, case.routing_reason, at
-                    )
+                    self._history(case.pk, _RECEIVED, _ASSIGNED, case.routing_reason, at)
                 )
         insert_rows(CaseStatusChange, HISTORY_COLUMNS, history, ready=HISTORY_COLUMNS)
         if crisis_cases:
@@ -539,20 +543,20 @@ class IntakeRun:
 
     def _new_case(self, row: _Row, benefit_recipient: bool, now: Any) -> _CaseRef:
         """A new case's row; ``now`` in database form."""
-        district = self.districts[row.district_id]
         status, track, provider_id, reason, assigned_at = (
-            CaseStatus.RECEIVED, "", None, row.routing_reason, None
+            _RECEIVED, "", None, row.routing_reason, None
         )  # fmt: skip
         if benefit_recipient:
-            status, track, assigned_at = CaseStatus.ASSIGNED, Track.GEREGELDE_BETALING, now
+            status, track, assigned_at = _ASSIGNED, _GEREGELDE_BETALING, now
             reason = "automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)"
-        elif self.config.auto_route and district.provider_id:
-            status, track, assigned_at = CaseStatus.ASSIGNED, Track.VROEG_EROPAF, now
-            provider_id = district.provider_id
+        elif self._auto_route and self._providers[row.district_id]:
+            status, track, assigned_at = _ASSIGNED, _VROEG_EROPAF, now
+            provider_id = self._providers[row.district_id]
             key = (row.district_id, row.routing_reason)
             reason = self._auto_reasons.get(key, "")
             if not reason:
-                reason = f"automatisch: {row.routing_reason} → {district.provider.name}"[:200]
+                provider = self.districts[row.district_id].provider.name
+                reason = f"automatisch: {row.routing_reason} → {provider}"[:200]
                 self._auto_reasons[key] = reason
         values = [
             row.ids[2],
@@ -578,7 +582,7 @@ class IntakeRun:
             source,
             target,
             self._by_id,
-            self.partner.pk if source == "" else None,
+            self._partner_id if source == "" else None,
             reason[:300],
             now,
         )

@@ -149,7 +149,11 @@ class BatchSealer:
         sequence: int,
         span_id: str,
     ) -> str:
-        """The hash of one record at ``sequence`` after ``prev_hash``."""
+        """The hash of one record at ``sequence`` after ``prev_hash``.
+
+        ``prev_hash`` and ``span_id`` must be hex digits (a chain hash, a span id made by the
+        caller); the other text is escaped as JSON.
+        """
         p = self.parts
         text = "".join(
             (
@@ -160,11 +164,12 @@ class BatchSealer:
                 p[2],
                 _json_str(object_id),
                 p[3],
-                _json_str(prev_hash),
+                # prev_hash and span_id are hex digits made here: JSON strings as they are.
+                f'"{prev_hash}"',
                 p[4],
                 str(sequence),
                 p[5],
-                _json_str(span_id),
+                f'"{span_id}"',
                 p[6],
             )
         )
