@@ -134,12 +134,23 @@ def count(env: dict[str, str], sql: str) -> int:
     return int(out.stdout.strip())
 
 
+def _cpu_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def throughput(label: str, database_url: str, path: Path, rows: int) -> None:
     env = prepare(database_url)
+    busy0, total0 = _cpu_busy()
     seconds, rss, last = timed_import(env, path)
+    busy1, total1 = _cpu_busy()
+    cores = (os.cpu_count() or 1) * (busy1 - busy0) / max(total1 - total0, 1)
     say(
         f"intake {label}: {rows} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s end-to-end; "
-        f"peak memory {rss / 1024:.0f} MB ({last})"
+        f"peak memory {rss / 1024:.0f} MB; machine busy {cores:.2f} of {os.cpu_count()} cores "
+        f"({last})"
     )
 
 
