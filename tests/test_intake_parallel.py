@@ -11,6 +11,7 @@ import gc
 import io
 import multiprocessing
 import os
+import signal
 
 import pytest
 from django.db import connection, transaction
@@ -271,3 +272,29 @@ def test_cycles_made_while_checking_rows_are_freed_after_each_batch(covenant, se
     # on_chunk runs before the batch's clean-up: at most one batch's errors are alive.
     assert len(alive_after_batch) == 3
     assert max(alive_after_batch) - before <= 4
+
+
+@needs_two_cores
+@pytest.mark.django_db
+def test_a_terminated_preparing_process_fails_the_import_cleanly(covenant):
+    """SIGTERM (a service stop) ends the child at once, not through inherited handlers."""
+    content = csv_text([row(i) for i in range(1, 201)]).encode()
+    run = IntakeRun(partner=covenant["eigen-haard"], by=None, channel="bestand")
+    # Like the task worker: a graceful-shutdown handler that does not exit by itself.
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        batches = prepared_batches(
+            run, lambda: open_signal_file(io.BytesIO(content)).rows, 1, parallel=True
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    try:
+        next(batches)  # the child is at work (past its set-up)
+        os.kill(batches._child.pid, signal.SIGTERM)
+        batches._child.join(timeout=30)  # a safety net only
+        assert batches._child.exitcode == -signal.SIGTERM
+        with pytest.raises(PreparationFailed):
+            for _batch in batches:
+                pass
+    finally:
+        batches.close()

@@ -23,6 +23,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 from collections.abc import Callable, Generator, Iterator
 from typing import Any, Protocol
 
@@ -142,6 +143,10 @@ def _prepare_all(
     # The child's inherited copy of the reading end must go: while any process holds it, a
     # send to a dead writer blocks forever instead of failing with a broken pipe.
     receiver.close()
+    # Interrupt and terminate end the child at once; it must not run the handlers it inherited
+    # (the task worker's graceful shutdown, Python's KeyboardInterrupt with a traceback).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # The child only makes short-lived rows; the parent's heap it inherited is long-lived.
     gc.freeze()
     gc.disable()
