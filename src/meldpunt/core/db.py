@@ -144,31 +144,3 @@ def select_in(
                 sql += " FOR UPDATE"
             cursor.execute(sql, [*params, *part])
             yield from cursor.fetchall()
-
-
-def _constant(value: Any) -> Callable[[], Any]:
-    return lambda: value
-
-
-def insert_dicts(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert rows given as {attname: value}; a field a row leaves out gets the field's default.
-
-    Rows may leave out different fields (a case routed to a provider sets ``provider_id``, a
-    Geregelde betaling case does not): each row is completed on its own.
-    No model instances are built (that cost more than the insert itself for large batches).
-    """
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = [f.attname for f in fields]
-    fillers: dict[str, Callable[[], Any]] = {}
-    for field in fields:
-        if field.has_default() and callable(field.default):
-            fillers[field.attname] = field.default
-        else:
-            fillers[field.attname] = _constant(field.get_default())
-    insert_rows(
-        model,
-        [f.name for f in fields],
-        [tuple(row[n] if n in row else fillers[n]() for n in names) for row in rows],
-    )

@@ -1,7 +1,7 @@
 """Identifiers for rows written in bulk.
 
-``ordered_uuid`` makes a version 7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then
-74 random bits. Rows created together get neighbouring ids, so a bulk import appends to the
+``ordered_hex_ids`` makes version 7 UUIDs (RFC 9562) as 32 hex digits: 48 bits of Unix time
+in milliseconds, then 74 random bits. Rows created together get neighbouring ids, so a bulk import appends to the
 right edge of each id index instead of rewriting a random page of it per row; with uuid4 ids a
 1,000-row batch dirtied a different index page per row (docs/adr/0007-intake-throughput.md).
 The 74 random bits keep ids unguessable; they were never the access control anyway.
@@ -11,31 +11,11 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 
 _VERSION_7 = 0x7 << 76
 _VARIANT = 0x2 << 62
 _RANDOM_A = (1 << 12) - 1
 _RANDOM_B = (1 << 62) - 1
-
-
-def ordered_uuid() -> uuid.UUID:
-    """A new version 7 UUID: time-ordered to the millisecond, random within it."""
-    millis = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10))
-    value = (
-        (millis & ((1 << 48) - 1)) << 80
-        | _VERSION_7
-        | ((rand >> 62) & _RANDOM_A) << 64
-        | _VARIANT
-        | (rand & _RANDOM_B)
-    )
-    return uuid.UUID(int=value)
-
-
-def ordered_uuids(count: int) -> list[uuid.UUID]:
-    """``count`` new version 7 UUIDs made at once (one clock read, one read of random bytes)."""
-    return [uuid.UUID(hex=h) for h in ordered_hex_ids(count)]
 
 
 def ordered_hex_ids(count: int) -> list[str]:

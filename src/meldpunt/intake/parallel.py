@@ -83,10 +83,14 @@ def prepared_batches(
     return _FromChild(child, receiver)
 
 
+def _opened(rows: Rows | Callable[[], Rows]) -> Rows:
+    return rows() if callable(rows) else rows
+
+
 def _in_process(
     run: IntakeRun, rows: Rows | Callable[[], Rows], size: int
 ) -> Generator[Prepared, None, None]:
-    for chunk in chunks(rows() if callable(rows) else rows, size):
+    for chunk in chunks(_opened(rows), size):
         yield run.prepare(chunk)
 
 
@@ -155,7 +159,7 @@ def _prepare_all(
         connection.execute_wrappers.append(_no_queries)
     read = 0
     try:
-        for chunk in chunks(rows() if callable(rows) else rows, size):
+        for chunk in chunks(_opened(rows), size):
             read += len(chunk)
             sender.send_bytes(pickle.dumps(("batch", run.prepare(chunk)), protocol=5))
             collect_young()
