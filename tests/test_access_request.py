@@ -175,6 +175,7 @@ def test_the_export_is_logged_and_the_html_version_is_readable(clients, people, 
     html = response.content.decode()
     assert response.status_code == 200 and 'lang="nl"' in html
     assert "Aalberts" in html and "Schuld bij zorgverzekeraar" in html
+    assert "(AVG art. 15; convenant art. 9.2)." in html  # the legal basis of the export
     assert "Huisgenootsma" not in html and "Buurman" not in html
     exports = ProcessingLogEntry.objects.filter(action="export", actor=users["privacy"])
     assert {e.name for e in exports} == {"access_request.export.html"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -191,3 +192,27 @@ def test_demo_signals_become_cases_routed_to_their_district(settings, db):
     call_command("seed-demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Case.objects.filter(provider__slug="centram").exists()
     assert Case.objects.exclude(provider=None).count() >= 6
+
+
+def test_the_signal_form_speaks_english_when_asked(clients):
+    url = reverse("intake:signal-create")
+    dutch = clients["eigen-haard"].get(url).content.decode()
+    assert "Referentie verhuurder" in dutch and "Achterstand (bedrag)" in dutch
+    clients["eigen-haard"].post("/i18n/setlang/", {"language": "en", "next": url})
+    english = clients["eigen-haard"].get(url).content.decode()
+    assert "Landlord reference" in english and "Arrears (amount)" in english
+    assert "Referentie verhuurder" not in english
+
+
+def test_the_english_catalogue_has_no_untranslated_or_fuzzy_entries():
+    """Every Dutch text the app marks for translation has an English one (``make messages``)."""
+    import meldpunt
+
+    po = Path(meldpunt.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    entries = po.read_text(encoding="utf-8").split("\n\n")[1:]
+    assert "#, fuzzy" not in "\n".join(entries)
+    empty = [
+        e.split("\n")[-2:] for e in entries
+        if re.search(r'^msgstr(\[\d\])? ""$', e, re.M) and not re.search(r'^msgstr(\[\d\])? ""\n"', e, re.M)
+    ]  # fmt: skip
+    assert not empty

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from meldpunt.core.forms import AccessibleFormMixin, DateInput
 
@@ -16,11 +17,17 @@ _AUTOCOMPLETE = {
     "telefoonnummer": "off",
 }
 _HELP = {
-    "partner_referentie": "Uw eigen referentie van het huurcontract, zoals in uw huuradministratie.",
-    "achterstand_bedrag": "In euro's, bijvoorbeeld 1234,56.",
-    "postcode": "Bijvoorbeeld 1012 AB.",
-    "informatieplicht_voldaan": "Datum waarop de huurder is verteld dat zijn gegevens worden doorgegeven.",
-    "bezwaar_huurder": "Vink aan als de huurder bezwaar heeft gemaakt. Het signaal mag dan niet worden gemeld.",
+    "partner_referentie": _(
+        "Uw eigen referentie van het huurcontract, zoals in uw huuradministratie."
+    ),
+    "achterstand_bedrag": _("In euro's, bijvoorbeeld 1234,56."),
+    "postcode": _("Bijvoorbeeld 1012 AB."),
+    "informatieplicht_voldaan": _(
+        "Datum waarop de huurder is verteld dat zijn gegevens worden doorgegeven."
+    ),
+    "bezwaar_huurder": _(
+        "Vink aan als de huurder bezwaar heeft gemaakt. Het signaal mag dan niet worden gemeld."
+    ),
 }
 
 
@@ -38,12 +45,14 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                 attrs["autocomplete"] = _AUTOCOMPLETE[spec.name]
             if spec.kind == "bool":
                 field: forms.Field = forms.BooleanField(
-                    label=spec.label,
+                    label=_(spec.label),
                     required=False,
                     widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
                 )
             elif spec.kind == "date":
-                field = forms.CharField(label=spec.label, required=False, widget=DateInput(attrs))
+                field = forms.CharField(
+                    label=_(spec.label), required=False, widget=DateInput(attrs)
+                )
             else:
                 if spec.kind in ("amount", "housenumber"):
                     attrs["inputmode"] = "decimal" if spec.kind == "amount" else "numeric"
@@ -52,7 +61,7 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                 if spec.kind == "phone":
                     attrs["type"] = "tel"
                 field = forms.CharField(
-                    label=spec.label,
+                    label=_(spec.label),
                     required=False,
                     max_length=300,
                     widget=forms.TextInput(attrs),

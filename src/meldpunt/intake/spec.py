@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext_noop
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as nl_postcode
 
@@ -28,33 +29,44 @@ class FieldSpec:
     max_length: int = 100
 
 
+# Labels are Dutch in messages (files and the API answer in Dutch); the form shows them in
+# the user's language, so they are marked for the catalogue here.
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("partner_referentie", "Referentie verhuurder", "text", True, 60),
-    FieldSpec("voorletters", "Voorletters", "text", False, 20),
-    FieldSpec("tussenvoegsel", "Tussenvoegsel", "text", False, 20),
-    FieldSpec("achternaam", "Achternaam", "text", True, 100),
-    FieldSpec("geboortedatum", "Geboortedatum", "date"),
-    FieldSpec("straat", "Straat", "text", False, 100),
-    FieldSpec("huisnummer", "Huisnummer", "housenumber", True),
-    FieldSpec("huisletter", "Huisletter", "houseletter", False, 1),
-    FieldSpec("huisnummertoevoeging", "Huisnummertoevoeging", "text", False, 4),
-    FieldSpec("postcode", "Postcode", "postcode", True),
-    FieldSpec("woonplaats", "Woonplaats", "text", False, 80),
-    FieldSpec("telefoonnummer", "Telefoonnummer", "phone"),
-    FieldSpec("email", "E-mailadres", "email", False, 254),
-    FieldSpec("achterstand_bedrag", "Achterstand (bedrag)", "amount", True),
-    FieldSpec("maandhuur", "Maandhuur", "amount"),
-    FieldSpec("achterstand_sinds", "Achterstand sinds", "date"),
-    FieldSpec("signaaldatum", "Signaaldatum", "date"),
-    FieldSpec("onbereikbaar_in_incasso", "Onbereikbaar in incasso", "bool"),
-    FieldSpec("meerdere_problemen", "Meerdere problemen", "bool"),
-    FieldSpec("crisissignaal", "Crisissignaal", "bool"),
-    FieldSpec("warme_overdracht", "Warme overdracht", "bool"),
-    FieldSpec("poging_persoonlijk_contact", "Poging tot persoonlijk contact", "date", True),
-    FieldSpec("gewezen_op_schuldhulp", "Gewezen op schuldhulpverlening", "date", True),
-    FieldSpec("schriftelijke_herinnering", "Schriftelijke herinnering", "date", True),
-    FieldSpec("informatieplicht_voldaan", "Huurder geïnformeerd over doorgeven", "date", True),
-    FieldSpec("bezwaar_huurder", "Bezwaar van de huurder", "bool"),
+    FieldSpec("partner_referentie", gettext_noop("Referentie verhuurder"), "text", True, 60),
+    FieldSpec("voorletters", gettext_noop("Voorletters"), "text", False, 20),
+    FieldSpec("tussenvoegsel", gettext_noop("Tussenvoegsel"), "text", False, 20),
+    FieldSpec("achternaam", gettext_noop("Achternaam"), "text", True, 100),
+    FieldSpec("geboortedatum", gettext_noop("Geboortedatum"), "date"),
+    FieldSpec("straat", gettext_noop("Straat"), "text", False, 100),
+    FieldSpec("huisnummer", gettext_noop("Huisnummer"), "housenumber", True),
+    FieldSpec("huisletter", gettext_noop("Huisletter"), "houseletter", False, 1),
+    FieldSpec("huisnummertoevoeging", gettext_noop("Huisnummertoevoeging"), "text", False, 4),
+    FieldSpec("postcode", gettext_noop("Postcode"), "postcode", True),
+    FieldSpec("woonplaats", gettext_noop("Woonplaats"), "text", False, 80),
+    FieldSpec("telefoonnummer", gettext_noop("Telefoonnummer"), "phone"),
+    FieldSpec("email", gettext_noop("E-mailadres"), "email", False, 254),
+    FieldSpec("achterstand_bedrag", gettext_noop("Achterstand (bedrag)"), "amount", True),
+    FieldSpec("maandhuur", gettext_noop("Maandhuur"), "amount"),
+    FieldSpec("achterstand_sinds", gettext_noop("Achterstand sinds"), "date"),
+    FieldSpec("signaaldatum", gettext_noop("Signaaldatum"), "date"),
+    FieldSpec("onbereikbaar_in_incasso", gettext_noop("Onbereikbaar in incasso"), "bool"),
+    FieldSpec("meerdere_problemen", gettext_noop("Meerdere problemen"), "bool"),
+    FieldSpec("crisissignaal", gettext_noop("Crisissignaal"), "bool"),
+    FieldSpec("warme_overdracht", gettext_noop("Warme overdracht"), "bool"),
+    FieldSpec(
+        "poging_persoonlijk_contact", gettext_noop("Poging tot persoonlijk contact"), "date", True
+    ),
+    FieldSpec(
+        "gewezen_op_schuldhulp", gettext_noop("Gewezen op schuldhulpverlening"), "date", True
+    ),
+    FieldSpec("schriftelijke_herinnering", gettext_noop("Schriftelijke herinnering"), "date", True),
+    FieldSpec(
+        "informatieplicht_voldaan",
+        gettext_noop("Huurder geïnformeerd over doorgeven"),
+        "date",
+        True,
+    ),
+    FieldSpec("bezwaar_huurder", gettext_noop("Bezwaar van de huurder"), "bool"),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 PERSON_FIELDS = (
