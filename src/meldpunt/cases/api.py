@@ -8,9 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meldpunt.intake.models import Signal
-from meldpunt.privacy.services import processing_log_record
 
-from .feedback import signal_feedback
+from .feedback import record_feedback_read, signal_feedback
 
 
 class InstrumentFeedbackSerializer(serializers.Serializer):
@@ -44,16 +43,7 @@ class SignalFeedbackView(APIView):
             .defer("details"),
             public_id=public_id,
         )
-        processing_log_record(
-            actor=request.user,
-            activity="feedback",
-            action="read",
-            name="signal.feedback",
-            subject_id=signal.subject_id,
-            object_type="signal",
-            object_id=signal.public_id,
-            fields=["status"],
-        )
+        record_feedback_read(request.user, signal)
         fb = signal_feedback(signal)
         data = {
             "referentie": signal.partner_reference,

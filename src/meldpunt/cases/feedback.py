@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
+
+from meldpunt.privacy.services import processing_log_record
 
 from .models import InstrumentDeployment
 from .vocabulary import NOT_TAKEN_UP, REPORTABLE_NOT_TAKEN_UP
@@ -65,4 +68,19 @@ def signal_feedback(signal) -> Feedback:
         closed_on=timezone.localdate(case.closed_at)
         if case.status == CaseStatus.CLOSED and case.closed_at
         else None,
+    )
+
+
+def record_feedback_read(user: Any, signal: Any) -> None:
+    """One processing-log record for a landlord looking at the feedback on its own signal
+    (the page and both APIs show the same status)."""
+    processing_log_record(
+        actor=user,
+        activity="feedback",
+        action="read",
+        name="signal.feedback",
+        subject_id=signal.subject_id,
+        object_type="signal",
+        object_id=signal.public_id,
+        fields=["status"],
     )

@@ -13,7 +13,7 @@ from meldpunt.intake.models import Signal
 from meldpunt.privacy.services import processing_log_record
 
 from .deadlines import overdue_cases
-from .feedback import signal_feedback
+from .feedback import record_feedback_read, signal_feedback
 from .forms import AssignForm, CloseForm, ContactAttemptForm, DeployForm, EventForm, NoteForm
 from .models import Case, InstrumentDeployment, InstrumentEvent
 from .services import (
@@ -296,16 +296,7 @@ def _landlord_context(request: HttpRequest, signal: Signal, **forms) -> dict:
     """The landlord's page of one signal; every rendering is one processing-log record."""
     from meldpunt.safeguards.models import SafeguardCheck
 
-    processing_log_record(
-        actor=request.user,
-        activity="feedback",
-        action="read",
-        name="signal.feedback",
-        subject_id=signal.subject_id,
-        object_type="signal",
-        object_id=signal.public_id,
-        fields=["status"],
-    )
+    record_feedback_read(request.user, signal)
 
     own = (
         InstrumentDeployment.objects.filter(

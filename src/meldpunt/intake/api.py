@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from meldpunt.privacy.services import processing_log_record
+from meldpunt.cases.feedback import record_feedback_read
 
 from .models import IdempotencyRecord, Signal
 from .pipeline import REFUSED, IntakeRun
@@ -264,16 +264,7 @@ class SignalDetail(APIView):
             .defer("details"),
             public_id=public_id,
         )
-        processing_log_record(
-            actor=request.user,
-            activity="feedback",
-            action="read",
-            name="signal.feedback",
-            subject_id=signal.subject_id,
-            object_type="signal",
-            object_id=signal.public_id,
-            fields=["status"],
-        )
+        record_feedback_read(request.user, signal)
         return Response(
             {
                 "id": str(signal.public_id),
