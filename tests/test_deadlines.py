@@ -35,6 +35,22 @@ def test_working_days_skip_the_weekend():
     assert add_working_days(friday, 5) == date(2026, 12, 4)
 
 
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        (date(2027, 3, 26), 1, date(2027, 3, 30)),  # Good Friday counts; Easter Monday does not
+        (date(2026, 4, 24), 1, date(2026, 4, 28)),  # King's Day (Monday 27 April 2026)
+        (date(2026, 4, 30), 3, date(2026, 5, 6)),  # 5 May, also outside lustrum years
+        (date(2026, 5, 13), 1, date(2026, 5, 15)),  # Ascension Day
+        (date(2026, 5, 22), 1, date(2026, 5, 26)),  # Whit Monday
+        (date(2026, 12, 24), 1, date(2026, 12, 28)),  # Christmas (and Boxing Day a Saturday)
+        (date(2026, 12, 31), 1, date(2027, 1, 4)),  # New Year's Day, then the weekend
+    ],
+)
+def test_deadlines_skip_the_public_holidays_of_the_algemene_termijnenwet(start, days, due):
+    assert add_working_days(start, days) == due
+
+
 def test_first_attempt_deadline_and_outreach_deadline(case, users):
     received = timezone.localdate(case.opened_at)
     due = add_working_days(received, 5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,7 @@ from meldpunt.cases.workflow import CaseStatus
 from meldpunt.intake.models import IntakeConfiguration, Signal
 from meldpunt.intake.services import signal_submit
 from meldpunt.intake.vocabulary import SignalStatus
-from meldpunt.privacy.crypto import blind_index
+from meldpunt.privacy.keys import person_key
 from meldpunt.registries.models import LocalRegistryRecord
 
 from .conftest import signal_data
@@ -117,7 +118,9 @@ def test_thresholds_are_configuration(covenant):
 
 
 def _register(surname: str, birth: str, **fields):
-    LocalRegistryRecord.objects.create(person_index=blind_index("person", surname, birth), **fields)
+    LocalRegistryRecord.objects.create(
+        person_index=person_key(surname, "", date.fromisoformat(birth)), **fields
+    )
 
 
 def test_deceased_person_is_not_taken_up(covenant):

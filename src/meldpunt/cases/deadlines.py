@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+
+import holidays
+from dateutil.easter import easter
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -31,12 +35,29 @@ def current_targets() -> Targets:
     )
 
 
+@cache
+def public_holidays(year: int) -> frozenset[date]:
+    """The days that do not count as working days, as the Algemene termijnenwet (art. 3) names
+    them: New Year's Day, Easter Monday, King's Day, 5 May, Ascension Day, Whit Monday and both
+    Christmas days. The Dutch calendar of the ``holidays`` package gives the movable feasts; Good
+    Friday, which it also lists, is not a day off under that law, and 5 May is one every year."""
+    days = set(holidays.NL(years=year))
+    days.discard(easter(year) - timedelta(days=2))  # Good Friday
+    days.discard(easter(year))  # a Sunday anyway, like Whit Sunday
+    days.add(date(year, 5, 5))
+    return frozenset(days)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in public_holidays(day.year)
+
+
 def add_working_days(start: date, days: int) -> date:
-    """Monday–Friday; public holidays are not (yet) configured."""
+    """The working day ``days`` working days after ``start`` (weekends and holidays skipped)."""
     current = start
     while days > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if is_working_day(current):
             days -= 1
     return current
 

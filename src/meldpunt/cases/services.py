@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt.core.parsing import FieldError, parse_amount
 from meldpunt.organisations.models import Organisation
 from meldpunt.privacy.services import processing_log_record
 
@@ -296,9 +297,7 @@ def case_note_add(*, case_id: int, by: Any, text: str) -> CaseNote:
 
 
 def _parse_amount(value: Any) -> Decimal | None:
-    """The intake's amount parser (1234.56, 1.234,56, € 1.234,56); None for anything invalid."""
-    from meldpunt.intake.spec import FieldError, parse_amount
-
+    """The Dutch amount parser (1234.56, 1.234,56, € 1.234,56); None for anything invalid."""
     try:
         return parse_amount(value)
     except FieldError:

@@ -26,6 +26,7 @@ from meldpunt.core.ids import dashed, ordered_hex_ids
 from meldpunt.organisations.models import District, Organisation
 from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
+from meldpunt.privacy.keys import household_key, person_key
 from meldpunt.privacy.services import Processing, processing_log_record_many
 from meldpunt.registries.base import UNKNOWN, registry
 
@@ -57,21 +58,6 @@ class RowOutcome:
             data["signalStatus"] = self.signal_status
             data["alreadyReceived"] = self.already_received
         return data
-
-
-def household_key(values: dict[str, Any]) -> str:
-    return blind_index(
-        "household",
-        values["postcode"],
-        str(values["huisnummer"]),
-        values.get("huisletter") or "",
-        values.get("huisnummertoevoeging") or "",
-    )
-
-
-def person_key(values: dict[str, Any]) -> str:
-    birth = values.get("geboortedatum")
-    return blind_index("person", values["achternaam"], birth.isoformat() if birth else "")
 
 
 def delivery_key(values: dict[str, Any]) -> str:
@@ -259,8 +245,10 @@ class IntakeRun:
                 continue
             v, district, reason = result
             crisis = bool(v.get("crisissignaal"))
-            household = household_key(v)
-            person = person_key(v)
+            household = household_key(
+                v["postcode"], v["huisnummer"], v.get("huisletter"), v.get("huisnummertoevoeging")
+            )
+            person = person_key(v["achternaam"], v.get("tussenvoegsel"), v.get("geboortedatum"))
             key = delivery_key(v)
             details = _DETAILS.seal(
                 {

@@ -9,15 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_noop
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.nl import postcode as nl_postcode
+
+from meldpunt.core.parsing import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    FieldError,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_postcode,
+)
 
 
 @dataclass(frozen=True)
@@ -92,95 +100,8 @@ VOORTRAJECT_FIELDS = (
 )
 FORBIDDEN_COLUMNS = {"bsn", "burgerservicenummer", "sofinummer", "sofi_nummer"}
 
-_TRUE = {"ja", "j", "true", "waar", "1", "yes", "y", "on"}
-_FALSE = {"nee", "n", "false", "onwaar", "0", "no", ""}
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
-_DATE_NL = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re.ASCII)
 _PHONE = re.compile(r"^\+?[0-9]{9,15}$")
 _email = EmailValidator()
-
-
-class FieldError(ValueError):
-    """A value that cannot be accepted; the message is the Dutch text shown to the user."""
-
-
-def parse_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    for pattern, order in ((_DATE_ISO, (0, 1, 2)), (_DATE_NL, (2, 1, 0))):
-        match = pattern.match(text)
-        if match:
-            parts = match.groups()
-            try:
-                return date(int(parts[order[0]]), int(parts[order[1]]), int(parts[order[2]]))
-            except ValueError:
-                raise FieldError("Deze datum bestaat niet.") from None
-    raise FieldError("Gebruik een datum als 2026-10-01 of 01-10-2026.")
-
-
-def parse_amount(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.")
-    if isinstance(value, int | float | Decimal):
-        amount = Decimal(str(value))
-    else:
-        text = str(value).strip().replace("€", "").replace("EUR", "").replace(" ", "")
-        text = text.replace("\u00a0", "")
-        if not text:
-            return None
-        if "," in text:  # Dutch: 1.234,56
-            text = text.replace(".", "").replace(",", ".")
-        elif text.count(".") > 1 or re.fullmatch(r"\d{1,3}(\.\d{3})+", text, re.ASCII):
-            text = text.replace(".", "")  # 1.234 or 1.234.567 as thousands
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text, re.ASCII):
-            raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.") from None
-    if not amount.is_finite():
-        raise FieldError("Geef een bedrag, bijvoorbeeld 1234,56.")
-    if amount.adjusted() >= 6:
-        raise FieldError("Het bedrag is onwaarschijnlijk hoog (een miljoen euro of meer).")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise FieldError("Een bedrag heeft hoogstens twee cijfers achter de komma.")
-    if amount <= 0:
-        raise FieldError("Het bedrag moet groter zijn dan 0.")
-    if amount >= Decimal("1000000"):
-        raise FieldError("Het bedrag is onwaarschijnlijk hoog (een miljoen euro of meer).")
-    return amount.quantize(Decimal("0.01"))
-
-
-def parse_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    text = str(value).strip().casefold()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise FieldError("Gebruik ja of nee.")
-
-
-def parse_postcode(value: Any) -> str:
-    text = str(value or "").strip()
-    try:
-        return nl_postcode.validate(text).replace(" ", "")
-    except StdnumError:
-        raise FieldError("Geen geldige postcode; gebruik bijvoorbeeld 1012 AB.") from None
 
 
 def parse_text(value: Any, spec: FieldSpec) -> str:
@@ -266,7 +187,7 @@ _FAST_EMAIL = re.compile(
     r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}",
     re.IGNORECASE,
 )
-_BOOLS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+_BOOLS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
 _MISS = object()
 
 

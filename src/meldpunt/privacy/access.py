@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .keys import household_key, person_key
 from .models import ProcessingLogEntry
 from .services import Processing, processing_log_record_many
 
@@ -33,24 +34,13 @@ def _require(user: Any) -> None:
 
 
 def person_index_of(*, surname: str, birth_date: date) -> str:
-    """The keyed hash the intake stores for a person (one definition: ``person_key``)."""
-    from meldpunt.intake.pipeline import person_key
-
-    return person_key({"achternaam": surname, "geboortedatum": birth_date})
+    """The keyed hash the intake stores for a person (one definition: ``keys.person_key``)."""
+    return person_key(surname, "", birth_date)
 
 
 def household_index_of(*, postcode: str, number: str, letter: str = "", addition: str = "") -> str:
-    """The keyed hash the intake stores for a household (one definition: ``household_key``)."""
-    from meldpunt.intake.pipeline import household_key
-
-    return household_key(
-        {
-            "postcode": postcode,
-            "huisnummer": number,
-            "huisletter": letter,
-            "huisnummertoevoeging": addition,
-        }
-    )
+    """The keyed hash the intake stores for a household (one definition: ``keys.household_key``)."""
+    return household_key(postcode, number, letter, addition)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from meldpunt.intake.pipeline import person_key
-from meldpunt.intake.spec import FieldError, parse_bool, parse_date
+from meldpunt.core.parsing import FieldError, parse_bool, parse_date
+from meldpunt.privacy.keys import person_key
 
 from .models import LocalRegistryRecord
 
@@ -41,7 +41,7 @@ def local_registry_import(*, stream: IO[bytes]) -> int:
         if status not in LocalRegistryRecord.Status.values:
             raise ValidationError(f"Regel {number}: onbekende status.")
         LocalRegistryRecord.objects.update_or_create(
-            person_index=person_key({"achternaam": row["achternaam"], "geboortedatum": birth}),
+            person_index=person_key(row["achternaam"], "", birth),
             defaults={"status": status, "benefit_recipient": benefit},
         )
         count += 1

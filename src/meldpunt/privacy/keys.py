@@ -1,0 +1,36 @@
+"""The blind-index keys by which people, households and tenancies are found (docs/adr/0002).
+
+Keyed hashes, never plaintext: the same person gives the same key in every app (intake,
+registers, access requests), because every app asks this module. Names are normalised by
+``meldpunt.core.names`` first, so spelling variants of one name give one key.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from meldpunt.core.names import canonical_surname
+
+from .crypto import blind_index
+
+
+def person_key(surname: str, prefix: str, birth_date: date | None) -> str:
+    """A person: canonical surname (with tussenvoegsel) + birth date; "" without a birth date.
+
+    Without a birth date a surname alone would make every Jansen one person, so such a person
+    is found only through the landlord's own reference (``cases.identity``).
+    """
+    name = canonical_surname(surname, prefix)
+    if birth_date is None or not name:
+        return ""
+    return blind_index("person", name, birth_date.isoformat())
+
+
+def birth_key(birth_date: date | None) -> str:
+    """The birth date alone: tells two people apart when only a reference matched."""
+    return blind_index("birth", birth_date.isoformat()) if birth_date else ""
+
+
+def household_key(postcode: str, number: int | str, letter: str = "", addition: str = "") -> str:
+    """An address (postcode + house number + letter + addition): one household's dwelling."""
+    return blind_index("household", postcode, str(number), letter or "", addition or "")
