@@ -9,7 +9,6 @@ from functools import cache
 
 import holidays
 from dateutil.easter import easter
-
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
