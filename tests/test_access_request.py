@@ -12,7 +12,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from meldpunt.cases.models import Case, Instrument
+from meldpunt.cases.models import Case, Instrument, Signal
 from meldpunt.cases.services import (
     case_note_add,
     contact_attempt_record,
@@ -20,7 +20,6 @@ from meldpunt.cases.services import (
     instrument_event_record,
 )
 from meldpunt.cases.vocabulary import ContactKind, PartOfDay
-from meldpunt.intake.models import Signal
 from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.safeguards.services import safeguard_check_ask
@@ -47,6 +46,8 @@ def people(covenant, users, today):
     anna = submit(
         covenant, users, partner_referentie="EH-ANNA-1", voorletters="A.", achternaam="Aalberts",
         geboortedatum="1970-01-02", telefoonnummer="0611111111", email="anna@example.org",
+        medehuurder_voorletters="H.", medehuurder_achternaam="Huisgenootsma",
+        medehuurder_geboortedatum="1990-03-04",
     )  # fmt: skip
     housemate = submit(
         covenant, users, partner_referentie="EH-HUIS-1", voorletters="H.",
@@ -63,7 +64,7 @@ def people(covenant, users, today):
         geboortedatum="1960-07-08", postcode="1021 AB", huisnummer="3", straat="Elders",
         telefoonnummer="0644444444", email="elders@example.org",
     )  # fmt: skip
-    assert housemate.case_id == anna.case_id  # one case per household
+    assert housemate.case_id == anna.case_id  # her co-tenant: one case per household
     assert neighbour.case_id != anna.case_id
     centram = users["centram"]
     attempt = contact_attempt_record(
@@ -73,13 +74,15 @@ def people(covenant, users, today):
     note = case_note_add(case_id=anna.case_id, by=centram, text="Schuld bij zorgverzekeraar")
     deployment = instrument_deploy(
         case_id=anna.case_id, by=centram, instrument=Instrument.objects.get(code="budgetbeheer"),
-        deployed_on=today, agreements="Elke maand op de 1e betalen",
+        deployed_on=today, agreements="Elke maand op de 1e betalen", first_due_on=today,
     )  # fmt: skip
     event = instrument_event_record(
         case_id=anna.case_id, by=centram, kind="nagekomen", on=today,
         deployment_id=deployment.pk,
     )  # fmt: skip
-    check = safeguard_check_ask(signal_id=anna.pk, by=users["eigen-haard"], question="deurwaarder")
+    check = safeguard_check_ask(
+        tenancy_id=anna.tenancy_id, by=users["eigen-haard"], question="deurwaarder"
+    )
     contact_attempt_record(
         case_id=neighbour.case_id, by=centram, kind=ContactKind.PHONE, reached=False, on=today,
         part_of_day=PartOfDay.MORNING,

@@ -124,7 +124,7 @@ def test_public_pages(url, covenant):
 
 def test_ddas_vocabulary_is_used_exactly():
     """Signal statuses are the national DDAS strings (../shared/reference when available)."""
-    from meldpunt.intake.vocabulary import SignalStatus
+    from meldpunt.cases.vocabulary import SignalStatus
 
     schema = (
         Path(__file__).resolve().parents[2]
@@ -142,7 +142,7 @@ def test_seed_demo_is_idempotent(settings, db):
     from django.core.management import call_command
 
     from meldpunt.accounts.models import User
-    from meldpunt.intake.models import Signal
+    from meldpunt.cases.models import Signal
 
     settings.DEMO_MODE = True
     call_command("seed-demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -49,6 +49,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "intake:signal-create": (None, ("get", "post")),
     "intake:signal-list": (None, ("get",)),
     "intake:triage": (None, ("get",)),
+    "intake:review": (None, ("get", "post")),
     "intake:upload": (None, ("get", "post")),
     "intake:upload-detail": ("batch", ("get",)),
     "intake:upload-report": ("batch", ("get",)),
@@ -65,9 +66,14 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cases:note-create": ("case", ("post",)),
     "cases:close-create": ("case", ("post",)),
     "cases:landlord-signal": ("signal", ("get",)),
-    "cases:landlord-instrument-create": ("signal", ("post",)),
-    "cases:landlord-event-create": ("signal", ("post",)),
     "safeguards:check-ask": ("signal+question", ("get", "post")),
+    "safeguards:tenancy-list": (None, ("get",)),
+    "safeguards:tenancy-register": (None, ("get", "post")),
+    "safeguards:tenancy": ("tenancy", ("get",)),
+    "safeguards:landlord-instrument-create": ("tenancy", ("post",)),
+    "safeguards:landlord-event-create": ("tenancy", ("post",)),
+    "safeguards:tenancy-check-ask": ("tenancy+question", ("get", "post")),
+    "safeguards:landlord-instruments": (None, ("get",)),
     "safeguards:check-detail": ("check", ("get",)),
     "safeguards:attestation": ("check", ("get",)),
     "safeguards:attestation-revoke": ("check", ("post",)),
@@ -83,7 +89,15 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "privacy:access-request": (None, ("get", "post")),
     "privacy:access-request-export": (None, ("post",)),
 }
-OBJECT_KINDS = {"signal", "case", "batch", "check", "signal+question"}
+OBJECT_KINDS = {
+    "signal",
+    "case",
+    "batch",
+    "check",
+    "signal+question",
+    "tenancy",
+    "tenancy+question",
+}
 # Who owns the two worlds' objects: the landlord that reported and the provider it is routed to.
 OWNERS = {"own": {"eigen-haard", "centram", "centram-teamleider"}, "foreign": {"ymere", "doras"}}
 OTHERS = {"own": {"ymere", "doras"}, "foreign": {"eigen-haard", "centram", "centram-teamleider"}}
@@ -135,10 +149,10 @@ def world(covenant, users):
         partner=covenant["ymere"], by=users["ymere"], file_name="b.csv"
     )
     own_check = safeguard_check_ask(
-        signal_id=own.pk, by=users["eigen-haard"], question="deurwaarder"
+        tenancy_id=own.tenancy_id, by=users["eigen-haard"], question="deurwaarder"
     )
     foreign_check = safeguard_check_ask(
-        signal_id=foreign.pk, by=users["ymere"], question="deurwaarder"
+        tenancy_id=foreign.tenancy_id, by=users["ymere"], question="deurwaarder"
     )
     exception = PostcodeException.objects.create(
         postcode="1012AA", district=District.objects.get(name="Oost")
@@ -155,6 +169,7 @@ def world(covenant, users):
             "case": own.case.public_id,
             "batch": own_batch.public_id,
             "check": own_check.public_id,
+            "tenancy": own.tenancy.public_id,
             "register": "intake",
             "code": "ONGELDIG-CODE",
             "exception": exception.pk,
@@ -164,6 +179,7 @@ def world(covenant, users):
             "case": foreign.case.public_id,
             "batch": foreign_batch.public_id,
             "check": foreign_check.public_id,
+            "tenancy": foreign.tenancy.public_id,
             "register": "intake",
             "code": "ONGELDIG-CODE",
             "exception": exception.pk,
@@ -175,8 +191,8 @@ def world(covenant, users):
 def kwargs_for(kind: str | None, objects: dict) -> dict:
     if kind is None:
         return {}
-    if kind == "signal+question":
-        return {"public_id": objects["signal"], "question": "deurwaarder"}
+    if kind in ("signal+question", "tenancy+question"):
+        return {"public_id": objects[kind.split("+")[0]], "question": "deurwaarder"}
     if kind == "code":
         return {"code": objects["code"]}
     if kind == "register":

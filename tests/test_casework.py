@@ -15,6 +15,7 @@ from meldpunt.cases.models import (
     CaseStatusChange,
     ContactAttempt,
     Instrument,
+    InstrumentDeployment,
     InstrumentEvent,
     Track,
 )
@@ -31,10 +32,9 @@ from meldpunt.cases.services import (
     landlord_instrument_event_record,
     landlord_instrument_record,
 )
-from meldpunt.cases.vocabulary import ContactKind, PartOfDay
+from meldpunt.cases.vocabulary import ContactKind, PartOfDay, SignalStatus
 from meldpunt.cases.workflow import CaseStatus
 from meldpunt.intake.services import signal_submit
-from meldpunt.intake.vocabulary import SignalStatus
 from meldpunt.privacy.models import ProcessingLogEntry
 
 from .conftest import PASSWORD, signal_data
@@ -166,6 +166,7 @@ def test_provider_deploys_and_records_events(signal, users, today):
         instrument=budget,
         deployed_on=today,
         agreements="Huur eerst",
+        first_due_on=today,
     )
     case = Case.objects.get(pk=signal.case_id)
     assert case.status == CaseStatus.INSTRUMENT_DEPLOYED
@@ -194,25 +195,45 @@ def test_broken_event_needs_an_instrument(signal, users, today):
     assert "deployment" in exc.value.message_dict
 
 
-def test_landlord_records_own_plan_via_own_signal_only(signal, users, covenant, today):
+def test_landlord_records_own_plan_for_its_own_tenancy_only(signal, users, covenant, today):
     plan = Instrument.objects.get(code="betalingsregeling-verhuurder")
+    terms = {"agreements": "4 termijnen van € 300", "first_due_on": today - timedelta(days=1)}
     deployment = landlord_instrument_record(
-        signal_id=signal.pk, by=users["eigen-haard"], instrument=plan, deployed_on=today
-    )
-    assert deployment.case_id == signal.case_id and deployment.signal == signal
-    # Ymere cannot use Eigen Haard's signal.
+        tenancy_id=signal.tenancy_id, by=users["eigen-haard"], instrument=plan,
+        deployed_on=today - timedelta(days=10), **terms,
+    )  # fmt: skip
+    # It belongs to the tenancy, never to the provider's case.
+    assert deployment.tenancy_id == signal.tenancy_id and deployment.case_id is None
+    # Ymere cannot use Eigen Haard's tenancy.
     with pytest.raises(PermissionDenied):
         landlord_instrument_record(
-            signal_id=signal.pk, by=users["ymere"], instrument=plan, deployed_on=today
-        )
+            tenancy_id=signal.tenancy_id, by=users["ymere"], instrument=plan, deployed_on=today,
+            **terms,
+        )  # fmt: skip
     # A landlord may not deploy a provider's instrument.
     with pytest.raises(ValidationError):
         landlord_instrument_record(
-            signal_id=signal.pk,
+            tenancy_id=signal.tenancy_id,
             by=users["eigen-haard"],
             instrument=Instrument.objects.get(code="schuldhulpverlening"),
             deployed_on=today,
+            **terms,
         )
+    # Without terms and a first due date the plan is not demonstrable: refused, nothing saved.
+    with pytest.raises(ValidationError) as exc:
+        landlord_instrument_record(
+            tenancy_id=signal.tenancy_id, by=users["eigen-haard"], instrument=plan,
+            deployed_on=today,
+        )  # fmt: skip
+    assert set(exc.value.message_dict) == {"agreements", "first_due_on"}
+    assert InstrumentDeployment.objects.filter(tenancy_id=signal.tenancy_id).count() == 1
+    # "Not kept" cannot come before a due date has passed.
+    with pytest.raises(ValidationError) as exc:
+        landlord_instrument_event_record(
+            deployment_id=deployment.pk, by=users["eigen-haard"], kind="verbroken",
+            on=today - timedelta(days=5),
+        )  # fmt: skip
+    assert "eerste vervaldatum" in exc.value.message_dict["on"][0]
     landlord_instrument_event_record(
         deployment_id=deployment.pk, by=users["eigen-haard"], kind="verbroken", on=today
     )

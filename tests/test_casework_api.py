@@ -21,7 +21,7 @@ def signal(covenant, users, today):
     case_note_add(case_id=signal.case_id, by=users["centram"], text="Schuld bij Vattenfall")
     instrument_deploy(case_id=signal.case_id, by=users["centram"],
                       instrument=Instrument.objects.get(code="schuldhulpverlening"),
-                      deployed_on=today, agreements="Afspraak 80 euro")  # fmt: skip
+                      deployed_on=today, agreements="Afspraak 80 euro", first_due_on=today)  # fmt: skip
     return signal
 
 

@@ -11,7 +11,14 @@ import pytest
 from django.urls import reverse
 
 from meldpunt.accounts.services import user_create
-from meldpunt.cases.models import Case, ContactAttempt, Instrument, InstrumentDeployment, Track
+from meldpunt.cases.models import (
+    Case,
+    ContactAttempt,
+    Instrument,
+    InstrumentDeployment,
+    Signal,
+    Track,
+)
 from meldpunt.cases.services import (
     case_assign,
     case_close,
@@ -19,7 +26,6 @@ from meldpunt.cases.services import (
     contact_attempt_record,
     instrument_deploy,
 )
-from meldpunt.intake.models import Signal
 from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.safeguards.models import Attestation, SafeguardCheck
@@ -69,15 +75,17 @@ def test_whole_path_to_a_verified_eviction_attestation(clients, signal, today, c
     # The landlord records its own payment plan and, later, that it was not kept.
     landlord = clients["eigen-haard"]
     plan = Instrument.objects.get(code="betalingsregeling-verhuurder")
+    tenancy = signal.tenancy.public_id
     response = landlord.post(
-        reverse("cases:landlord-instrument-create", args=[signal.public_id]),
+        reverse("safeguards:landlord-instrument-create", args=[tenancy]),
         {"instrument": plan.pk, "deployed_on": (today - timedelta(days=20)).isoformat(),
+         "first_due_on": (today - timedelta(days=6)).isoformat(),
          "agreements": "€ 50 per maand"},
     )  # fmt: skip
     assert response.status_code == 302
     deployment = InstrumentDeployment.objects.get(organisation__slug="eigen-haard")
     response = landlord.post(
-        reverse("cases:landlord-event-create", args=[signal.public_id]),
+        reverse("safeguards:landlord-event-create", args=[tenancy]),
         {"kind": "verbroken", "deployment": deployment.pk, "on": today.isoformat()},
     )
     assert response.status_code == 302
@@ -182,10 +190,16 @@ def test_landlord_asks_only_about_own_tenants(clients, signal, users):
     url = reverse("safeguards:check-ask", args=[signal.public_id, "deurwaarder"])
     assert clients["centram"].get(url).status_code == 403
     assert clients["beleid"].get(url).status_code == 403
-    # E8: asked for a household that is not Ymere's tenant, the answer is refused and recorded.
+    # Nor its tenancy page, the check through it, or its own instruments there.
+    tenancy = signal.tenancy.public_id
+    for name, args in (
+        ("safeguards:tenancy", [tenancy]),
+        ("safeguards:tenancy-check-ask", [tenancy, "ontruiming"]),
+    ):
+        assert clients["ymere"].get(reverse(name, args=args)).status_code == 404
+    # E8: asked about a tenancy that is not Ymere's, the answer is refused and recorded.
     check = safeguard_check_record(by=users["ymere"], question="deurwaarder",
-                                   household_index=signal.household_index,
-                                   subject_id=signal.subject_id)  # fmt: skip
+                                   tenancy=signal.tenancy)  # fmt: skip
     assert check.outcome == "geweigerd" and check.rows == ["E8"]
     # Eigen Haard's check is invisible to Ymere.
     own = ask(clients["eigen-haard"], signal, "deurwaarder")
@@ -248,7 +262,7 @@ def test_no_notes_amounts_creditors_or_findings_reach_any_landlord_page(
     case_note_add(case_id=signal.case_id, by=users["centram"], text="Schuld bij Vattenfall")
     instrument_deploy(case_id=signal.case_id, by=users["centram"],
                       instrument=Instrument.objects.get(code="budgetbeheer"), deployed_on=today,
-                      agreements="Inkomen onder bijstandsnorm")  # fmt: skip
+                      agreements="Inkomen onder bijstandsnorm", first_due_on=today)  # fmt: skip
     # The municipality's income team records Geregelde betaling on a second (GB) household.
     gb_signal = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
                               raw=signal_data(partner_referentie="EH-78", huisnummer="99"))  # fmt: skip

@@ -15,8 +15,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views import defaults
 
-from meldpunt.cases.models import Case, Track
-from meldpunt.intake.models import Signal
+from meldpunt.cases.models import Case, Signal, Track
 
 from .conftest import signal_data
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 
 from meldpunt.accounts.services import api_token_create, api_token_revoke
+from meldpunt.cases.models import Signal
 from meldpunt.intake.api import camel
-from meldpunt.intake.models import Signal
 from meldpunt.privacy.models import ProcessingLogEntry
 
 from .conftest import signal_data

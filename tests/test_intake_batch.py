@@ -12,11 +12,11 @@ from datetime import date
 
 import pytest
 
-from meldpunt.cases.models import Case
-from meldpunt.intake.models import Signal, SignalImport
+from meldpunt.cases.models import Case, Signal
+from meldpunt.cases.vocabulary import SignalStatus
+from meldpunt.intake.models import SignalImport
 from meldpunt.intake.pipeline import IntakeRun
 from meldpunt.intake.services import signal_import_create, signal_import_run
-from meldpunt.intake.vocabulary import SignalStatus
 
 from .conftest import signal_data
 from .corpus.build import csv_text, row

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from meldpunt.cases.models import Case
+from meldpunt.cases.models import Case, Signal
 from meldpunt.intake.files import FileRefused
-from meldpunt.intake.models import Signal, SignalImport
+from meldpunt.intake.models import SignalImport
 from meldpunt.intake.services import signal_import_create, signal_import_run
 from meldpunt.privacy.models import ProcessingLogEntry
 
@@ -78,9 +78,9 @@ def test_big_field_inside_valid_header_is_refused_per_file(covenant):
 
 def test_decoded_names_survive_mixed_encodings(covenant):
     run_import(covenant["eigen-haard"], (FILES / "mixed-encodings.csv").read_bytes())
-    names = sorted(s.person["achternaam"] for s in Signal.objects.all())
+    names = sorted(s.person_details["achternaam"] for s in Signal.objects.all())
     assert names == ["Gérard", "Müller"]
     euro = (FILES / "windows-1252-euro.csv").read_bytes()
     run_import(covenant["eigen-haard"], euro)
-    celik = [s for s in Signal.objects.all() if s.person["achternaam"] == "Çelik"]
+    celik = [s for s in Signal.objects.all() if s.person_details["achternaam"] == "Çelik"]
     assert celik and celik[0].arrears["achterstand_bedrag"] == "1234.56"

@@ -13,9 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from meldpunt.cases.models import Signal
 from meldpunt.intake.files import open_signal_file, template_csv
-from meldpunt.intake.models import Signal, SignalImport
-from meldpunt.intake.spec import FieldError, parse_amount, parse_bool, parse_date, parse_postcode
+from meldpunt.intake.models import SignalImport
+from meldpunt.intake.spec import (
+    CO_TENANT_FIELDS,
+    FieldError,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_postcode,
+)
 
 from .corpus.build import COLUMNS, csv_text, row, xlsx_bytes
 
@@ -105,14 +113,14 @@ def test_xlsx_with_real_excel_dates_and_numbers(covenant, tmp_path):
     result = json.loads(out.getvalue())
     assert result["accepted"] == 1, result
     signal = Signal.objects.get()
-    assert signal.person["geboortedatum"] == "1975-03-15"
-    assert signal.person["telefoonnummer"] == "0612345678"
+    assert signal.person_details["geboortedatum"] == "1975-03-15"
+    assert signal.person_details["telefoonnummer"] == "0612345678"
     assert signal.arrears["achterstand_bedrag"] == "1500.00"
 
 
 def test_template_file_is_a_valid_delivery(covenant, tmp_path):
     signal_file = open_signal_file(io.BytesIO(template_csv()))
-    assert signal_file.columns == COLUMNS
+    assert signal_file.columns == [*COLUMNS, *CO_TENANT_FIELDS]
     path = tmp_path / "sjabloon.csv"
     path.write_bytes(template_csv())
     out = io.StringIO()

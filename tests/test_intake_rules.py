@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from meldpunt.cases.models import Case, Track
+from meldpunt.cases.models import Case, Signal, Track
+from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.cases.workflow import CaseStatus
-from meldpunt.intake.models import IntakeConfiguration, Signal
+from meldpunt.intake.models import IntakeConfiguration
 from meldpunt.intake.services import signal_submit
-from meldpunt.intake.vocabulary import SignalStatus
 from meldpunt.privacy.keys import person_key
 from meldpunt.registries.models import LocalRegistryRecord
 
@@ -151,7 +151,12 @@ def test_one_batch_with_geregelde_betaling_and_routed_cases_keeps_each_case_its_
     _register("Uitkering", "1970-01-01", benefit_recipient=True)
     benefit = signal_data(partner_referentie="GB-1", achternaam="Uitkering",
                           geboortedatum="1970-01-01", huisnummer="1")  # fmt: skip
-    routed = [signal_data(partner_referentie=f"R-{n}", huisnummer=str(10 + n)) for n in range(3)]
+    routed = [
+        signal_data(
+            partner_referentie=f"R-{n}", achternaam=f"Routed{'abc'[n]}", huisnummer=str(10 + n)
+        )
+        for n in range(3)
+    ]
     rows = [benefit, *routed] if benefit_first else [*routed, benefit]
     run = IntakeRun(partner=covenant["eigen-haard"], by=None, channel="bestand")
     outcomes = run.process(list(enumerate(rows, start=1)))
@@ -200,10 +205,10 @@ def test_repeat_with_a_higher_amount_is_picked_up_in_the_same_case(covenant):
     assert Case.objects.count() == 1
 
 
-def test_other_address_is_another_case(covenant):
+def test_other_people_at_other_addresses_have_other_cases(covenant):
     a = submit(covenant)
-    b = submit(covenant, partner_referentie="X", huisnummer="14")
-    c = submit(covenant, partner_referentie="Y", huisnummertoevoeging="2")
+    b = submit(covenant, partner_referentie="X", achternaam="Buurvrouw", huisnummer="14")
+    c = submit(covenant, partner_referentie="Y", achternaam="Bovenbuur", huisnummertoevoeging="2")
     assert len({a.case_id, b.case_id, c.case_id}) == 3
 
 

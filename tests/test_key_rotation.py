@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models.functions import Cast
 
 from meldpunt.accounts.adapters import MFAAdapter
-from meldpunt.intake.models import Signal
+from meldpunt.cases.models import Signal
 from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.crypto import DecryptionError, key_id_of, reset_key_cache
 from meldpunt.privacy.rotation import encrypted_models, rotate_model
@@ -80,7 +80,7 @@ def _rotate(*args: str) -> str:
 
 def test_every_encrypted_field_is_discovered():
     labels = {model._meta.label: [f.name for f in fields] for model, fields in encrypted_models()}
-    assert labels["intake.Signal"] == ["details"]
+    assert labels["cases.Signal"] == ["details"]
     # The case work and the Sluitende Aanpak are found without any change to the rotation
     # (the same list is in docs/privacy.md, "Categorieën persoonsgegevens").
     assert labels["cases.CaseNote"] == ["text"]
@@ -95,12 +95,12 @@ def test_rotation_re_encrypts_everything_and_old_key_can_go(keys, data):
 
     keys(ring=f"{T1},{T2}", active="t2")
     check = _rotate("--check")
-    assert "intake.Signal: waarden per sleutel vooraf [t1: 7]" in check
+    assert "cases.Signal: waarden per sleutel vooraf [t1: 7]" in check
     assert "9 waarde(n) nog onder een oude sleutel" in check  # 7 signals, TOTP secret, seed
     assert _signal_key_ids() == {"t1"}  # --check changes nothing
 
     output = _rotate("--batch-size", "3")
-    assert "intake.Signal: waarden per sleutel vooraf [t1: 7]; rijen herversleuteld: 7" in output
+    assert "cases.Signal: waarden per sleutel vooraf [t1: 7]; rijen herversleuteld: 7" in output
     assert (
         "mfa.Authenticator: waarden per sleutel vooraf [t1: 2]; rijen herversleuteld: 2" in output
     )
@@ -130,7 +130,7 @@ def test_rotation_is_resumable_and_idempotent(keys, data):
     keys(ring=f"{T1},{T2}", active="t2")
     rotate_model(Signal, [Signal._meta.get_field("details")])  # "interrupted" after one model
     output = _rotate()
-    assert "intake.Signal: waarden per sleutel vooraf [t2: 7]; rijen herversleuteld: 0" in output
+    assert "cases.Signal: waarden per sleutel vooraf [t2: 7]; rijen herversleuteld: 0" in output
     assert (
         "mfa.Authenticator: waarden per sleutel vooraf [t1: 2]; rijen herversleuteld: 2" in output
     )

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from meldpunt.intake.models import Signal
+from meldpunt.cases.models import Signal
 from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.crypto import (
     DecryptionError,
@@ -107,8 +107,8 @@ def test_no_personal_data_in_plaintext_anywhere_in_the_database(covenant, users)
         assert needle not in raw, needle
     # ...and the application reads it back.
     signal = Signal.objects.get()
-    assert signal.person["achternaam"] == "Zwartekatwijk"
-    assert signal.person["email"] == "zwartekatwijk.unieke@example.org"
+    assert signal.person_details["achternaam"] == "Zwartekatwijk"
+    assert signal.person_details["email"] == "zwartekatwijk.unieke@example.org"
 
 
 @pytest.mark.django_db

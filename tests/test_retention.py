@@ -24,6 +24,7 @@ from meldpunt.cases.models import (
     ContactAttempt,
     Instrument,
     InstrumentDeployment,
+    Signal,
 )
 from meldpunt.cases.services import (
     case_close,
@@ -31,11 +32,10 @@ from meldpunt.cases.services import (
     contact_attempt_record,
     instrument_deploy,
 )
-from meldpunt.cases.vocabulary import NO_CONTACT, ContactKind, PartOfDay
+from meldpunt.cases.vocabulary import NO_CONTACT, ContactKind, PartOfDay, SignalStatus
 from meldpunt.cases.workflow import CaseStatus
-from meldpunt.intake.models import Signal, SignalImport
+from meldpunt.intake.models import SignalImport
 from meldpunt.intake.services import signal_submit
-from meldpunt.intake.vocabulary import SignalStatus
 from meldpunt.privacy import chain
 from meldpunt.privacy.models import (
     ProcessingLogEntry,
@@ -87,7 +87,7 @@ def closed_case(covenant, users, today, **overrides) -> Signal:
     case_note_add(case_id=signal.case_id, by=centram, text="Ook schuld bij de energieleverancier")
     instrument_deploy(
         case_id=signal.case_id, by=centram, instrument=Instrument.objects.get(code="budgetbeheer"),
-        deployed_on=today, agreements="Huur eerst betalen",
+        deployed_on=today, agreements="Huur eerst betalen", first_due_on=today,
     )  # fmt: skip
     case_close(case_id=signal.case_id, by=centram, end_result=NO_CONTACT)
     return signal
@@ -167,8 +167,9 @@ def test_closed_case_is_kept_18_months_after_closing_then_anonymised(covenant, u
     case.refresh_from_db()
     assert case.household_index == f"{ANONYMISED}z{case.pk}" and case.routing_reason == ""
     signal.refresh_from_db()
-    # The landlord's view of the household (Sluitende Aanpak facts) finds nothing any more.
-    assert not InstrumentDeployment.objects.for_household(signal.household_index).exists()
+    # Nothing links the anonymised rows to a person any more: no tenancy, no household member.
+    assert signal.person_id is None and signal.tenancy_id is None
+    assert not case.members.exists()
     assert case.status == CaseStatus.CLOSED and case.end_result == NO_CONTACT
     assert case.district_id is not None and case.provider_id is not None
     assert not CaseNote.objects.filter(case=case).exists()
@@ -189,8 +190,10 @@ def test_closed_case_is_kept_18_months_after_closing_then_anonymised(covenant, u
 def test_anonymous_statistics_are_the_same_before_and_after(covenant, users, today):
     closed_case(covenant, users, today)
     unjustified(covenant, users, partner_referentie="EH-2")
-    submit(covenant, users, partner_referentie="EH-3", postcode="1021 AB", huisnummer="3")
-    submit(covenant, users, partner_referentie="EH-4", postcode="1095 AB", huisnummer="8")
+    submit(covenant, users, partner_referentie="EH-3", achternaam="Derde", postcode="1021 AB",
+           huisnummer="3")  # fmt: skip
+    submit(covenant, users, partner_referentie="EH-4", achternaam="Vierde", postcode="1095 AB",
+           huisnummer="8")  # fmt: skip
 
     def figures():
         return (

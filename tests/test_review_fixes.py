@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from meldpunt.accounts.services import api_token_create
-from meldpunt.cases.models import Case
+from meldpunt.cases.models import Case, Signal
 from meldpunt.intake.api import camel
-from meldpunt.intake.models import Signal, SignalImport
+from meldpunt.intake.models import SignalImport
 from meldpunt.intake.pipeline import IntakeRun
 from meldpunt.intake.services import signal_import_create, signal_import_run, signal_submit
 from meldpunt.privacy.models import ProcessingLogEntry

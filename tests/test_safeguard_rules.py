@@ -26,15 +26,22 @@ def day(n: int) -> date:
     return TODAY - timedelta(days=n)
 
 
-def instrument(id="i1", deployer_type="partner", on=None, kept=False, name="Betalingsregeling"):
+def instrument(
+    id="i1", deployer_type="partner", on=None, kept=False, name="Betalingsregeling", **kw
+):
+    """By default a demonstrable plan: terms recorded, first due date two weeks after it."""
+    on = on or day(30)
     return InstrumentFact(
         id=id,
         name=name,
         category="betalingsregeling",
-        deployer="Eigen Haard" if deployer_type == "partner" else "CentraM",
         deployer_type=deployer_type,
-        deployed_on=on or day(30),
+        deployed_on=on,
         currently_kept=kept,
+        has_agreements=kw.get("has_agreements", True),
+        first_due_on=kw.get("first_due_on", on + timedelta(days=14)),
+        terms_recorded=kw.get("terms_recorded", True),
+        ended=kw.get("ended", False),
     )
 
 
@@ -121,7 +128,8 @@ def test_b4_negative_config_demands_more_attempts():
 def test_b5_provider_instrument_allows():
     answer = bailiff_check(facts(instruments=(instrument(deployer_type="uitvoerder"),)))
     assert answer.outcome == ALLOWED and answer.rows == ("B5",)
-    assert "CentraM" in answer.explanation
+    assert "door een uitvoerder op" in answer.explanation  # its kind, never its name
+    assert answer.listed[0].by == "een uitvoerder"
 
 
 def test_b5_negative_provider_instrument_too_old():
@@ -168,7 +176,7 @@ def test_e1_nothing_recorded_is_not_allowed():
 
 
 def test_e1_negative_a_refusal_changes_it():
-    refusal = EventFact(id="r1", on=day(3), recorded_by="CentraM")
+    refusal = EventFact(id="r1", on=day(3), recorder_type="uitvoerder")
     assert eviction_check(facts(refusals=(refusal,))).rows == ("E3",)
 
 
@@ -187,14 +195,14 @@ def test_e2_negative_reached_tenant_is_plain_e1():
 
 
 def test_e3_refusal_allows_and_lists_it():
-    refusal = EventFact(id="r1", on=day(3), recorded_by="CentraM")
+    refusal = EventFact(id="r1", on=day(3), recorder_type="uitvoerder")
     answer = eviction_check(facts(refusals=(refusal,)))
     assert answer.outcome == ALLOWED and answer.rows == ("E3",) and answer.fact_ids == ("r1",)
-    assert answer.listed[0].by == "CentraM"
+    assert answer.listed[0].by == "een uitvoerder"
 
 
 def test_e3_negative_config_asks_two_refusals():
-    refusal = EventFact(id="r1", on=day(3), recorded_by="CentraM")
+    refusal = EventFact(id="r1", on=day(3), recorder_type="uitvoerder")
     answer = eviction_check(facts(refusals=(refusal,)), Config(min_refusals=2))
     assert answer.outcome == NOT_ALLOWED and answer.rows == ("E1",)
 
@@ -203,9 +211,10 @@ def test_e4_broken_agreement_allows():
     broken = EventFact(
         id="e1",
         on=day(5),
-        recorded_by="Eigen Haard",
+        recorder_type="partner",
         instrument_id="i1",
         instrument_name="Betalingsregeling",
+        due_on=day(46),
     )
     answer = eviction_check(facts(instruments=(instrument(on=day(60)),), broken=(broken,)))
     assert answer.outcome == ALLOWED and answer.rows == ("E4",)
@@ -213,19 +222,22 @@ def test_e4_broken_agreement_allows():
 
 
 def test_e4_negative_broken_long_ago_does_not_count():
-    broken = EventFact(id="e1", on=day(500), recorded_by="Eigen Haard", instrument_id="i1")
+    broken = EventFact(id="e1", on=day(500), recorder_type="partner", instrument_id="i1",
+                       due_on=day(520))  # fmt: skip
     assert eviction_check(facts(broken=(broken,))).outcome == NOT_ALLOWED
 
 
 def test_e5_later_kept_instrument_blocks_eviction():
-    broken = EventFact(id="e1", on=day(40), recorded_by="Eigen Haard", instrument_id="i1")
+    broken = EventFact(id="e1", on=day(40), recorder_type="partner", instrument_id="i1",
+                       due_on=day(45))  # fmt: skip
     later = instrument(id="i2", deployer_type="gemeente", on=day(20), kept=True)
     answer = eviction_check(facts(instruments=(later,), broken=(broken,)))
     assert answer.outcome == NOT_ALLOWED and answer.rows == ("E5",)
 
 
 def test_e5_negative_kept_instrument_from_before_the_breach_does_not_block():
-    broken = EventFact(id="e1", on=day(10), recorded_by="Eigen Haard", instrument_id="i1")
+    broken = EventFact(id="e1", on=day(10), recorder_type="partner", instrument_id="i1",
+                       due_on=day(15))  # fmt: skip
     earlier = instrument(id="i2", deployer_type="gemeente", on=day(20), kept=True)
     answer = eviction_check(facts(instruments=(earlier,), broken=(broken,)))
     assert answer.outcome == ALLOWED and answer.rows == ("E4",)
@@ -269,6 +281,87 @@ def test_e8_not_the_landlords_tenant_is_refused_for_both_questions():
 
 def test_e8_negative_own_tenant_is_answered():
     assert eviction_check(facts(is_landlords_tenant=True)).outcome == NOT_ALLOWED
+
+
+# --- demonstrable facts (docs/adr/0009): B8, B7 before the first due date, E9 --------------
+
+
+def test_b8_own_plan_without_terms_does_not_count():
+    answer = bailiff_check(facts(instruments=(instrument(terms_recorded=False),)))
+    assert answer.outcome == NOT_ALLOWED and answer.rows == ("B8",)
+    assert "eerste vervaldatum" in answer.explanation
+
+
+def test_b8_own_plan_without_first_due_date_does_not_count():
+    answer = bailiff_check(facts(instruments=(instrument(first_due_on=None),)))
+    assert answer.rows == ("B8",)
+
+
+def test_b8_negative_with_terms_and_due_date_it_counts_and_config_can_switch_it_off():
+    assert bailiff_check(facts(instruments=(instrument(),))).rows == ("B2",)
+    lenient = Config(landlord_needs_terms=False)
+    assert bailiff_check(facts(instruments=(instrument(first_due_on=None),)), lenient).rows == (
+        "B2",
+    )
+
+
+def test_b8_negative_a_providers_instrument_needs_no_landlord_terms():
+    provider = instrument(deployer_type="uitvoerder", terms_recorded=False)
+    assert bailiff_check(facts(instruments=(provider,))).rows == ("B5",)
+
+
+def test_b7_a_plan_just_recorded_runs_until_its_first_due_date():
+    """Tried as a landlord: a plan recorded today gave a verklaring one click later."""
+    fresh = instrument(on=TODAY, first_due_on=TODAY + timedelta(days=14))
+    answer = bailiff_check(facts(instruments=(fresh,)))
+    assert answer.outcome == NOT_ALLOWED and answer.rows == ("B7",)
+    assert "eerste vervaldatum" in answer.explanation
+
+
+def test_b7_negative_once_the_first_due_date_passed_without_news_b2_applies():
+    passed = instrument(on=day(20), first_due_on=day(6))
+    assert bailiff_check(facts(instruments=(passed,))).rows == ("B2",)
+    ended = instrument(on=TODAY, first_due_on=TODAY + timedelta(days=14), ended=True)
+    assert bailiff_check(facts(instruments=(ended,))).rows == ("B2",)
+    off = Config(pending_until_first_due=False)
+    fresh = instrument(on=TODAY, first_due_on=TODAY + timedelta(days=14))
+    assert bailiff_check(facts(instruments=(fresh,)), off).rows == ("B2",)
+
+
+def test_e9_broken_on_the_day_of_deployment_does_not_allow_eviction():
+    """Tried as a landlord: eviction was allowed the day a plan was deployed and marked broken."""
+    plan = instrument(on=TODAY, first_due_on=TODAY + timedelta(days=14))
+    broken = EventFact(id="e1", on=TODAY, recorder_type="partner", instrument_id="i1",
+                       instrument_name="Betalingsregeling", due_on=plan.first_due_on)  # fmt: skip
+    answer = eviction_check(facts(instruments=(plan,), broken=(broken,)))
+    assert answer.outcome == NOT_ALLOWED and answer.rows == ("E9",)
+    assert "gemiste vervaldatum" in answer.explanation
+
+
+def test_e9_broken_without_any_due_date_does_not_count():
+    broken = EventFact(id="e1", on=day(5), recorder_type="uitvoerder", instrument_id="i1")
+    assert eviction_check(facts(broken=(broken,))).rows == ("E9",)
+
+
+def test_e9_negative_broken_on_the_due_date_counts_and_config_can_switch_it_off():
+    on_due = EventFact(id="e1", on=day(5), recorder_type="partner", instrument_id="i1",
+                       due_on=day(5))  # fmt: skip
+    assert eviction_check(facts(broken=(on_due,))).rows == ("E4",)
+    early = EventFact(id="e2", on=day(5), recorder_type="partner", instrument_id="i1")
+    assert eviction_check(facts(broken=(early,)), Config(broken_needs_missed_due=False)).rows == (
+        "E4",
+    )
+
+
+def test_answers_name_the_kind_of_participant_never_an_organisation():
+    refusal = EventFact(id="r1", on=day(3), recorder_type="uitvoerder")
+    plan = instrument(id="i2", deployer_type="gemeente", on=day(90))
+    for answer in (
+        eviction_check(facts(refusals=(refusal,))),
+        bailiff_check(facts(instruments=(plan,))),
+    ):
+        assert {line.by for line in answer.listed} <= {"de verhuurder", "de gemeente",
+                                                         "een uitvoerder", ""}  # fmt: skip
 
 
 def test_months_before_handles_month_ends():

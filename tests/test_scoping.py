@@ -119,8 +119,7 @@ def test_roles_without_personal_data_never_see_any(role, clients, world):
 def test_selectors_are_empty_for_anonymous_and_orgless_users(world):
     from django.contrib.auth.models import AnonymousUser
 
-    from meldpunt.cases.models import Case
-    from meldpunt.intake.models import Signal
+    from meldpunt.cases.models import Case, Signal
 
     assert not Case.objects.for_user(AnonymousUser()).exists()
     assert not Signal.objects.for_user(AnonymousUser()).exists()

@@ -5,8 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from meldpunt.cases.models import Case, CaseStatusChange
-from meldpunt.intake.models import Signal
+from meldpunt.cases.models import Case, CaseStatusChange, Signal
 from meldpunt.privacy.models import ProcessingLogEntry
 
 from .conftest import signal_data
@@ -98,4 +97,4 @@ def test_a_valid_signal_is_saved_once(clients):
     assert Signal.objects.count() == 1
     signal = Signal.objects.get()
     assert signal.arrears["achterstand_bedrag"] == "1234.56"
-    assert signal.person["postcode"] == "1012LG"
+    assert signal.person_details["postcode"] == "1012LG"

@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from meldpunt.cases.models import Case
+from meldpunt.cases.models import Case, Signal
+from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.cases.workflow import CaseStatus
-from meldpunt.intake.models import Signal
-from meldpunt.intake.vocabulary import SignalStatus
 
 from .conftest import signal_data
 
@@ -111,7 +110,11 @@ def test_crisis_signal_is_shown_first_in_triage(clients):
     clients["eigen-haard"].post(
         reverse("intake:signal-create"),
         signal_data(
-            partner_referentie="HC-9", postcode="1044 AA", huisnummer="3", crisissignaal="on"
+            partner_referentie="HC-9",
+            achternaam="Crisispersoon",
+            postcode="1044 AA",
+            huisnummer="3",
+            crisissignaal="on",
         ),
     )
     crisis = Case.objects.get(crisis=True)

@@ -1,15 +1,14 @@
 """API for landlords: the minimal feedback on their own signal (same content as the screen)."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meldpunt.intake.models import Signal
-
 from .feedback import record_feedback_read, signal_feedback
+from .models import Signal
+from .selectors import signal_get_own
 
 
 class InstrumentFeedbackSerializer(serializers.Serializer):
@@ -36,13 +35,10 @@ class SignalFeedbackView(APIView):
     def get(self, request, public_id):
         if not request.user.has_perm("intake.submit_signal"):
             raise PermissionDenied
-        signal = get_object_or_404(
-            Signal.objects.for_user(request.user)
-            .filter(partner_id=request.user.organisation_id)
-            .select_related("case")
-            .defer("details"),
-            public_id=public_id,
-        )
+        try:
+            signal = signal_get_own(request.user, public_id=public_id)
+        except Signal.DoesNotExist:
+            raise NotFound from None
         record_feedback_read(request.user, signal)
         fb = signal_feedback(signal)
         data = {

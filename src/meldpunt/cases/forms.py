@@ -109,6 +109,16 @@ class DeployForm(AccessibleFormMixin, forms.Form):
         widget=DateInput(attrs={**TEXTBOX, "required": True}),
         error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
     )
+    first_due_on = forms.DateField(
+        label="Eerste vervaldatum",
+        required=False,
+        widget=DateInput(attrs=TEXTBOX),
+        help_text=(
+            "Bij een instrument met afspraken (betalingsregeling, budgetbeheer, …): de eerste "
+            "datum waarop een afspraak moet zijn nagekomen, zoals de eerste termijn."
+        ),
+        error_messages={"invalid": "Vul een geldige datum in."},
+    )
     agreements = forms.CharField(
         label="Gemaakte afspraken",
         required=False,
@@ -132,7 +142,10 @@ class DeployForm(AccessibleFormMixin, forms.Form):
             )
         self.fields["instrument"].queryset = qs
         if organisation is not None and organisation.is_partner:
-            self.fields["agreements"].help_text = "Wordt versleuteld bewaard."
+            self.fields["agreements"].help_text = (
+                "Verplicht bij een betalingsregeling: bedrag en aantal termijnen. Wordt "
+                "versleuteld bewaard; de gemeente ziet uw eigen instrumenten."
+            )
         if not with_amount:
             del self.fields["monthly_amount"]
 

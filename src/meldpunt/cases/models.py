@@ -1,4 +1,5 @@
-"""Cases (vroegsignaalzaken): one per tenant household, holding one or more signals."""
+"""The case file: signals (meldingen) and the cases (vroegsignaalzaken) that hold them, the work
+done for the household and the facts the Sluitende Aanpak rests on."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.organisations.models import OrganisationType
-from meldpunt.privacy.fields import EncryptedTextField
+from meldpunt.privacy.fields import EncryptedJSONField, EncryptedTextField
 
-from .vocabulary import END_RESULT_CHOICES, ContactKind, PartOfDay
+from .vocabulary import END_RESULT_CHOICES, ContactKind, PartOfDay, SignalStatus
 from .workflow import CaseStatus
 
 
@@ -98,6 +100,221 @@ class Case(models.Model):
         return self.status != CaseStatus.CLOSED
 
 
+class Person(models.Model):
+    """A person the Meldpunt holds signals about (betrokkene), known only by keyed hashes.
+
+    No name or address is stored here: they stay in the encrypted details of the person's
+    signals (and of a tenancy the landlord registered itself). A person is recognised by the
+    canonical name + birth date (``name_key``, privacy.keys.person_key) or through a landlord's
+    own reference (``Tenancy.reference``); ``cases.identity`` holds the rules
+    (docs/adr/0008-case-file.md). ``subject_id`` is this data subject's pseudonym in the
+    processing log.
+    """
+
+    subject_id = models.UUIDField(_("betrokkene (pseudoniem)"), default=uuid.uuid4, unique=True)
+    name_key = models.CharField(max_length=40, blank=True)
+    birth_key = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"], condition=~Q(name_key=""), name="person_once_per_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"persoon {self.subject_id}"
+
+
+class TenancyQuerySet(models.QuerySet):
+    def for_user(self, user) -> TenancyQuerySet:
+        """A landlord sees its own tenancies; the municipality's regie all; nobody else any."""
+        if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+            return self.none()
+        if user.has_perm("cases.view_all_cases") and user.organisation.is_municipality:
+            return self.all()
+        if user.has_perm("cases.record_own_instrument") and user.organisation.is_partner:
+            return self.filter(partner_id=user.organisation_id)
+        return self.none()
+
+
+class Tenancy(models.Model):
+    """A tenancy (huurrelatie): one landlord (partner) and one tenant (person).
+
+    The Sluitende Aanpak questions are about one tenancy: only the facts recorded for this
+    tenant with this landlord count (safeguards.selectors.facts_for_tenancy). A tenancy exists
+    from the landlord's first signal about the person, or from the landlord registering its
+    tenant itself (``details`` then holds what it registered, encrypted) to record its own
+    payment plan when there is no signal.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="tenancies",
+        db_index=False,  # the constraints below start with partner
+    )
+    # Empty once anonymised (retention): the landlord's records stay, the person does not.
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="tenancies"
+    )
+    reference = models.CharField(_("referentie verhuurder"), max_length=60)
+    household_index = models.CharField(max_length=40)
+    details = EncryptedJSONField(null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("huurrelatie")
+        verbose_name_plural = _("huurrelaties")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "person"], name="tenancy_once"),
+        ]
+        indexes = [models.Index(fields=["partner", "reference"], name="tenancy_reference")]
+
+    def __str__(self) -> str:
+        return f"huurrelatie {self.public_id}"
+
+
+class CaseMember(models.Model):
+    """A person in a case's household: the tenant a signal was about, or a co-tenant.
+
+    A signal joins an open case only when it is about one of its members (intake rules M1, M2).
+    """
+
+    class Role(models.TextChoices):
+        TENANT = "huurder", _("Huurder")
+        CO_TENANT = "medehuurder", _("Medehuurder")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("rol"), max_length=12, choices=Role.choices, default=Role.TENANT)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lid van het huishouden")
+        verbose_name_plural = _("leden van het huishouden")
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.role} in zaak {self.case_id}"
+
+
+class SignalQuerySet(models.QuerySet):
+    def for_user(self, user) -> SignalQuerySet:
+        """The signals this user may see at all; anything else is as if it does not exist."""
+        if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+            return self.none()
+        if user.has_perm("intake.triage_signal") and user.organisation.is_municipality:
+            return self.all()
+        if user.has_perm("intake.submit_signal") and user.organisation.is_partner:
+            return self.filter(partner_id=user.organisation_id)
+        return self.none()
+
+
+class Signal(models.Model):
+    """A signal (melding) of rent arrears about one tenant, from one landlord.
+
+    ``details`` holds all personal data in one ciphertext: the person, the address, the
+    contact data and the arrears. Look-ups use the blind-index columns.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subject_id = models.UUIDField(_("betrokkene (pseudoniem)"), default=uuid.uuid4, db_index=True)
+    partner = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="signals"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    partner_reference = models.CharField(_("referentie verhuurder"), max_length=60)
+    details = EncryptedJSONField()
+    household_index = models.CharField(max_length=40, db_index=True)
+    person_index = models.CharField(max_length=40, db_index=True)
+    # Keyed hash of what makes two deliveries the same signal: a repeated upload or API call
+    # finds it and creates nothing (exactly once).
+    intake_key = models.CharField(max_length=40)
+    channel = models.CharField(_("kanaal"), max_length=10, default="formulier")
+    # The delivery (intake.SignalImport) that brought it; a plain id, so the case file does not
+    # depend on the intake's tables.
+    delivery_id = models.BigIntegerField(null=True, blank=True, db_column="batch_id")
+    district = models.ForeignKey(
+        "organisations.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signal_date = models.DateField(_("signaaldatum"))
+    received_at = models.DateTimeField(_("ontvangen"), auto_now_add=True)
+    contact_attempted_on = models.DateField(_("poging tot persoonlijk contact"))
+    referred_to_debt_help_on = models.DateField(_("gewezen op schuldhulpverlening"))
+    written_reminder_on = models.DateField(_("schriftelijke herinnering"))
+    tenant_informed_on = models.DateField(_("huurder geïnformeerd"))
+    crisis = models.BooleanField(_("crisissignaal"), default=False)
+    warm_handover = models.BooleanField(_("warme overdracht"), default=False)
+    unreachable_in_collection = models.BooleanField(default=False)
+    multiple_problems = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=60,
+        choices=SignalStatus.choices,
+        default=SignalStatus.NOT_YET_PICKED_UP,
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
+    )
+    # Whom it is about, and the tenancy it concerns. Empty once anonymised (retention).
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
+    )
+    tenancy = models.ForeignKey(
+        Tenancy, null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
+    )
+    decision = models.CharField(_("beslissing bij ontvangst"), max_length=200, blank=True)
+
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        ordering = ["-received_at", "-id"]
+        db_table = "intake_signal"  # the table the intake created (docs/adr/0008)
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(partner_reference=""), name="signal_partner_reference_required"
+            ),
+            models.UniqueConstraint(fields=["partner", "intake_key"], name="signal_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"signaal {self.public_id}"
+
+    @property
+    def person_details(self) -> dict:
+        """Name, address and contact data of the tenant as the landlord delivered them."""
+        return self.details.get("person", {})
+
+    @property
+    def co_tenant_details(self) -> dict:
+        return self.details.get("co_tenant", {})
+
+    @property
+    def arrears(self) -> dict:
+        return self.details.get("arrears", {})
+
+    @property
+    def display_name(self) -> str:
+        p = self.person_details
+        return " ".join(
+            x for x in (p.get("voorletters"), p.get("tussenvoegsel"), p.get("achternaam")) if x
+        )
+
+
 class AppendOnlyError(Exception):
     """An attempt to edit or delete a row of an append-only history."""
 
@@ -128,6 +345,37 @@ class CaseStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("De statusgeschiedenis wordt alleen aangevuld, nooit gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("De statusgeschiedenis wordt nooit verwijderd.")
+
+
+class SignalStatusChange(models.Model):
+    """Append-only history of a signal's status after its receipt: regie overturning an
+    automatic decision of the intake, with the reason (the intake's own decision is in
+    ``Signal.decision``)."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=60)
+    to_status = models.CharField(max_length=60)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reden"), max_length=300)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("statuswijziging signaal")
+        verbose_name_plural = _("statusgeschiedenis signalen")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
@@ -245,28 +493,39 @@ class Instrument(models.Model):
 
 
 class InstrumentDeploymentQuerySet(models.QuerySet):
-    def for_household(self, household_index: str) -> InstrumentDeploymentQuerySet:
-        return self.filter(case__household_index=household_index)
+    def for_tenancy(self, tenancy: Tenancy) -> InstrumentDeploymentQuerySet:
+        """What counts for one tenancy: deployed in a case that holds one of its signals, or
+        recorded by the landlord for it directly (safeguards.selectors.facts_for_tenancy)."""
+        return self.filter(Q(case__signals__tenancy=tenancy) | Q(tenancy=tenancy)).distinct()
 
 
 class InstrumentDeployment(models.Model):
-    """An instrument deployed for a tenant household: by whom, when, which agreements."""
+    """An instrument deployed for a tenant household: by whom, when, which agreements.
+
+    A provider or the municipality deploys within a case; a landlord records its own instrument
+    for its own tenancy (``tenancy``), with or without a case.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deployments")
-    signal = models.ForeignKey(
-        "intake.Signal",
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="deployments"
+    )
+    tenancy = models.ForeignKey(
+        Tenancy,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The landlord's own signal through which the tenant was identified.",
+        on_delete=models.PROTECT,
+        related_name="own_deployments",
+        help_text="The landlord's own tenancy this instrument was recorded for.",
     )
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     deployed_on = models.DateField(_("datum inzet"))
+    # The first date on which the agreements fall due (e.g. the first instalment). Only after
+    # it has passed can an agreement be broken (docs/adr/0009-demonstrable-facts.md).
+    first_due_on = models.DateField(_("eerste vervaldatum"), null=True, blank=True)
     ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
     agreements = EncryptedTextField(null=True, blank=True)
     monthly_amount = EncryptedTextField(null=True, blank=True)
@@ -281,6 +540,12 @@ class InstrumentDeployment(models.Model):
         verbose_name = _("inzet van een instrument")
         verbose_name_plural = _("inzet van instrumenten")
         ordering = ["deployed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(tenancy__isnull=False),
+                name="deployment_in_a_case_or_a_tenancy",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"inzet {self.public_id}"
@@ -302,7 +567,10 @@ class InstrumentEvent(models.Model):
         REFUSED = "geweigerd", _("Weigert medewerking")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # Empty only for the landlord's events on its own instrument outside any case.
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
     deployment = models.ForeignKey(
         InstrumentDeployment,
         null=True,
@@ -328,7 +596,11 @@ class InstrumentEvent(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind="geweigerd") | models.Q(deployment__isnull=False),
                 name="event_compliance_needs_deployment",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="geweigerd") | models.Q(case__isnull=False),
+                name="event_refusal_in_a_case",
+            ),
         ]
 
     def __str__(self) -> str:

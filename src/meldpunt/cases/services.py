@@ -10,21 +10,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.core.parsing import FieldError, parse_amount
+from meldpunt.core.names import looks_like_organisation
+from meldpunt.core.parsing import FieldError, parse_amount, parse_postcode
 from meldpunt.organisations.models import Organisation
+from meldpunt.privacy.keys import birth_key, household_key, person_key
 from meldpunt.privacy.services import processing_log_record
 
+from . import identity
 from .models import (
     Case,
+    CaseMember,
     CaseNote,
     CaseStatusChange,
     ContactAttempt,
     Instrument,
     InstrumentDeployment,
     InstrumentEvent,
+    Person,
+    Signal,
+    SignalStatusChange,
+    Tenancy,
     Track,
 )
-from .vocabulary import END_RESULTS, NOT_TAKEN_UP, ContactKind, PartOfDay
+from .selectors import tenancy_get_own
+from .vocabulary import (
+    AUTOMATIC_NOT_TAKEN_UP,
+    END_RESULTS,
+    NOT_TAKEN_UP,
+    ContactKind,
+    PartOfDay,
+    SignalStatus,
+)
 from .workflow import CaseStatus, can_transition
 
 
@@ -305,8 +321,17 @@ def _parse_amount(value: Any) -> Decimal | None:
 
 
 def _check_deployment(
-    instrument: Instrument, organisation: Organisation, deployed_on: date, monthly_amount: Any
+    instrument: Instrument,
+    organisation: Organisation,
+    deployed_on: date,
+    monthly_amount: Any,
+    *,
+    first_due_on: date | None = None,
+    agreements: str = "",
 ) -> str | None:
+    """Dutch errors per field, or the monthly amount as text. An instrument with agreements
+    needs its first due date (on or after the day of deployment); a landlord's own one also its
+    terms (docs/adr/0009-demonstrable-facts.md)."""
     errors: dict[str, str] = {}
     if not instrument.may_be_deployed_by(organisation):
         errors["instrument"] = "Uw organisatie kan dit instrument niet inzetten."
@@ -314,6 +339,19 @@ def _check_deployment(
         errors["deployed_on"] = "Vul de datum van inzet in."
     elif deployed_on > timezone.localdate():
         errors["deployed_on"] = "Een datum in de toekomst kan niet."
+    if instrument.has_agreements and not instrument.kept_while_running:
+        if first_due_on is None:
+            errors["first_due_on"] = (
+                "Vul de eerste vervaldatum in: de eerste datum waarop een afspraak moet zijn "
+                "nagekomen (bijvoorbeeld de eerste termijn)."
+            )
+        elif deployed_on is not None and first_due_on < deployed_on:
+            errors["first_due_on"] = "De eerste vervaldatum ligt voor de datum van inzet."
+        if organisation.is_partner and not (agreements or "").strip():
+            errors["agreements"] = (
+                "Beschrijf de afspraken (bijvoorbeeld: 6 termijnen van € 150 per maand): zonder "
+                "afspraken telt de regeling niet als aantoonbaar ingezet."
+            )
     amount_text = None
     if instrument.has_monthly_amount:
         amount = _parse_amount(monthly_amount)
@@ -335,12 +373,15 @@ def instrument_deploy(
     deployed_on: date,
     agreements: str = "",
     monthly_amount: Any = None,
+    first_due_on: date | None = None,
 ) -> InstrumentDeployment:
     """A provider or the municipality deploys an instrument for the case's household."""
     case = _worker_case(by, case_id)
     if instrument.has_monthly_amount and not by.has_perm("cases.view_income_cases"):
         raise PermissionDenied
-    amount_text = _check_deployment(instrument, by.organisation, deployed_on, monthly_amount)
+    amount_text = _check_deployment(
+        instrument, by.organisation, deployed_on, monthly_amount, first_due_on=first_due_on
+    )
     _check_workable(case)
     if case.status == CaseStatus.ASSIGNED:
         _pick_up(case, by)
@@ -349,6 +390,7 @@ def instrument_deploy(
         instrument=instrument,
         organisation_id=by.organisation_id,
         deployed_on=deployed_on,
+        first_due_on=first_due_on if instrument.has_agreements else None,
         agreements=(agreements or "").strip() or None,
         monthly_amount=amount_text,
         recorded_by=by,
@@ -369,50 +411,69 @@ def instrument_deploy(
     return deployment
 
 
-def _own_signal(by: Any, signal_id: int):
-    from meldpunt.intake.models import Signal
-
+def _own_tenancy(by: Any, tenancy_id: int) -> Tenancy:
     if not getattr(by, "is_authenticated", False) or not by.has_perm("cases.record_own_instrument"):
         raise PermissionDenied
     try:
-        return (
-            Signal.objects.for_user(by)
-            .filter(partner_id=by.organisation_id, case__isnull=False)
-            .defer("details")
-            .get(pk=signal_id)
-        )
-    except Signal.DoesNotExist:
+        return tenancy_get_own(by, tenancy_id)
+    except Tenancy.DoesNotExist:
         raise PermissionDenied from None
 
 
 @transaction.atomic
 def landlord_instrument_record(
-    *, signal_id: int, by: Any, instrument: Instrument, deployed_on: date, agreements: str = ""
+    *,
+    tenancy_id: int,
+    by: Any,
+    instrument: Instrument,
+    deployed_on: date,
+    agreements: str = "",
+    first_due_on: date | None = None,
 ) -> InstrumentDeployment:
-    """A landlord records its own instrument for its own tenant, found through its own signal."""
-    signal = _own_signal(by, signal_id)
-    _check_deployment(instrument, by.organisation, deployed_on, None)
-    case = Case.objects.select_for_update().get(pk=signal.case_id)
+    """A landlord records its own instrument for its own tenancy, with or without a case.
+
+    It belongs to the tenancy, never to the provider's case, and regie sees it (the landlord's
+    own instruments list and the case page).
+    """
+    tenancy = _own_tenancy(by, tenancy_id)
+    _check_deployment(instrument, by.organisation, deployed_on, None,
+                      first_due_on=first_due_on, agreements=agreements)  # fmt: skip
     deployment = InstrumentDeployment.objects.create(
-        case=case,
-        signal=signal,
+        tenancy=tenancy,
         instrument=instrument,
         organisation_id=by.organisation_id,
         deployed_on=deployed_on,
+        first_due_on=first_due_on if instrument.has_agreements else None,
         agreements=(agreements or "").strip() or None,
         recorded_by=by,
     )
-    _log(
-        by,
-        case,
+    processing_log_record(
+        actor=by,
+        activity="sluitende-aanpak",
         action="create",
         name="instrument.landlord_record",
+        subject_id=tenancy.person.subject_id,
         object_type="instrument_deployment",
         object_id=deployment.public_id,
-        fields=["instrument", "deployed_on", "agreements"],
-        activity="sluitende-aanpak",
+        fields=["instrument", "deployed_on", "first_due_on", "agreements"],
     )
     return deployment
+
+
+def _check_event_date(deployment: InstrumentDeployment, kind: str, on: date) -> None:
+    if on < deployment.deployed_on:
+        raise ValidationError({"on": "Deze datum ligt voor de inzet van het instrument."})
+    if (
+        kind == InstrumentEvent.Kind.BROKEN
+        and deployment.first_due_on is not None
+        and on < deployment.first_due_on
+    ):
+        raise ValidationError(
+            {
+                "on": "Een afspraak kan pas niet nagekomen zijn na de eerste vervaldatum "
+                f"({deployment.first_due_on:%d-%m-%Y})."
+            }
+        )
 
 
 def _check_event(kind: str, on: date) -> None:
@@ -441,8 +502,8 @@ def instrument_event_record(
             raise ValidationError({"deployment": "Kies een instrument van deze zaak."})
     if kind != InstrumentEvent.Kind.REFUSED and deployment is None:
         raise ValidationError({"deployment": "Kies het instrument waar de afspraken bij horen."})
-    if deployment is not None and on < deployment.deployed_on:
-        raise ValidationError({"on": "Deze datum ligt voor de inzet van het instrument."})
+    if deployment is not None:
+        _check_event_date(deployment, kind, on)
     event = InstrumentEvent.objects.create(
         case=case,
         deployment=deployment,
@@ -473,8 +534,12 @@ def landlord_instrument_event_record(
     if not getattr(by, "is_authenticated", False) or not by.has_perm("cases.record_own_instrument"):
         raise PermissionDenied
     deployment = (
-        InstrumentDeployment.objects.select_related("case")
-        .filter(pk=deployment_id, organisation_id=by.organisation_id)
+        InstrumentDeployment.objects.select_related("tenancy__person")
+        .filter(
+            pk=deployment_id,
+            organisation_id=by.organisation_id,
+            tenancy__partner_id=by.organisation_id,
+        )
         .first()
     )
     if deployment is None:
@@ -482,25 +547,23 @@ def landlord_instrument_event_record(
     if kind == InstrumentEvent.Kind.REFUSED:
         raise ValidationError({"kind": "Een weigering legt de hulpverlener vast."})
     _check_event(kind, on)
-    if on < deployment.deployed_on:
-        raise ValidationError({"on": "Deze datum ligt voor de inzet van het instrument."})
+    _check_event_date(deployment, kind, on)
     event = InstrumentEvent.objects.create(
-        case=deployment.case,
         deployment=deployment,
         kind=kind,
         on=on,
         organisation_id=by.organisation_id,
         recorded_by=by,
     )
-    _log(
-        by,
-        deployment.case,
+    processing_log_record(
+        actor=by,
+        activity="sluitende-aanpak",
         action="create",
         name="instrument.landlord_event",
+        subject_id=deployment.tenancy.person.subject_id,
         object_type="instrument_event",
         object_id=event.public_id,
         fields=["kind", "on"],
-        activity="sluitende-aanpak",
     )
     return event
 
@@ -530,9 +593,6 @@ def case_close(
     *, case_id: int, by: Any, end_result: str, expected_status: str | None = None
 ) -> Case:
     """Close the case with one DDAS EnumEindresultaat value."""
-    from meldpunt.intake.models import Signal
-    from meldpunt.intake.vocabulary import SignalStatus
-
     case = _worker_case(by, case_id)
     if end_result not in END_RESULTS:
         raise ValidationError({"end_result": "Kies een eindresultaat uit de landelijke lijst."})
@@ -559,3 +619,200 @@ def case_close(
         fields=["status", "end_result"],
     )
     return case
+
+
+# ---------------------------------------------------------------------------------------------
+# A landlord's own tenant without a signal (B2 reachable for every tenant, issue #9).
+# ---------------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Any, label: str, errors: dict, field: str, *, limit: int, required: bool) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        if required:
+            errors[field] = f"{label} is verplicht."
+        return ""
+    if len(text) > limit:
+        errors[field] = f"{label} is te lang: hoogstens {limit} tekens."
+    elif str(value).lstrip(" ")[:1] in _FORMULA_START:
+        errors[field] = f"{label} mag niet beginnen met =, +, -, @, een tab of een regeleinde."
+    return text
+
+
+@transaction.atomic
+def tenancy_register(
+    *,
+    by: Any,
+    reference: str,
+    surname: str,
+    birth_date: date | None,
+    postcode: str,
+    house_number: Any,
+    initials: str = "",
+    prefix: str = "",
+    house_letter: str = "",
+    addition: str = "",
+) -> tuple[Tenancy, bool]:
+    """A landlord registers its own tenant, without reporting a signal, to record its own
+    instrument (a payment plan: B2). Returns (tenancy, created); an existing tenancy of this
+    tenant is returned as it is. The person is recognised as the intake does (cases.identity).
+    """
+    if not getattr(by, "is_authenticated", False) or not by.has_perm("cases.record_own_instrument"):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    reference = _text(reference, "Referentie", errors, "reference", limit=60, required=True)
+    surname = _text(surname, "Achternaam", errors, "surname", limit=100, required=True)
+    initials = _text(initials, "Voorletters", errors, "initials", limit=20, required=False)
+    prefix = _text(prefix, "Tussenvoegsel", errors, "prefix", limit=20, required=False)
+    addition = _text(addition, "Toevoeging", errors, "addition", limit=4, required=False)
+    if surname and looks_like_organisation(surname):
+        errors["surname"] = (
+            "Dit huurcontract staat op naam van een bedrijf of instelling. De Sluitende Aanpak "
+            "geldt voor huurders die natuurlijke personen zijn."
+        )
+    if birth_date is None:
+        errors["birth_date"] = (
+            "Vul de geboortedatum in: daarmee herkent het Meldpunt de huurder en nooit iemand anders."
+        )
+    elif birth_date > timezone.localdate() or birth_date.year < 1900:
+        errors["birth_date"] = "Vul een geboortedatum in tussen 1900 en vandaag."
+    try:
+        postcode = parse_postcode(postcode)
+    except FieldError as exc:
+        errors["postcode"] = str(exc)
+    number = str(house_number or "").strip()
+    if not (number.isascii() and number.isdigit() and 0 < int(number) <= 99999):
+        errors["house_number"] = "Een huisnummer is een getal van 1 tot en met 99999."
+    letter = (house_letter or "").strip().upper()
+    if letter and not (len(letter) == 1 and letter.isalpha()):
+        errors["house_letter"] = "Een huisletter is één letter."
+    if errors:
+        raise ValidationError(errors)
+    key = person_key(surname, prefix, birth_date)
+    birth = birth_key(birth_date)
+    person = Person.objects.filter(name_key=key).first()
+    if person is None:
+        by_reference = (
+            Tenancy.objects.filter(partner_id=by.organisation_id, reference=reference)
+            .select_related("person")
+            .order_by("-id")
+            .first()
+        )
+        rule = identity.recognise(
+            by_name=False,
+            reference_birth_key=by_reference.person.birth_key if by_reference else None,
+            birth_key=birth,
+        )
+        person = by_reference.person if rule == "P2" else None
+    if person is None:
+        person = Person.objects.create(name_key=key, birth_key=birth)
+    elif not person.name_key:
+        Person.objects.filter(pk=person.pk).update(name_key=key, birth_key=birth)
+    existing = Tenancy.objects.filter(partner_id=by.organisation_id, person=person).first()
+    if existing is not None:
+        return existing, False
+    tenancy = Tenancy.objects.create(
+        partner_id=by.organisation_id,
+        person=person,
+        reference=reference,
+        household_index=household_key(postcode, int(number), letter, addition),
+        details={
+            "person": {
+                "voorletters": initials,
+                "tussenvoegsel": prefix,
+                "achternaam": surname,
+                "geboortedatum": birth_date.isoformat(),
+                "postcode": postcode,
+                "huisnummer": int(number),
+                "huisletter": letter,
+                "huisnummertoevoeging": addition,
+            }
+        },
+        registered_by=by,
+    )
+    processing_log_record(
+        actor=by,
+        activity="sluitende-aanpak",
+        action="create",
+        name="tenancy.register",
+        subject_id=person.subject_id,
+        object_type="tenancy",
+        object_id=tenancy.public_id,
+        fields=["reference", "name", "birth_date", "address"],
+    )
+    return tenancy, True
+
+
+# ---------------------------------------------------------------------------------------------
+# Review of automatic decisions (issue #9): regie overturns what the intake decided by itself.
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
+    """Regie takes up a signal the intake did not take up (outside the target group, deceased,
+    not a resident, repeat): it joins the person's open case or opens one that waits for triage.
+    The landlord's feedback follows the signal; the overturn is in the signal's history and the
+    processing log."""
+    if not (
+        getattr(by, "is_authenticated", False)
+        and by.has_perm("intake.triage_signal")
+        and by.organisation.is_municipality
+    ):
+        raise PermissionDenied
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Geef de reden waarom u het signaal toch oppakt."})
+    if len(reason) > 250:
+        raise ValidationError({"reason": "Een reden is hoogstens 250 tekens."})
+    try:
+        signal = (
+            Signal.objects.select_for_update()
+            .select_related("person", "tenancy", "district")
+            .defer("details")
+            .get(pk=signal_id)
+        )
+    except Signal.DoesNotExist:
+        raise PermissionDenied from None
+    if signal.status not in AUTOMATIC_NOT_TAKEN_UP or signal.person is None:
+        raise ValidationError("Dit signaal is al opgepakt of kan niet meer worden opgepakt.")
+    case = (
+        Case.objects.select_for_update()
+        .filter(members__person=signal.person)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("opened_at", "id")
+        .first()
+    )
+    if case is None:
+        case = Case.objects.create(
+            subject_id=signal.person.subject_id,
+            household_index=signal.household_index,
+            district=signal.district,
+            crisis=signal.crisis,
+            routing_reason="handmatig opgepakt door regie",
+        )
+        _record(case, "", CaseStatus.RECEIVED, by, f"signaal toch opgepakt: {reason}")
+    elif signal.crisis and not case.crisis:
+        Case.objects.filter(pk=case.pk).update(crisis=True)
+    CaseMember.objects.get_or_create(case=case, person=signal.person)
+    previous = signal.status
+    signal.status = SignalStatus.NOT_YET_PICKED_UP
+    signal.case = case
+    signal.decision = f"handmatig opgepakt door regie: {reason}"[:200]
+    signal.save(update_fields=["status", "case", "decision"])
+    SignalStatusChange.objects.create(
+        signal=signal, from_status=previous, to_status=signal.status, by=by, reason=reason
+    )
+    processing_log_record(
+        actor=by,
+        activity="triage",
+        action="update",
+        name="signal.overturn",
+        subject_id=signal.person.subject_id,
+        object_type="signal",
+        object_id=signal.public_id,
+        fields=["status", "case"],
+    )
+    return signal

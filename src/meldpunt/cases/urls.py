@@ -19,14 +19,4 @@ urlpatterns = [
         views.landlord_signal_detail,
         name="landlord-signal",
     ),
-    path(
-        "verhuurder/signalen/<uuid:public_id>/instrument",
-        views.landlord_instrument_create,
-        name="landlord-instrument-create",
-    ),
-    path(
-        "verhuurder/signalen/<uuid:public_id>/afspraak",
-        views.landlord_event_create,
-        name="landlord-event-create",
-    ),
 ]

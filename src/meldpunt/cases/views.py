@@ -4,18 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meldpunt.intake.models import Signal
 from meldpunt.privacy.services import processing_log_record
 
 from .deadlines import overdue_cases
 from .feedback import record_feedback_read, signal_feedback
 from .forms import AssignForm, CloseForm, ContactAttemptForm, DeployForm, EventForm, NoteForm
-from .models import Case, InstrumentDeployment, InstrumentEvent
+from .models import Case, InstrumentDeployment, InstrumentEvent, Signal
+from .selectors import other_open_cases_at_address, person_history, signal_get_own
 from .services import (
     case_assign,
     case_close,
@@ -24,8 +24,6 @@ from .services import (
     contact_attempt_record,
     instrument_deploy,
     instrument_event_record,
-    landlord_instrument_event_record,
-    landlord_instrument_record,
 )
 from .workflow import CaseStatus
 
@@ -64,7 +62,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         subject_id=case.subject_id,
         object_type="case",
         object_id=case.public_id,
-        fields=["person", "arrears", "contact_attempts", "instruments", "notes"],
+        fields=["person", "arrears", "contact_attempts", "instruments", "notes", "history"],
     )
     signals = list(case.signals.select_related("partner").order_by("received_at", "id"))
     assign_form = forms.get("assign_form")
@@ -85,7 +83,15 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         .prefetch_related("events__organisation")
     )
     can_work = user.has_perm("cases.work_case") and case.is_open
+    others, visible_others = other_open_cases_at_address(case, user)
     context = {
+        "other_cases_at_address": others,
+        "visible_other_cases": visible_others,
+        "history_of_people": person_history(case, user),
+        "landlord_deployments": InstrumentDeployment.objects.filter(tenancy__signals__case=case)
+        .distinct()
+        .select_related("instrument", "organisation")
+        .prefetch_related("events"),
         "case": case,
         "signals": signals,
         "history": case.history.select_related("by_organisation"),
@@ -220,6 +226,7 @@ def deploy_create(request: HttpRequest, public_id) -> HttpResponse:
             deployed_on=d["deployed_on"],
             agreements=d["agreements"],
             monthly_amount=d.get("monthly_amount"),
+            first_due_on=d.get("first_due_on"),
         ),
         _("Het instrument is vastgelegd."),
     )
@@ -277,120 +284,22 @@ def close_create(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-# --- landlord: feedback on its own signal and its own instruments --------------------------
-
-
-def _own_signal_or_404(request: HttpRequest, public_id) -> Signal:
-    if not request.user.has_perm("intake.submit_signal"):
-        raise PermissionDenied
-    return get_object_or_404(
-        Signal.objects.for_user(request.user)
-        .filter(partner_id=request.user.organisation_id)
-        .select_related("case")
-        .defer("details"),
-        public_id=public_id,
-    )
-
-
-def _landlord_context(request: HttpRequest, signal: Signal, **forms) -> dict:
-    """The landlord's page of one signal; every rendering is one processing-log record."""
-    from meldpunt.safeguards.models import SafeguardCheck
-
-    record_feedback_read(request.user, signal)
-
-    own = (
-        InstrumentDeployment.objects.filter(
-            case__household_index=signal.household_index,
-            organisation_id=request.user.organisation_id,
-        )
-        .select_related("instrument")
-        .prefetch_related("events")
-        .defer("agreements", "monthly_amount")
-    )
-    can_record = request.user.has_perm("cases.record_own_instrument") and signal.case_id
-    return {
-        "signal": signal,
-        "feedback": signal_feedback(signal),
-        "own_deployments": own,
-        "checks": SafeguardCheck.objects.for_user(request.user).filter(signal=signal),
-        "instrument_form": (
-            forms.get("instrument_form")
-            or DeployForm(organisation=request.user.organisation, with_amount=False)
-        )
-        if can_record
-        else None,
-        "landlord_event_form": (
-            forms.get("landlord_event_form") or EventForm(deployments=own, landlord=True)
-        )
-        if can_record and own
-        else None,
-    }
+# --- landlord: feedback on its own signal --------------------------------------------------
 
 
 @login_required
 def landlord_signal_detail(request: HttpRequest, public_id) -> HttpResponse:
-    signal = _own_signal_or_404(request, public_id)
-    return render(request, "cases/landlord_signal.html", _landlord_context(request, signal))
-
-
-@login_required
-@require_POST
-def landlord_instrument_create(request: HttpRequest, public_id) -> HttpResponse:
-    signal = _own_signal_or_404(request, public_id)
-    if not request.user.has_perm("cases.record_own_instrument"):
-        raise PermissionDenied
-    form = DeployForm(request.POST, organisation=request.user.organisation, with_amount=False)
-    if form.is_valid():
-        try:
-            landlord_instrument_record(
-                signal_id=signal.pk,
-                by=request.user,
-                instrument=form.cleaned_data["instrument"],
-                deployed_on=form.cleaned_data["deployed_on"],
-                agreements=form.cleaned_data["agreements"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Uw instrument is vastgelegd."))
-            return redirect("cases:landlord-signal", public_id=signal.public_id)
+    """The minimal feedback on one of the landlord's own signals; its own instruments and the
+    checks are on the tenancy's page (safeguards)."""
+    try:
+        signal = signal_get_own(request.user, public_id=public_id)
+    except Signal.DoesNotExist:
+        raise Http404 from None
+    record_feedback_read(request.user, signal)
     return render(
         request,
         "cases/landlord_signal.html",
-        _landlord_context(request, signal, instrument_form=form),
-        status=400,
-    )
-
-
-@login_required
-@require_POST
-def landlord_event_create(request: HttpRequest, public_id) -> HttpResponse:
-    signal = _own_signal_or_404(request, public_id)
-    if not request.user.has_perm("cases.record_own_instrument"):
-        raise PermissionDenied
-    own = InstrumentDeployment.objects.filter(
-        case__household_index=signal.household_index,
-        organisation_id=request.user.organisation_id,
-    )
-    form = EventForm(request.POST, deployments=own, landlord=True)
-    if form.is_valid():
-        try:
-            landlord_instrument_event_record(
-                deployment_id=form.cleaned_data["deployment"].pk,
-                by=request.user,
-                kind=form.cleaned_data["kind"],
-                on=form.cleaned_data["on"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("De afspraak is bijgewerkt."))
-            return redirect("cases:landlord-signal", public_id=signal.public_id)
-    return render(
-        request,
-        "cases/landlord_signal.html",
-        _landlord_context(request, signal, landlord_event_form=form),
-        status=400,
+        {"signal": signal, "feedback": signal_feedback(signal)},
     )
 
 

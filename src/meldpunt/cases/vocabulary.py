@@ -56,3 +56,28 @@ REPORTABLE_NOT_TAKEN_UP = frozenset(
 )
 NOT_TAKEN_UP = REPORTABLE_NOT_TAKEN_UP | {"Niet opgepakt: andere reden"}
 NO_CONTACT = "Definitief geen contact kunnen krijgen"
+
+
+class SignalStatus(models.TextChoices):
+    """DDAS EnumSignaalstatus: what became of a signal (fed back to the landlord)."""
+
+    NOT_YET_PICKED_UP = "Nog niet opgepakt", "Nog niet opgepakt"
+    UNJUSTIFIED = "Niet opgepakt: onterecht signaal", "Niet opgepakt: onterecht signaal"
+    DECEASED = "Inwoner is overleden", "Inwoner is overleden"
+    NOT_A_RESIDENT = (
+        "Persoon is geen inwoner (meer) in de gemeente",
+        "Persoon is geen inwoner (meer) in de gemeente",
+    )
+    REPEAT = "Niet opgepakt: herhaalde melding", "Niet opgepakt: herhaalde melding"
+    OTHER_REASON = "Niet opgepakt: andere reden", "Niet opgepakt: andere reden"
+
+
+# What the intake decided by itself and regie may overturn (review of automatic decisions).
+# An objection (bezwaar) is not among them: such a signal may not be received at all, so nothing
+# of it is stored (Besluit Wgs art. 2).
+AUTOMATIC_NOT_TAKEN_UP = (
+    SignalStatus.UNJUSTIFIED,
+    SignalStatus.DECEASED,
+    SignalStatus.NOT_A_RESIDENT,
+    SignalStatus.REPEAT,
+)

@@ -15,8 +15,14 @@ def navigation(request):
             (_("Bestand aanleveren"), reverse("intake:upload")),
             (_("Mijn signalen"), reverse("intake:signal-list")),
         ]
+    if user.has_perm("cases.record_own_instrument"):
+        items.append((_("Mijn huurders"), reverse("safeguards:tenancy-list")))
     if user.has_perm("intake.triage_signal"):
         items.append((_("Triage"), reverse("intake:triage")))
+        items.append((_("Beoordeling"), reverse("intake:review")))
+        items.append(
+            (_("Eigen instrumenten verhuurders"), reverse("safeguards:landlord-instruments"))
+        )
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen intake"), reverse("intake:configuration")))
         items.append((_("Routering"), reverse("organisations:routing")))

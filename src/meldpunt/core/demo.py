@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.accounts.demo import require_demo_mode
-from meldpunt.intake.models import Signal
+from meldpunt.cases.models import Signal
 from meldpunt.intake.services import signal_submit
 from meldpunt.organisations.models import Organisation
 

@@ -11,18 +11,19 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from meldpunt.cases.feedback import record_feedback_read
+from meldpunt.cases.models import Signal
+from meldpunt.cases.selectors import signal_get_own
 
-from .models import IdempotencyRecord, Signal
+from .models import IdempotencyRecord
 from .pipeline import REFUSED, IntakeRun
 from .spec import FIELDS, FORBIDDEN_COLUMNS
 
@@ -258,12 +259,10 @@ class SignalDetail(APIView):
         tags=["signalen"],
     )
     def get(self, request: Request, public_id) -> Response:
-        signal = get_object_or_404(
-            Signal.objects.for_user(request.user)
-            .filter(partner_id=request.user.organisation_id)
-            .defer("details"),
-            public_id=public_id,
-        )
+        try:
+            signal = signal_get_own(request.user, public_id=public_id)
+        except Signal.DoesNotExist:
+            raise NotFound from None
         record_feedback_read(request.user, signal)
         return Response(
             {

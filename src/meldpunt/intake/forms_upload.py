@@ -51,3 +51,17 @@ class ConfigurationForm(AccessibleFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
     )
+
+
+class OverturnForm(forms.Form):
+    """Regie takes a signal up after all: the reason is required and recorded."""
+
+    reason = forms.CharField(
+        label="Reden",
+        max_length=250,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox", "required": True}),
+        error_messages={
+            "required": "Geef de reden waarom u het signaal toch oppakt.",
+            "max_length": "Een reden is hoogstens 250 tekens.",
+        },
+    )

@@ -16,23 +16,27 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from meldpunt.cases.models import Case, CaseStatusChange, Track
+from meldpunt.cases import identity
+from meldpunt.cases.filing import CaseFileBatch, CaseRef, PersonRef, TenancyRef
+from meldpunt.cases.models import Signal
+from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.cases.workflow import CaseStatus
-from meldpunt.core.db import db_value, insert_rows, select_in
+from meldpunt.core.db import db_value, select_in
 from meldpunt.core.ids import dashed, ordered_hex_ids
+from meldpunt.core.names import canonical_surname
 from meldpunt.organisations.models import District, Organisation
 from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
-from meldpunt.privacy.keys import household_key, person_key
+from meldpunt.privacy.keys import birth_key, household_key, person_key
 from meldpunt.privacy.services import Processing, processing_log_record_many
 from meldpunt.registries.base import UNKNOWN, registry
 
-from .models import IntakeConfiguration, Signal, SignalImport
-from .spec import ARREARS_FIELDS, FIELDS_BY_NAME, PERSON_FIELDS, parse_signal
-from .vocabulary import SignalStatus
+from . import rules
+from .models import ImportRowResult, IntakeConfiguration, SignalImport
+from .spec import ARREARS_FIELDS, CO_TENANT_FIELDS, FIELDS_BY_NAME, PERSON_FIELDS, parse_signal
 
 ACCEPTED = "accepted"
 REFUSED = "refused"
@@ -61,11 +65,16 @@ class RowOutcome:
 
 
 def delivery_key(values: dict[str, Any]) -> str:
-    """Two deliveries are the same signal when reference, amount and dates are the same."""
+    """Two deliveries are the same signal when the person, reference, amount and dates are.
+
+    The person is part of it: a landlord that numbers its references by dwelling sends the next
+    tenant's signal with the same reference, and that is another signal (docs/adr/0008).
+    """
     parts = [values["partner_referentie"], str(values["achterstand_bedrag"])]
-    for name in ("signaaldatum", "achterstand_sinds", "postcode"):
+    for name in ("signaaldatum", "achterstand_sinds", "postcode", "geboortedatum"):
         value = values.get(name)
         parts.append(value.isoformat() if isinstance(value, date) else str(value or ""))
+    parts.append(canonical_surname(values["achternaam"], values.get("tussenvoegsel") or ""))
     return blind_index("delivery", *parts)
 
 
@@ -90,41 +99,10 @@ def _flatten(errors: dict[str, list[str]]) -> list[str]:
     return [f"{name}: {message}" for name, messages in errors.items() for message in messages]
 
 
-class _CaseRef:
-    """A case a batch writes to: an open case found in the database, or one this batch opens."""
-
-    __slots__ = ("crisis", "pk", "routing_reason", "row")
-
-    def __init__(self, pk: int | None, crisis: bool, routing_reason: str, row: list | None = None):
-        self.pk = pk
-        self.crisis = crisis
-        self.routing_reason = routing_reason
-        self.row = row  # the new case's column values (CASE_COLUMNS), None for an open case
-
-
-# Column order of the rows the intake inserts (core.db.insert_rows); the writer gives every
-# value in database form (ids as hex, dates as ISO text, times through db_value).
-SIGNAL_COLUMNS = (
-    "public_id", "subject_id", "partner_id", "submitted_by_id", "channel", "batch_id",
-    "district_id", "received_at", "status", "decision", "case_id",
-    # from the prepared row (``_Row.columns``):
-    "partner_reference", "details", "household_index", "person_index", "intake_key",
-    "signal_date", "contact_attempted_on", "referred_to_debt_help_on", "written_reminder_on",
-    "tenant_informed_on", "crisis", "warm_handover", "unreachable_in_collection",
-    "multiple_problems",
-)  # fmt: skip
-CASE_COLUMNS = (
-    "public_id", "subject_id", "household_index", "district_id", "crisis", "routing_reason",
-    "status", "track", "provider_id", "opened_at", "assigned_at", "picked_up_on", "closed_at",
-    "end_result",
-)  # fmt: skip
-HISTORY_COLUMNS = (
-    "case_id", "from_status", "to_status", "by_id", "by_organisation_id", "reason", "at",
-)  # fmt: skip
-_CASE_CRISIS, _CASE_STATUS = CASE_COLUMNS.index("crisis"), CASE_COLUMNS.index("status")
 # Plain text of the choices the writer uses once per row (enum look-ups cost per access).
 _RECEIVED, _ASSIGNED = str(CaseStatus.RECEIVED), str(CaseStatus.ASSIGNED)
-_GEREGELDE_BETALING, _VROEG_EROPAF = str(Track.GEREGELDE_BETALING), str(Track.VROEG_EROPAF)
+_NOT_YET = str(SignalStatus.NOT_YET_PICKED_UP)
+_IDS_PER_ROW = 6  # signal; new person, co-tenant, tenancy and case; spare
 
 
 class _Row(NamedTuple):
@@ -136,15 +114,21 @@ class _Row(NamedTuple):
     number: int
     key: str  # delivery key (Signal.intake_key)
     household: str
-    person: str
+    person: str  # the person's key (privacy.keys.person_key), "" without a birth date
+    birth: str  # the birth key, "" without a birth date
+    co_tenant: tuple[str, str] | None  # a co-tenant's (person key, birth key)
     district_id: int
     routing_reason: str
     amount: Decimal
     crisis: bool
     refusal: str  # why the signal is outside the target group, "" when inside
-    ids: tuple[str, str, str, str]  # hex ids: signal, its subject, a new case, its subject
+    ids: tuple[str, ...]  # _IDS_PER_ROW new hex ids for what this row may create
     columns: tuple  # the prepared signal columns, in SIGNAL_COLUMNS order from partner_reference
     fields: tuple[str, ...]  # names of the fields delivered (for the processing log)
+
+    @property
+    def reference(self) -> str:
+        return self.columns[0]
 
 
 @dataclass
@@ -173,6 +157,11 @@ class IntakeRun:
         self.batch = batch
         self.today = today or timezone.localdate()
         self.config = IntakeConfiguration.current()
+        self.thresholds = rules.Thresholds(
+            months_of_arrears=self.config.months_of_arrears,
+            minimum_amount=self.config.minimum_amount,
+            repeat_window_days=self.config.repeat_window_days,
+        )
         self.routing = RoutingTable()
         self.districts: dict[int, District] = {d.pk: d for d in self.routing.all_districts()}
         self.registry = registry()
@@ -203,25 +192,15 @@ class IntakeRun:
         return values, district, reason
 
     def target_group_refusal(self, values: dict[str, Any]) -> str:
-        """Art. 4: enough arrears and a reason to act. Returns why not, or "" when in the group."""
-        amount: Decimal = values["achterstand_bedrag"]
-        if amount < self.config.minimum_amount:
-            return (
-                f"doelgroep: achterstand onder het minimumbedrag van € {self.config.minimum_amount}"
-            )
-        rent = values.get("maandhuur")
-        if (
-            values.get("onbereikbaar_in_incasso")
-            or values.get("meerdere_problemen")
-            or values.get("crisissignaal")
-            or rent is None
-            or amount >= self.config.months_of_arrears * rent
-        ):
-            return ""
-        return (
-            f"doelgroep: minder dan {self.config.months_of_arrears} maanden huurachterstand, "
-            "huurder bereikbaar en geen meerdere problemen"
-        )
+        """Art. 4 (``rules.target_group``): why the signal is outside the group, "" inside."""
+        return rules.target_group(
+            amount=values["achterstand_bedrag"],
+            monthly_rent=values.get("maandhuur"),
+            unreachable=bool(values.get("onbereikbaar_in_incasso")),
+            multiple_problems=bool(values.get("meerdere_problemen")),
+            crisis=bool(values.get("crisissignaal")),
+            thresholds=self.thresholds,
+        ).reason
 
     # -- one batch, one transaction --------------------------------------------------------
 
@@ -237,7 +216,7 @@ class IntakeRun:
         refused: dict[int, RowOutcome] = {}
         checked: list[_Row] = []
         rows = list(rows)
-        new_ids = ordered_hex_ids(4 * len(rows))
+        new_ids = ordered_hex_ids(_IDS_PER_ROW * len(rows))
         for index, (number, raw) in enumerate(rows):
             result = self.check(number, raw)
             if isinstance(result, RowOutcome):
@@ -250,24 +229,35 @@ class IntakeRun:
             )
             person = person_key(v["achternaam"], v.get("tussenvoegsel"), v.get("geboortedatum"))
             key = delivery_key(v)
-            details = _DETAILS.seal(
-                {
-                    "person": {k: _plain(v.get(k)) for k in PERSON_FIELDS},
-                    "arrears": {k: _plain(v.get(k)) for k in ARREARS_FIELDS},
-                }
-            )
+            document = {
+                "person": {k: _plain(v.get(k)) for k in PERSON_FIELDS},
+                "arrears": {k: _plain(v.get(k)) for k in ARREARS_FIELDS},
+            }
+            co_tenant = None
+            if v.get("medehuurder_achternaam"):
+                co_birth = v["medehuurder_geboortedatum"]
+                co_tenant = (
+                    person_key(
+                        v["medehuurder_achternaam"], v.get("medehuurder_tussenvoegsel"), co_birth
+                    ),
+                    birth_key(co_birth),
+                )
+                document["co_tenant"] = {k: _plain(v.get(k)) for k in CO_TENANT_FIELDS}
+            details = _DETAILS.seal(document)
             checked.append(
                 _Row(
                     number,
                     key,
                     household,
                     person,
+                    birth_key(v.get("geboortedatum")),
+                    co_tenant,
                     district.pk,
                     reason,
                     v["achterstand_bedrag"],
                     crisis,
                     self.target_group_refusal(v),
-                    tuple(new_ids[4 * index : 4 * index + 4]),
+                    tuple(new_ids[_IDS_PER_ROW * index : _IDS_PER_ROW * (index + 1)]),
                     (  # in database form (dates as ISO text): the writer passes them on as is
                         v["partner_referentie"],
                         bytes(details),
@@ -352,154 +342,168 @@ class IntakeRun:
             self._count(outcomes)
             return outcomes
 
-        answers = self.registry.lookup_many(r.person for r in fresh)
-        open_cases = self._open_cases({r.household for r in fresh})
-        # This landlord's highest recent amount per household, including rows of this batch, so
-        # a batch decides repeats exactly as the same rows sent one by one would.
-        by_case = self._last_amounts([c.pk for c in open_cases.values()])
-        last_amounts: dict[str, Decimal] = {
-            household: by_case[case.pk]
-            for household, case in open_cases.items()
-            if case.pk in by_case
-        }
+        self._file(fresh, outcomes, at, now)
+        for outcome, first in twins:
+            outcome.signal_status = outcomes[first].signal_status
+        self._count(outcomes)
+        return outcomes
 
-        new_cases: dict[str, _CaseRef] = {}
-        signals: list[list] = []
-        signal_cases: list[_CaseRef | None] = []
-        crisis_cases: set[int] = set()
-        partner_id = self.partner.pk
-        by_id = self.by.pk if self.by else None
-        batch_id = self.batch.pk if self.batch else None
+    def _file(self, fresh: list[_Row], outcomes: dict[int, RowOutcome], at: Any, now) -> None:
+        """Decide each fresh row by the rules and file it into the case file (one batch)."""
+        ids = (i for row in fresh for i in row.ids)
+        file = CaseFileBatch(partner_id=self._partner_id, by_id=self._by_id, at=at, new_ids=ids)
+        answers = self.registry.lookup_many({r.person for r in fresh if r.person})
+        # The register may know the delivered name as another name of the person (P1).
+        keys = {
+            r.number: (answers[r.person].person_index or r.person) if r.person in answers
+            else r.person
+            for r in fresh
+        }  # fmt: skip
+        co_keys = {r.co_tenant[0] for r in fresh if r.co_tenant}
+        by_key = file.people_by_key({*keys.values(), *co_keys})
+        by_reference = file.people_by_reference({r.reference for r in fresh})
+        new_by_reference: dict[str, PersonRef] = {}
+        people: list[PersonRef] = []
         for row in fresh:
-            answer = answers.get(row.person, UNKNOWN)
-            case: _CaseRef | None = None
-            decision = ""
-            if row.refusal:
-                status, decision = SignalStatus.UNJUSTIFIED, row.refusal
-            elif answer.deceased:
-                status, decision = SignalStatus.DECEASED, f"register ({answer.source}): overleden"
-            elif answer.not_resident:
-                status, decision = (
-                    SignalStatus.NOT_A_RESIDENT,
-                    f"register ({answer.source}): geen inwoner",
-                )
-            else:
-                status = SignalStatus.NOT_YET_PICKED_UP
-                case = open_cases.get(row.household) or new_cases.get(row.household)
-                if case is not None:  # an open case, or one opened earlier in this batch
-                    previous = last_amounts.get(row.household)
-                    if previous is not None and row.amount <= previous:
-                        status = SignalStatus.REPEAT
-                        decision = (
-                            "herhaalde melding: bedrag niet hoger dan een eerder signaal van deze "
-                            f"verhuurder binnen {self.config.repeat_window_days} dagen"
-                        )
-                    else:
-                        last_amounts[row.household] = row.amount
-                    if row.crisis and not case.crisis:
-                        case.crisis = True
-                        if case.pk is not None:
-                            crisis_cases.add(case.pk)
-                        else:
-                            case.row[_CASE_CRISIS] = True
-                else:
-                    case = self._new_case(row, answer.benefit_recipient, at)
-                    new_cases[row.household] = case
-                    last_amounts[row.household] = row.amount
-                if not decision:
-                    decision = "opgenomen in zaak; " + case.routing_reason
-            signals.append(
-                [
-                    row.ids[0],
-                    row.ids[1],
-                    partner_id,
-                    by_id,
-                    self.channel,
-                    batch_id,
-                    row.district_id,
-                    at,
-                    status,
-                    decision[:200],
-                    None,  # case_id, once the new cases have ids
-                    *row.columns,
-                ]
+            key = keys[row.number]
+            found = by_key.get(key) if key else None
+            reference = new_by_reference.get(row.reference) or by_reference.get(row.reference)
+            rule = identity.recognise(
+                by_name=found is not None,
+                reference_birth_key=reference.birth_key if reference is not None else None,
+                birth_key=row.birth,
             )
-            signal_cases.append(case)
+            if rule == "P1":
+                person = found
+            elif rule == "P2":
+                person = reference
+            else:
+                person = file.new_person(key, row.birth)
+                if key:
+                    by_key[key] = person
+            if rule != "P3":
+                new_by_reference[row.reference] = person
+            people.append(person)
+        co_tenants: list[PersonRef | None] = []
+        for row in fresh:
+            if not row.co_tenant:
+                co_tenants.append(None)
+                continue
+            co_key, co_birth = row.co_tenant
+            co = by_key.get(co_key)
+            if co is None:
+                co = by_key[co_key] = file.new_person(co_key, co_birth)
+            co_tenants.append(co)
+
+        known_ids = {p.pk for p in [*people, *filter(None, co_tenants)] if p.pk is not None}
+        tenancy_of = file.tenancies(p.pk for p in people if p.pk is not None)
+        since = now - timedelta(days=self.config.repeat_window_days)
+        earlier = file.recent_amounts([t.pk for t in tenancy_of.values()], since)
+        open_case = file.open_cases(known_ids)
+        new_tenancy: dict[int, TenancyRef] = {}
+        new_case: dict[int, CaseRef] = {}  # id(PersonRef) -> the case this batch opened
+        batch_amounts: dict[int, list[Decimal]] = {}  # id(TenancyRef) -> amounts in this batch
+
+        def case_of(person: PersonRef | None) -> CaseRef | None:
+            if person is None:
+                return None
+            if person.pk is not None and person.pk in open_case:
+                return open_case[person.pk]
+            return new_case.get(id(person))
+
+        partner_id, by_id, channel = self._partner_id, self._by_id, self.channel
+        batch_id = self.batch.pk if self.batch else None
+        log_items = []
+        for row, person, co in zip(fresh, people, co_tenants, strict=True):
+            tenancy = tenancy_of.get(person.pk) if person.pk is not None else None
+            if tenancy is None:
+                tenancy = new_tenancy.get(id(person))
+            if tenancy is None:
+                tenancy = new_tenancy[id(person)] = file.new_tenancy(
+                    person, row.reference, row.household
+                )
+            amounts = earlier.get(tenancy.pk, []) + batch_amounts.get(id(tenancy), [])
+            status, decision, case = self._decide(row, person, co, answers, amounts, case_of, file,
+                                                  new_case)  # fmt: skip
+            batch_amounts.setdefault(id(tenancy), []).append(row.amount)
+            values = [row.ids[0], person.subject, partner_id, by_id, channel, batch_id,
+                      row.district_id, at, status, decision[:200], None, None, None,
+                      *row.columns]  # fmt: skip
+            file.file_signal(values, case, person, tenancy)
             outcomes[row.number] = RowOutcome(
                 row.number, ACCEPTED, signal_status=status, public_ref=row.ids[0]
             )
-
-        for outcome, first in twins:
-            outcome.signal_status = outcomes[first].signal_status
-        created = list(new_cases.values())
-        insert_rows(Case, CASE_COLUMNS, [c.row for c in created], ready=CASE_COLUMNS)
-        native_uuid = connection.features.has_native_uuid_field
-        ids = {
-            _hex(public_id): pk
-            for public_id, pk in select_in(
-                Case,
-                ("public_id", "id"),
-                {},
-                "public_id",
-                [uuid.UUID(hex=c.row[0]) for c in created]
-                if native_uuid
-                else [c.row[0] for c in created],
-                ready=True,
-            )
-        }
-        history = []
-        for case in created:
-            case.pk = ids[case.row[0]]
-            history.append(self._history(case.pk, "", _RECEIVED, "signaal ontvangen", at))
-            if case.row[_CASE_STATUS] == _ASSIGNED:
-                history.append(
-                    self._history(case.pk, _RECEIVED, _ASSIGNED, case.routing_reason, at)
-                )
-        insert_rows(CaseStatusChange, HISTORY_COLUMNS, history, ready=HISTORY_COLUMNS)
-        if crisis_cases:
-            Case.objects.filter(pk__in=crisis_cases).update(crisis=True)
-        for signal, case in zip(signals, signal_cases, strict=True):
-            signal[10] = case.pk if case is not None else None
-        insert_rows(Signal, SIGNAL_COLUMNS, signals, ready=SIGNAL_COLUMNS)
+            log_items.append(Processing(dashed(person.subject), "signal", dashed(row.ids[0]),
+                                        row.fields))  # fmt: skip
+        file.write()
         processing_log_record_many(
             actor=self.by,
             activity="intake",
             action="create",
             name=f"signal.receive.{self.channel}",
-            items=[
-                Processing(dashed(signal[1]), "signal", dashed(signal[0]), row.fields)
-                for signal, row in zip(signals, fresh, strict=True)
-            ],
+            items=log_items,
             started_at=now,
         )
-        self._count(outcomes)
-        return outcomes
 
-    def _open_cases(self, households: set[str]) -> dict[str, _CaseRef]:
-        """The oldest open case per household, locked for this transaction."""
-        found = sorted(
-            (opened_at, pk, household, crisis, reason)
-            for pk, household, status, crisis, reason, opened_at in select_in(
-                Case,
-                ("id", "household_index", "status", "crisis", "routing_reason", "opened_at"),
-                {},
-                "household_index",
-                list(households),
-                for_update=True,
-            )
-            if status != CaseStatus.CLOSED
+    def _decide(self, row, person, co, answers, amounts, case_of, file, new_case):
+        """One row's status, decision text and case, by the rules (intake/rules.py)."""
+        if row.refusal:  # T1, T7: outside the target group (decided while preparing)
+            return str(SignalStatus.UNJUSTIFIED), row.refusal, None
+        answer = answers.get(row.person, UNKNOWN)
+        register = rules.register_outcome(
+            deceased=answer.deceased, not_resident=answer.not_resident, source=answer.source
         )
-        cases: dict[str, _CaseRef] = {}
-        for _opened, pk, household, crisis, reason in found:
-            if household not in cases:
-                cases[household] = _CaseRef(pk, bool(crisis), reason)
-        return cases
+        if register.stops:  # G1, G2
+            return register.status, register.reason, None
+        repeat = rules.repeat(row.amount, amounts, window_days=self.config.repeat_window_days)
+        own = case_of(person)
+        if repeat.stops:  # R2: kept with the person's open case, if any, as a repeat
+            return repeat.status, repeat.reason, own
+        rule, case = rules.case_to_join(own, [case_of(co)])
+        if rule == "M2":
+            file.add_member(case, person)
+        elif rule == "M3":  # a new case for this person's household
+            case = self._open(row, person, answer.benefit_recipient, file)
+            new_case[id(person)] = case
+        if co is not None and case_of(co) is None:
+            file.add_co_tenant(case, co)  # a co-tenant without a case of their own joins here
+            new_case.setdefault(id(co), case)
+        if row.crisis:
+            file.mark_crisis(case)
+        return _NOT_YET, "opgenomen in zaak; " + case.routing_reason, case
+
+    def _open(self, row: _Row, person: PersonRef, benefit_recipient: bool, file) -> CaseRef:
+        rule, track, provider_id = rules.first_track(
+            benefit_recipient=benefit_recipient,
+            auto_route=self._auto_route,
+            district_provider=self._providers[row.district_id],
+        )
+        status, reason = _RECEIVED, row.routing_reason
+        if rule == "F1":
+            status = _ASSIGNED
+            reason = "automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)"
+        elif rule == "F2":
+            status = _ASSIGNED
+            key = (row.district_id, row.routing_reason)
+            reason = self._auto_reasons.get(key, "")
+            if not reason:
+                provider = self.districts[row.district_id].provider.name
+                reason = f"automatisch: {row.routing_reason} → {provider}"[:200]
+                self._auto_reasons[key] = reason
+        return file.open_case(
+            person=person,
+            household=row.household,
+            district_id=row.district_id,
+            crisis=row.crisis,
+            status=status,
+            track=track,
+            provider_id=provider_id,
+            routing_reason=reason,
+        )
 
     def _count(self, outcomes: dict[int, RowOutcome]) -> None:
         if self.batch is None:
             return
-        from .models import ImportRowResult
-
         results = []
         for o in outcomes.values():
             if o.status == REFUSED or o.already_received:
@@ -512,68 +516,6 @@ class IntakeRun:
                     )
                 )
         ImportRowResult.objects.bulk_create(results, batch_size=500, ignore_conflicts=True)
-
-    def _last_amounts(self, case_ids: list[int]) -> dict[int, Decimal]:
-        """Per open case, the highest amount this landlord reported within the repeat window."""
-        if not case_ids:
-            return {}
-        since = timezone.now() - timedelta(days=self.config.repeat_window_days)
-        amounts: dict[int, Decimal] = {}
-        for start in range(0, len(case_ids), 900):
-            for case_id, details in Signal.objects.filter(
-                case_id__in=case_ids[start : start + 900],
-                partner=self.partner,
-                received_at__gte=since,
-            ).values_list("case_id", "details"):
-                amount = Decimal(details["arrears"]["achterstand_bedrag"])
-                amounts[case_id] = max(amount, amounts.get(case_id, amount))
-        return amounts
-
-    def _new_case(self, row: _Row, benefit_recipient: bool, now: Any) -> _CaseRef:
-        """A new case's row; ``now`` in database form."""
-        status, track, provider_id, reason, assigned_at = (
-            _RECEIVED, "", None, row.routing_reason, None
-        )  # fmt: skip
-        if benefit_recipient:
-            status, track, assigned_at = _ASSIGNED, _GEREGELDE_BETALING, now
-            reason = "automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)"
-        elif self._auto_route and self._providers[row.district_id]:
-            status, track, assigned_at = _ASSIGNED, _VROEG_EROPAF, now
-            provider_id = self._providers[row.district_id]
-            key = (row.district_id, row.routing_reason)
-            reason = self._auto_reasons.get(key, "")
-            if not reason:
-                provider = self.districts[row.district_id].provider.name
-                reason = f"automatisch: {row.routing_reason} → {provider}"[:200]
-                self._auto_reasons[key] = reason
-        values = [
-            row.ids[2],
-            row.ids[3],
-            row.household,
-            row.district_id,
-            row.crisis,
-            reason,
-            status,
-            track,
-            provider_id,
-            now,
-            assigned_at,
-            None,
-            None,
-            "",
-        ]
-        return _CaseRef(None, row.crisis, reason, values)
-
-    def _history(self, case_id: int, source: str, target: str, reason: str, now) -> tuple:
-        return (
-            case_id,
-            source,
-            target,
-            self._by_id,
-            self._partner_id if source == "" else None,
-            reason[:300],
-            now,
-        )
 
 
 def _hex(value: Any) -> str:

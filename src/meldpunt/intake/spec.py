@@ -27,6 +27,8 @@ from meldpunt.core.parsing import (
     parse_postcode,
 )
 
+from . import rules
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -75,6 +77,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         True,
     ),
     FieldSpec("bezwaar_huurder", gettext_noop("Bezwaar van de huurder"), "bool"),
+    FieldSpec(
+        "medehuurder_voorletters", gettext_noop("Voorletters medehuurder"), "text", False, 20
+    ),
+    FieldSpec(
+        "medehuurder_tussenvoegsel", gettext_noop("Tussenvoegsel medehuurder"), "text", False, 20
+    ),
+    FieldSpec("medehuurder_achternaam", gettext_noop("Achternaam medehuurder"), "text", False, 100),
+    FieldSpec("medehuurder_geboortedatum", gettext_noop("Geboortedatum medehuurder"), "date"),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 PERSON_FIELDS = (
@@ -90,6 +100,14 @@ PERSON_FIELDS = (
     "woonplaats",
     "telefoonnummer",
     "email",
+)
+# A co-tenant (medehuurder) on the same contract: the same household, so a later signal about
+# them joins the same case (docs/adr/0008-case-file.md).
+CO_TENANT_FIELDS = (
+    "medehuurder_voorletters",
+    "medehuurder_tussenvoegsel",
+    "medehuurder_achternaam",
+    "medehuurder_geboortedatum",
 )
 ARREARS_FIELDS = ("achterstand_bedrag", "maandhuur", "achterstand_sinds")
 VOORTRAJECT_FIELDS = (
@@ -312,17 +330,19 @@ def parse_signal(
     if birth and since and since < birth:
         add("achterstand_sinds", "Achterstand sinds ligt voor de geboortedatum.")
     signal_date = values.get("signaaldatum")
-    if signal_date:
-        for name in VOORTRAJECT_FIELDS:
-            step = values.get(name)
-            if step and step > signal_date:
-                add(name, f"{FIELDS_BY_NAME[name].label} ligt na de signaaldatum.")
-        if since and since > signal_date:
-            add("achterstand_sinds", "Achterstand sinds ligt na de signaaldatum.")
-    if values.get("bezwaar_huurder"):
-        add(
-            "bezwaar_huurder",
-            "De huurder heeft bezwaar gemaakt tegen het doorgeven van gegevens; "
-            "dit signaal mag niet worden ontvangen (Besluit Wgs art. 2).",
-        )
+    if signal_date and since and since > signal_date:
+        add("achterstand_sinds", "Achterstand sinds ligt na de signaaldatum.")
+    for name, (_row, message) in rules.voortraject(
+        {name: values.get(name) for name in VOORTRAJECT_FIELDS},
+        signal_date=signal_date,
+        objection=bool(values.get("bezwaar_huurder")),
+    ).items():
+        add(name, message)
+    for name, (_row, message) in rules.natural_persons(
+        surname=values.get("achternaam") or "",
+        co_tenant_surname=values.get("medehuurder_achternaam") or "",
+        co_tenant_birth_date=values.get("medehuurder_geboortedatum"),
+        co_tenant_given=any(values.get(name) for name in CO_TENANT_FIELDS),
+    ).items():
+        add(name, message)
     return values, errors

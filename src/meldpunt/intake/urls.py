@@ -7,6 +7,7 @@ urlpatterns = [
     path("signalen/nieuw", views.signal_create, name="signal-create"),
     path("signalen", views.signal_list, name="signal-list"),
     path("triage", views.triage, name="triage"),
+    path("triage/beoordeling", views.review, name="review"),
     path("signalen/aanleveren", views.upload, name="upload"),
     path("signalen/aanleveringen/<uuid:public_id>", views.upload_detail, name="upload-detail"),
     path(

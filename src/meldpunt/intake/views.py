@@ -6,17 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from meldpunt.cases.models import Case
+from meldpunt.cases.models import Case, Signal
+from meldpunt.cases.selectors import automatic_decisions
+from meldpunt.cases.services import signal_overturn
+from meldpunt.cases.vocabulary import AUTOMATIC_NOT_TAKEN_UP
 from meldpunt.cases.workflow import CaseStatus
 
 from .files import template_csv
 from .forms import SignalForm
-from .forms_upload import ConfigurationForm, UploadForm
-from .models import ConfigurationChange, IntakeConfiguration, Signal, SignalImport
+from .forms_upload import ConfigurationForm, OverturnForm, UploadForm
+from .models import ConfigurationChange, IntakeConfiguration, SignalImport
 from .reports import report_rows
 from .services import (
     CONFIGURATION_FIELDS,
@@ -151,4 +155,37 @@ def configuration(request: HttpRequest) -> HttpResponse:
         "intake/configuration.html",
         {"form": form, "changes": changes},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required("intake.triage_signal", raise_exception=True)
+def review(request: HttpRequest) -> HttpResponse:
+    """Regie reviews what the intake decided by itself and takes a signal up after all."""
+    status = request.GET.get("status", "")
+    signals = automatic_decisions(request.user, status=status)
+    if request.method == "POST":
+        form = OverturnForm(request.POST)
+        target = signals.filter(public_id=request.POST.get("signal")).first()
+        if target is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                signal = signal_overturn(
+                    signal_id=target.pk, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request, _("Het signaal is toch opgepakt en staat in de zaak hieronder.")
+                )
+                return redirect("cases:case-detail", public_id=signal.case.public_id)
+        else:
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    page = Paginator(signals, 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "intake/review.html",
+        {"page": page, "status": status, "statuses": AUTOMATIC_NOT_TAKEN_UP},
     )

@@ -70,7 +70,7 @@ def access_request_search(
     *, by: Any, person_index: str | None = None, household_index: str | None = None
 ) -> list[PersonFound]:
     """Persons whose signals match; showing them is a read of their data and is logged."""
-    from meldpunt.intake.models import Signal
+    from meldpunt.cases.models import Signal
 
     _require(by)
     if person_index:
@@ -87,7 +87,7 @@ def access_request_search(
     for signal in signals:
         counts[signal.person_index] = counts.get(signal.person_index, 0) + 1
         if signal.person_index not in found:
-            p = signal.person
+            p = signal.person_details
             found[signal.person_index] = PersonFound(
                 person_index=signal.person_index,
                 name=signal.display_name,
@@ -136,7 +136,7 @@ def _signal(signal: Any) -> dict[str, Any]:
         "warme_overdracht": signal.warm_handover,
         "onbereikbaar_in_incasso": signal.unreachable_in_collection,
         "meerdere_problemen": signal.multiple_problems,
-        "persoon": signal.person,
+        "persoon": signal.person_details,
         "huurachterstand": signal.arrears,
     }
 
@@ -253,8 +253,7 @@ def _log_line(entry: ProcessingLogEntry) -> dict[str, Any]:
 @transaction.atomic
 def access_request_export(*, by: Any, person_index: str, file_format: str) -> dict[str, Any]:
     """Everything held about one person, as a JSON-ready dict; the export itself is logged."""
-    from meldpunt.cases.models import Case
-    from meldpunt.intake.models import Signal
+    from meldpunt.cases.models import Case, Signal
     from meldpunt.safeguards.models import SafeguardCheck
 
     _require(by)

@@ -144,11 +144,9 @@ def _prune_processing_log(run: RetentionRun, before: datetime, periods: dict) ->
 
 @transaction.atomic
 def _anonymise_expired(run: RetentionRun, cutoffs: dict[str, datetime]) -> None:
-    from meldpunt.cases.models import Case
-    from meldpunt.cases.vocabulary import NOT_TAKEN_UP
+    from meldpunt.cases.models import Case, Signal
+    from meldpunt.cases.vocabulary import NOT_TAKEN_UP, SignalStatus
     from meldpunt.cases.workflow import CaseStatus
-    from meldpunt.intake.models import Signal
-    from meldpunt.intake.vocabulary import SignalStatus
 
     signal_cutoff = cutoffs[RetentionCategory.SIGNAL_NOT_TAKEN_UP]
     case_cutoff = cutoffs[RetentionCategory.CLOSED_CASE]
@@ -185,6 +183,7 @@ def _anonymise_expired(run: RetentionRun, cutoffs: dict[str, datetime]) -> None:
             continue
         _anonymise_signals([pk for pk, _, _ in signal_rows])
         _anonymise_cases(case_ids)
+        _forget_people()
         processing_log_record_many(
             actor=None,
             activity="privacy",
@@ -210,7 +209,7 @@ def _anonymise_expired(run: RetentionRun, cutoffs: dict[str, datetime]) -> None:
 
 
 def _anonymise_signals(ids: list[int]) -> None:
-    from meldpunt.intake.models import Signal
+    from meldpunt.cases.models import Signal
     from meldpunt.safeguards.models import SafeguardCheck
 
     if not ids:
@@ -224,6 +223,8 @@ def _anonymise_signals(ids: list[int]) -> None:
         asked_at=TruncMonth("asked_at"),
     )
     signals.update(
+        person=None,
+        tenancy=None,
         details={},
         person_index=_anonymous_key("s"),
         household_index=_anonymous_key("s"),
@@ -280,6 +281,34 @@ def _anonymise_cases(ids: list[int]) -> None:
         picked_up_on=TruncMonth("picked_up_on"),
         closed_at=TruncMonth("closed_at"),
     )
+
+
+def _forget_people() -> None:
+    """Unlink what no longer belongs to anyone: the households of anonymised cases, tenancies
+    whose signals are all anonymised (with the landlord's own instruments for them), and the
+    persons nothing refers to any more."""
+    from meldpunt.cases.models import CaseMember, InstrumentDeployment, Person, Tenancy
+
+    CaseMember.objects.filter(case__household_index__startswith=ANONYMISED).delete()
+    emptied = Tenancy.objects.filter(
+        signals__isnull=True, registered_by__isnull=True, person__isnull=False
+    )
+    InstrumentDeployment.objects.filter(tenancy__in=emptied).update(
+        agreements=None,
+        deployed_on=TruncMonth("deployed_on"),
+        first_due_on=TruncMonth("first_due_on"),
+        ended_on=TruncMonth("ended_on"),
+        recorded_at=TruncMonth("recorded_at"),
+    )
+    emptied.update(
+        person=None,
+        details=None,
+        reference=ANONYMISED_REFERENCE,
+        household_index=_anonymous_key("h"),
+    )
+    Person.objects.filter(
+        signals__isnull=True, tenancies__isnull=True, memberships__isnull=True
+    ).delete()
 
 
 def upload_dir() -> Path:

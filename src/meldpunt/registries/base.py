@@ -23,6 +23,10 @@ class RegistryAnswer:
     not_resident: bool = False
     benefit_recipient: bool = False
     source: str = ""
+    # The key the register knows the person by (their own name + birth date) when the name
+    # asked about is another name of theirs, such as a married name: the intake then recognises
+    # the person by this key (cases.identity P1). "" when it is the key asked about.
+    person_index: str = ""
 
 
 UNKNOWN = RegistryAnswer(source="niet gevonden")

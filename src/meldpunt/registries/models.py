@@ -24,3 +24,18 @@ class LocalRegistryRecord(models.Model):
 
     def __str__(self) -> str:
         return f"registerregel #{self.pk}"
+
+
+class LocalRegistryName(models.Model):
+    """Another name the register knows a person by (e.g. the married name in use, naamgebruik):
+    a signal under that name is recognised as the same person (cases.identity P1)."""
+
+    record = models.ForeignKey(LocalRegistryRecord, on_delete=models.CASCADE, related_name="names")
+    person_index = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("andere naam (lokaal register)")
+        verbose_name_plural = _("andere namen (lokaal register)")
+
+    def __str__(self) -> str:
+        return f"andere naam #{self.pk}"

@@ -12,9 +12,12 @@ from django.db import transaction
 from meldpunt.core.parsing import FieldError, parse_bool, parse_date
 from meldpunt.privacy.keys import person_key
 
-from .models import LocalRegistryRecord
+from .models import LocalRegistryName, LocalRegistryRecord
 
 COLUMNS = {"achternaam", "geboortedatum", "status", "uitkering"}
+# Optional: the tussenvoegsel, and other surnames the person uses (naamgebruik: the partner's
+# name, or both), separated by "|".
+OPTIONAL_COLUMNS = {"tussenvoegsel", "andere_achternamen"}
 
 
 @transaction.atomic
@@ -24,9 +27,10 @@ def local_registry_import(*, stream: IO[bytes]) -> int:
     sample = text.readline()
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     header = [h.strip().casefold() for h in next(csv.reader([sample], delimiter=delimiter))]
-    if set(header) != COLUMNS:
+    if not set(header) >= COLUMNS or not set(header) <= COLUMNS | OPTIONAL_COLUMNS:
         raise ValidationError(
-            "Het registerbestand moet de kolommen " + ", ".join(sorted(COLUMNS)) + " hebben."
+            "Het registerbestand moet de kolommen " + ", ".join(sorted(COLUMNS)) + " hebben "
+            "(en mag " + ", ".join(sorted(OPTIONAL_COLUMNS)) + " hebben)."
         )
     count = 0
     for number, row in enumerate(
@@ -40,9 +44,21 @@ def local_registry_import(*, stream: IO[bytes]) -> int:
         status = (row["status"] or "ingezetene").strip().casefold()
         if status not in LocalRegistryRecord.Status.values:
             raise ValidationError(f"Regel {number}: onbekende status.")
-        LocalRegistryRecord.objects.update_or_create(
-            person_index=person_key(row["achternaam"], "", birth),
-            defaults={"status": status, "benefit_recipient": benefit},
+        if birth is None:
+            raise ValidationError(f"Regel {number}: de geboortedatum is verplicht.")
+        own = person_key(row["achternaam"], row.get("tussenvoegsel") or "", birth)
+        if not own:
+            raise ValidationError(f"Regel {number}: de achternaam is verplicht.")
+        record, _created = LocalRegistryRecord.objects.update_or_create(
+            person_index=own, defaults={"status": status, "benefit_recipient": benefit}
         )
+        for other in filter(
+            None, (n.strip() for n in (row.get("andere_achternamen") or "").split("|"))
+        ):
+            alias = person_key(other, "", birth)
+            if alias and alias != own:
+                LocalRegistryName.objects.update_or_create(
+                    person_index=alias, defaults={"record": record}
+                )
         count += 1
     return count

@@ -1,6 +1,5 @@
 """API of the Sluitende Aanpak: a landlord asks a check; anyone verifies a verklaring."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -9,7 +8,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meldpunt.intake.models import Signal
+from meldpunt.cases.models import Signal
+from meldpunt.cases.selectors import signal_get_own
 
 from .models import Attestation, Question, WeightyGround
 from .services import attestation_verify, safeguard_check_ask
@@ -55,15 +55,16 @@ class CheckCreateView(APIView):
             raise NotFound
         if not request.user.has_perm("safeguards.ask_check"):
             raise PermissionDenied
-        signal = get_object_or_404(
-            Signal.objects.for_user(request.user)
-            .filter(partner_id=request.user.organisation_id)
-            .defer("details"),
-            public_id=public_id,
-        )
+        try:
+            signal = signal_get_own(request.user, public_id=public_id)
+        except Signal.DoesNotExist:
+            raise NotFound from None
+        if signal.tenancy_id is None:
+            raise NotFound
         body = CheckRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         check = safeguard_check_ask(
+            tenancy_id=signal.tenancy_id,
             signal_id=signal.pk,
             by=request.user,
             question=question,

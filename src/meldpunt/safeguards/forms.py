@@ -1,6 +1,6 @@
 from django import forms
 
-from meldpunt.core.forms import AccessibleFormMixin
+from meldpunt.core.forms import AccessibleFormMixin, DateInput
 
 from .models import RuleConfig, WeightyGround
 
@@ -55,3 +55,58 @@ class RuleConfigForm(AccessibleFormMixin, forms.ModelForm):
         ):
             self.add_error("min_days", "Er kunnen niet meer dagen zijn dan contactpogingen.")
         return data
+
+
+class TenancyRegisterForm(AccessibleFormMixin, forms.Form):
+    """A landlord's own tenant, registered without a signal (to record its own payment plan)."""
+
+    reference = forms.CharField(
+        label="Referentie (uw contract- of dossiernummer)",
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox", "required": True}),
+        error_messages={"required": "Referentie is verplicht."},
+    )
+    initials = forms.CharField(
+        label="Voorletters", max_length=20, required=False,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+    )  # fmt: skip
+    prefix = forms.CharField(
+        label="Tussenvoegsel", max_length=20, required=False,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+    )  # fmt: skip
+    surname = forms.CharField(
+        label="Achternaam",
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox", "required": True}),
+        error_messages={"required": "Achternaam is verplicht."},
+    )
+    birth_date = forms.DateField(
+        label="Geboortedatum",
+        widget=DateInput(attrs={"class": "utrecht-textbox", "required": True}),
+        error_messages={
+            "required": "Vul de geboortedatum in.",
+            "invalid": "Vul een geldige datum in.",
+        },
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=8,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox", "required": True}),
+        error_messages={"required": "Postcode is verplicht."},
+    )
+    house_number = forms.CharField(
+        label="Huisnummer",
+        max_length=5,
+        widget=forms.TextInput(
+            attrs={"class": "utrecht-textbox", "inputmode": "numeric", "required": True}
+        ),
+        error_messages={"required": "Huisnummer is verplicht."},
+    )
+    house_letter = forms.CharField(
+        label="Huisletter", max_length=1, required=False,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+    )  # fmt: skip
+    addition = forms.CharField(
+        label="Toevoeging", max_length=4, required=False,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+    )  # fmt: skip

@@ -41,6 +41,16 @@ class RuleConfig(models.Model):
     min_days = models.PositiveSmallIntegerField(_("op minimaal zoveel dagen"), default=3)
     min_home_visits = models.PositiveSmallIntegerField(_("waarvan huisbezoeken"), default=1)
     min_refusals = models.PositiveSmallIntegerField(_("minimum weigeringen"), default=1)
+    landlord_needs_terms = models.BooleanField(
+        _("eigen afspraak van de verhuurder telt alleen met afspraken en eerste vervaldatum"),
+        default=True,
+    )
+    pending_until_first_due = models.BooleanField(
+        _("een afspraak loopt tot haar eerste vervaldatum is verstreken"), default=True
+    )
+    broken_needs_missed_due = models.BooleanField(
+        _("niet nagekomen telt pas na een gemiste vervaldatum"), default=True
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -82,7 +92,12 @@ class SafeguardCheck(models.Model):
     asked_on = models.DateField(_("peildatum"))
     subject_id = models.UUIDField(_("betrokkene (pseudoniem)"), db_index=True)
     signal = models.ForeignKey(
-        "intake.Signal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "cases.Signal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The tenancy (landlord + tenant) the question is about; its facts are the only ones that
+    # count (docs/adr/0008-case-file.md).
+    tenancy = models.ForeignKey(
+        "cases.Tenancy", null=True, blank=True, on_delete=models.SET_NULL, related_name="checks"
     )
     partner_reference = models.CharField(_("referentie verhuurder"), max_length=60, blank=True)
     outcome = models.CharField(_("antwoord"), max_length=20, choices=Outcome.choices)

@@ -1,8 +1,20 @@
 """The Sluitende Aanpak decision rules (covenant art. 1.13), exactly as in sluitende-aanpak.md.
 
 Pure: plain facts in, an answer out. No database, no clock, no Django. The selector
-(``selectors.facts_for_household``) gathers the facts; ``services`` records every check.
-Row codes (B1–B7, E1–E8) are those of the decision table; each row is a test.
+(``selectors.facts_for_tenancy``) gathers the facts of ONE tenancy (landlord + tenant);
+``services`` records every check. Row codes (B1–B7, E1–E8) are those of the decision table;
+B8 and E9 make "aantoonbaar" (art. 1.13.1) exact (docs/adr/0009-demonstrable-facts.md):
+
+- B8 a landlord's own instrument with agreements counts only with its terms and its first due
+  date recorded (setting ``landlord_needs_terms``);
+- B7 also holds while an agreement's first due date has not passed yet: nothing can have been
+  missed, so the agreement is running (setting ``pending_until_first_due``);
+- E9 an agreement counts as broken only when the event was recorded on or after a due date that
+  falls after the agreement (setting ``broken_needs_missed_due``).
+
+Every answer names who recorded each fact by the kind of participant only — the landlord
+itself, the municipality, a provider — never which provider (domain.md step 9).
+Each row is a test (tests/test_safeguard_rules.py).
 """
 
 from __future__ import annotations
@@ -17,6 +29,16 @@ REFUSED = "geweigerd"
 
 HOME_VISIT = "Huisbezoek"  # DDAS EnumContactsoort
 PARTNER = "partner"  # OrganisationType of a landlord
+MUNICIPALITY = "gemeente"
+PROVIDER = "uitvoerder"
+# How the answer and the verklaring name who recorded a fact (never an organisation's name).
+RECORDED_BY = {PARTNER: "de verhuurder", MUNICIPALITY: "de gemeente", PROVIDER: "een uitvoerder"}
+
+
+def recorded_by(organisation_type: str) -> str:
+    return RECORDED_BY.get(organisation_type, "een deelnemer")
+
+
 WEIGHTY_GROUNDS = {"woonfraude": "woonfraude", "overlast": "langdurige overlast"}
 
 
@@ -27,6 +49,9 @@ class Config:
     min_days: int = 3
     min_home_visits: int = 1
     min_refusals: int = 1
+    landlord_needs_terms: bool = True
+    pending_until_first_due: bool = True
+    broken_needs_missed_due: bool = True
 
 
 @dataclass(frozen=True)
@@ -34,10 +59,17 @@ class InstrumentFact:
     id: str
     name: str
     category: str
-    deployer: str  # organisation name
     deployer_type: str  # gemeente / partner / uitvoerder
     deployed_on: date
-    currently_kept: bool = False
+    currently_kept: bool = False  # the latest compliance event says kept, or it runs (GB)
+    has_agreements: bool = False
+    first_due_on: date | None = None
+    terms_recorded: bool = True
+    ended: bool = False  # ended on or before the day of the check
+
+    @property
+    def by(self) -> str:
+        return recorded_by(self.deployer_type)
 
 
 @dataclass(frozen=True)
@@ -55,9 +87,14 @@ class EventFact:
 
     id: str
     on: date
-    recorded_by: str
+    recorder_type: str  # gemeente / partner / uitvoerder
     instrument_id: str = ""
     instrument_name: str = ""
+    due_on: date | None = None  # the instrument's first due date (for a broken agreement)
+
+    @property
+    def by(self) -> str:
+        return recorded_by(self.recorder_type)
 
 
 @dataclass(frozen=True)
@@ -170,7 +207,36 @@ def _not_own_tenant(question: str) -> Answer:
 
 
 def _instrument_line(i: InstrumentFact) -> Listed:
-    return Listed("instrument", i.name, i.deployed_on, i.deployer)
+    return Listed("instrument", i.name, i.deployed_on, i.by)
+
+
+def counts(i: InstrumentFact, config: Config) -> bool:
+    """B8: a landlord's own agreement counts only with its terms and first due date recorded."""
+    demonstrable = i.terms_recorded and i.first_due_on is not None
+    return demonstrable or not (
+        config.landlord_needs_terms and i.deployer_type == PARTNER and i.has_agreements
+    )
+
+
+def kept_now(i: InstrumentFact, today: date, config: Config) -> bool:
+    """B7: the agreements are being kept, or cannot have been missed yet (first due date ahead)."""
+    if i.ended or i.deployed_on > today:
+        return False
+    if i.currently_kept:
+        return True
+    return (
+        config.pending_until_first_due
+        and i.has_agreements
+        and i.first_due_on is not None
+        and today < i.first_due_on
+    )
+
+
+def broken_counts(event: EventFact, config: Config) -> bool:
+    """E9: "broken" needs a due date after the agreement that had passed when it was recorded."""
+    if not config.broken_needs_missed_due:
+        return True
+    return event.due_on is not None and event.due_on <= event.on
 
 
 def bailiff_check(facts: Facts, config: Config | None = None) -> Answer:
@@ -180,16 +246,24 @@ def bailiff_check(facts: Facts, config: Config | None = None) -> Answer:
     if not facts.is_landlords_tenant:
         return _not_own_tenant(q)
     earliest = months_before(facts.today, config.max_age_months)
+    countable = [i for i in facts.instruments if counts(i, config)]
+    without_terms = [i for i in facts.instruments if not counts(i, config)]
     # B7 first: agreements being kept right now (whatever the instrument's age).
-    kept = [i for i in facts.instruments if i.currently_kept and i.deployed_on <= facts.today]
+    kept = [i for i in countable if kept_now(i, facts.today, config)]
     if kept:
+        pending = [i for i in kept if not i.currently_kept]
         return Answer(
             question=q,
             outcome=NOT_ALLOWED,
             rows=("B7",),
             explanation=(
                 "Niet toegestaan zolang de afspraken worden nagekomen: "
-                + ", ".join(f"{i.name} (sinds {_d(i.deployed_on)})" for i in kept)
+                + ", ".join(
+                    f"{i.name} (sinds {_d(i.deployed_on)}"
+                    + (f"; eerste vervaldatum {_d(i.first_due_on)}" if i in pending else "")
+                    + ")"
+                    for i in kept
+                )
                 + ". De achterstand wordt opgelost; de deurwaarder zou alleen incassokosten "
                 "toevoegen (convenant art. 2.2). Zodra vastgelegd is dat een afspraak niet is "
                 "nagekomen, kan de vraag opnieuw worden gesteld."
@@ -197,7 +271,7 @@ def bailiff_check(facts: Facts, config: Config | None = None) -> Answer:
             fact_ids=tuple(i.id for i in kept),
             listed=tuple(_instrument_line(i) for i in kept),
         )
-    valid = [i for i in facts.instruments if earliest <= i.deployed_on <= facts.today]
+    valid = [i for i in countable if earliest <= i.deployed_on <= facts.today]
     reach = outreach(facts, config)
     if valid or reach.met:
         rows = []
@@ -223,7 +297,7 @@ def bailiff_check(facts: Facts, config: Config | None = None) -> Answer:
         if valid:
             parts.append(
                 "aantoonbaar ingezet: "
-                + ", ".join(f"{i.name} door {i.deployer} op {_d(i.deployed_on)}" for i in valid)
+                + ", ".join(f"{i.name} door {i.by} op {_d(i.deployed_on)}" for i in valid)
             )
         if reach.met:
             parts.append(
@@ -239,7 +313,20 @@ def bailiff_check(facts: Facts, config: Config | None = None) -> Answer:
             fact_ids=tuple(fact_ids),
             listed=tuple(listed),
         )
-    old = [i for i in facts.instruments if i.deployed_on < earliest]
+    old = [i for i in countable if i.deployed_on < earliest]
+    if without_terms and not old:
+        return Answer(
+            question=q,
+            outcome=NOT_ALLOWED,
+            rows=("B8",),
+            explanation=(
+                "Niet toegestaan: uw eigen "
+                + ", ".join(i.name for i in without_terms)
+                + " telt pas als de afspraken en de eerste vervaldatum zijn vastgelegd "
+                "(aantoonbaar, convenant art. 1.13.1). Vul die aan bij het instrument."
+            ),
+            fact_ids=tuple(i.id for i in without_terms),
+        )
     missing = []
     if reach.attempts < config.min_attempts:
         missing.append(f"{reach.attempts} van {config.min_attempts} contactpogingen")
@@ -307,7 +394,9 @@ def eviction_check(facts: Facts, config: Config | None = None) -> Answer:
         )
     earliest = months_before(facts.today, config.max_age_months)
     refusals = [r for r in facts.refusals if earliest <= r.on <= facts.today]
-    broken = [b for b in facts.broken if earliest <= b.on <= facts.today]
+    recent_broken = [b for b in facts.broken if earliest <= b.on <= facts.today]
+    broken = [b for b in recent_broken if broken_counts(b, config)]
+    too_early = [b for b in recent_broken if not broken_counts(b, config)]
     grounds_rows = []
     if len(refusals) >= config.min_refusals:
         grounds_rows.append("E3")
@@ -319,7 +408,7 @@ def eviction_check(facts: Facts, config: Config | None = None) -> Answer:
         later_kept = [
             i
             for i in facts.instruments
-            if i.currently_kept and latest < i.deployed_on <= facts.today
+            if counts(i, config) and kept_now(i, facts.today, config) and latest < i.deployed_on
         ]
         if later_kept:
             return Answer(
@@ -335,10 +424,10 @@ def eviction_check(facts: Facts, config: Config | None = None) -> Answer:
                 fact_ids=tuple(e.id for e in used) + tuple(i.id for i in later_kept),
             )
         listed = [
-            Listed("refusal", "Weigert medewerking", r.on, r.recorded_by)
+            Listed("refusal", "Weigert medewerking", r.on, r.by)
             for r in (refusals if "E3" in grounds_rows else [])
         ] + [
-            Listed("broken", f"Afspraken niet nagekomen: {b.instrument_name}", b.on, b.recorded_by)
+            Listed("broken", f"Afspraken niet nagekomen: {b.instrument_name}", b.on, b.by)
             for b in broken
         ]
         parts = []
@@ -354,6 +443,23 @@ def eviction_check(facts: Facts, config: Config | None = None) -> Answer:
             fact_ids=tuple(e.id for e in used)
             + tuple(dict.fromkeys(b.instrument_id for b in broken if b.instrument_id)),
             listed=tuple(listed),
+        )
+    if too_early:
+        return Answer(
+            question=q,
+            outcome=NOT_ALLOWED,
+            rows=("E9",),
+            explanation=(
+                "Niet toegestaan: een afspraak is als niet nagekomen vastgelegd voordat er een "
+                "vervaldatum na de afspraak was verstreken ("
+                + ", ".join(
+                    f"{b.instrument_name}, vastgelegd {_d(b.on)}"
+                    + (f", eerste vervaldatum {_d(b.due_on)}" if b.due_on else ", geen vervaldatum")
+                    for b in too_early
+                )
+                + "). Niet nakomen kan pas blijken na een gemiste vervaldatum."
+            ),
+            fact_ids=tuple(b.id for b in too_early),
         )
     if ground:
         return Answer(

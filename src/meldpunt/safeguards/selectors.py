@@ -1,11 +1,18 @@
-"""Reads of the safeguards app: the facts about one tenant household, for the pure rules."""
+"""Reads of the safeguards app: the facts about one tenancy, for the pure rules."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from meldpunt.cases.models import ContactAttempt, InstrumentDeployment, InstrumentEvent
-from meldpunt.intake.models import Signal
+from django.db.models import Q
+
+from meldpunt.cases.models import (
+    Case,
+    ContactAttempt,
+    InstrumentDeployment,
+    InstrumentEvent,
+    Tenancy,
+)
 from meldpunt.organisations.models import Organisation
 
 from . import rules
@@ -23,6 +30,9 @@ def current_config() -> rules.Config:
         min_days=row.min_days,
         min_home_visits=row.min_home_visits,
         min_refusals=row.min_refusals,
+        landlord_needs_terms=row.landlord_needs_terms,
+        pending_until_first_due=row.pending_until_first_due,
+        broken_needs_missed_due=row.broken_needs_missed_due,
     )
 
 
@@ -36,28 +46,32 @@ def _currently_kept(deployment: InstrumentDeployment, events: list[InstrumentEve
     return deployment.instrument.kept_while_running
 
 
-def facts_for_household(
+def facts_for_tenancy(
     *,
-    household_index: str,
+    tenancy: Tenancy,
     landlord: Organisation,
     today: date,
     weighty_ground: str = "",
     justification: str = "",
 ) -> rules.Facts:
-    """Everything the rules need about one household, from every participant's records.
+    """Everything the rules need about ONE tenancy (landlord + tenant), from every participant.
 
+    What counts: what was recorded in a case that holds one of this tenancy's signals, and the
+    landlord's own instruments for this tenancy. A previous or other occupant of the dwelling has
+    cases of their own; nothing of theirs is in these cases, so nothing of theirs counts.
     Fact ids are "<type>:<public_id>" so a recorded check points at the rows it rested on.
     """
-    signals = Signal.objects.filter(household_index=household_index)
+    cases = Case.objects.filter(signals__tenancy=tenancy).values("pk")
     deployments = list(
-        InstrumentDeployment.objects.for_household(household_index)
+        InstrumentDeployment.objects.for_tenancy(tenancy)
         .filter(instrument__counts_through_attempts=False)
         .select_related("instrument", "organisation")
-        .defer("agreements", "monthly_amount")
+        .defer("monthly_amount")
         .order_by("deployed_on", "id")
     )
     events = list(
-        InstrumentEvent.objects.filter(case__household_index=household_index)
+        InstrumentEvent.objects.filter(Q(case__in=cases) | Q(deployment__tenancy=tenancy))
+        .distinct()
         .select_related("organisation", "deployment__instrument")
         .order_by("on", "id")
     )
@@ -65,23 +79,23 @@ def facts_for_household(
     for event in events:
         if event.deployment_id:
             by_deployment.setdefault(event.deployment_id, []).append(event)
-    is_tenant = signals.filter(partner=landlord).exists() or any(
-        d.organisation_id == landlord.pk for d in deployments
-    )
-    attempts = ContactAttempt.objects.filter(case__household_index=household_index)
+    attempts = ContactAttempt.objects.filter(case__in=cases)
     return rules.Facts(
         today=today,
-        is_landlords_tenant=is_tenant,
-        has_signal=signals.exists(),
+        is_landlords_tenant=tenancy.partner_id == landlord.pk,
+        has_signal=tenancy.signals.exists(),
         instruments=tuple(
             rules.InstrumentFact(
                 id=f"instrument:{d.public_id}",
                 name=d.instrument.name,
                 category=d.instrument.get_category_display(),
-                deployer=d.organisation.name,
                 deployer_type=d.organisation.type,
                 deployed_on=d.deployed_on,
                 currently_kept=_currently_kept(d, by_deployment.get(d.pk, []), today),
+                has_agreements=d.instrument.has_agreements,
+                first_due_on=d.first_due_on,
+                terms_recorded=bool((d.agreements or "").strip()),
+                ended=d.ended_on is not None and d.ended_on <= today,
             )
             for d in deployments
         ),
@@ -96,7 +110,7 @@ def facts_for_household(
             for a in attempts.order_by("on", "id")
         ),
         refusals=tuple(
-            rules.EventFact(id=f"event:{e.public_id}", on=e.on, recorded_by=e.organisation.name)
+            rules.EventFact(id=f"event:{e.public_id}", on=e.on, recorder_type=e.organisation.type)
             for e in events
             if e.kind == InstrumentEvent.Kind.REFUSED
         ),
@@ -104,9 +118,10 @@ def facts_for_household(
             rules.EventFact(
                 id=f"event:{e.public_id}",
                 on=e.on,
-                recorded_by=e.organisation.name,
+                recorder_type=e.organisation.type,
                 instrument_id=f"instrument:{e.deployment.public_id}",
                 instrument_name=e.deployment.instrument.name,
+                due_on=e.deployment.first_due_on,
             )
             for e in events
             if e.kind == InstrumentEvent.Kind.BROKEN and e.deployment_id

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meldpunt.intake.models import Signal
+from meldpunt.cases.models import Signal, Tenancy
+from meldpunt.cases.selectors import tenancy_get_own
 from meldpunt.privacy.services import processing_log_record
 
 from . import rules
@@ -24,7 +25,7 @@ from .models import (
     WeightyGround,
     code_digest,
 )
-from .selectors import current_config, facts_for_household
+from .selectors import current_config, facts_for_tenancy
 
 
 def new_verification_code() -> str:
@@ -43,14 +44,13 @@ def safeguard_check_record(
     *,
     by: Any,
     question: str,
-    household_index: str,
-    subject_id: Any,
+    tenancy: Tenancy,
     signal: Signal | None = None,
     weighty_ground: str = "",
     justification: str = "",
     today: date | None = None,
 ) -> SafeguardCheck:
-    """Answer one question for one household and record the check (and its verklaring)."""
+    """Answer one question for one tenancy and record the check (and its verklaring)."""
     if not getattr(by, "is_authenticated", False) or not by.has_perm("safeguards.ask_check"):
         raise PermissionDenied
     if question not in Question.values:
@@ -62,8 +62,8 @@ def safeguard_check_record(
     justification = (justification or "").strip()[:5000]
     today = today or timezone.localdate()
     config = current_config()
-    facts = facts_for_household(
-        household_index=household_index,
+    facts = facts_for_tenancy(
+        tenancy=tenancy,
         landlord=by.organisation,
         today=today,
         weighty_ground=weighty_ground,
@@ -75,9 +75,10 @@ def safeguard_check_record(
         asked_by=by,
         organisation_id=by.organisation_id,
         asked_on=today,
-        subject_id=subject_id,
+        subject_id=tenancy.person.subject_id,
         signal=signal,
-        partner_reference=signal.partner_reference if signal else "",
+        tenancy=tenancy,
+        partner_reference=signal.partner_reference if signal else tenancy.reference,
         outcome=answer.outcome,
         rows=list(answer.rows),
         fact_ids=list(answer.fact_ids),
@@ -92,7 +93,7 @@ def safeguard_check_record(
         activity="sluitende-aanpak",
         action="read",
         name=f"safeguard.{question}",
-        subject_id=subject_id,
+        subject_id=tenancy.person.subject_id,
         object_type="safeguard_check",
         object_id=check.public_id,
         fields=["instruments", "contact_attempts", "events"]
@@ -106,28 +107,29 @@ def safeguard_check_record(
 
 def safeguard_check_ask(
     *,
-    signal_id: int,
+    tenancy_id: int,
     by: Any,
     question: str,
+    signal_id: int | None = None,
     weighty_ground: str = "",
     justification: str = "",
 ) -> SafeguardCheck:
-    """A landlord asks about the tenant of one of its OWN signals (found through that signal)."""
+    """A landlord asks about one of its OWN tenancies (optionally through one of its signals)."""
     if not getattr(by, "is_authenticated", False) or not by.has_perm("safeguards.ask_check"):
         raise PermissionDenied
-    signal = (
-        Signal.objects.for_user(by)
-        .filter(partner_id=by.organisation_id, pk=signal_id)
-        .defer("details")
-        .first()
-    )
-    if signal is None:
-        raise PermissionDenied
+    try:
+        tenancy = tenancy_get_own(by, tenancy_id)
+    except Tenancy.DoesNotExist:
+        raise PermissionDenied from None
+    signal = None
+    if signal_id is not None:
+        signal = tenancy.signals.filter(pk=signal_id).defer("details").first()
+        if signal is None:
+            raise PermissionDenied
     return safeguard_check_record(
         by=by,
         question=question,
-        household_index=signal.household_index,
-        subject_id=signal.subject_id,
+        tenancy=tenancy,
         signal=signal,
         weighty_ground=weighty_ground,
         justification=justification,

@@ -8,58 +8,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from meldpunt.intake.models import Signal
 from meldpunt.privacy.services import processing_log_record
 
-from .forms import EvictionCheckForm, RuleConfigForm, VerifyForm
-from .models import Attestation, Question, RuleConfig, SafeguardCheck
+from .forms import RuleConfigForm, VerifyForm
+from .models import Attestation, RuleConfig, SafeguardCheck
 from .services import (
     attestation_revoke,
     attestation_verify,
     normalise_code,
     rule_config_change,
-    safeguard_check_ask,
 )
-
-
-def _own_signal(request: HttpRequest, public_id) -> Signal:
-    if not request.user.has_perm("safeguards.ask_check"):
-        raise PermissionDenied
-    return get_object_or_404(
-        Signal.objects.for_user(request.user)
-        .filter(partner_id=request.user.organisation_id)
-        .defer("details"),
-        public_id=public_id,
-    )
-
-
-@login_required
-def check_ask(request: HttpRequest, public_id, question: str) -> HttpResponse:
-    if question not in Question.values:
-        raise Http404
-    signal = _own_signal(request, public_id)
-    bound = request.POST if request.method == "POST" else None
-    form = EvictionCheckForm(bound) if question == Question.EVICTION else None
-    if request.method == "POST":
-        if form is not None and not form.is_valid():
-            context = {"signal": signal, "question": Question(question), "form": form}
-            return render(request, "safeguards/check_ask.html", context, status=400)
-        data = form.cleaned_data if form is not None else {}
-        check = safeguard_check_ask(
-            signal_id=signal.pk,
-            by=request.user,
-            question=question,
-            weighty_ground=data.get("weighty_ground", ""),
-            justification=data.get("justification", ""),
-        )
-        return redirect("safeguards:check-detail", public_id=check.public_id)
-    context = {"signal": signal, "question": Question(question), "form": form}
-    return render(request, "safeguards/check_ask.html", context)
 
 
 def _own_check(request: HttpRequest, public_id, name: str) -> SafeguardCheck:
     check = get_object_or_404(
-        SafeguardCheck.objects.for_user(request.user).select_related("organisation", "signal"),
+        SafeguardCheck.objects.for_user(request.user).select_related("organisation", "tenancy"),
         public_id=public_id,
     )
     processing_log_record(

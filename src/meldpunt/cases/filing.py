@@ -1,0 +1,318 @@
+"""Filing one intake batch into the case file: persons, tenancies, cases, members, history, signals.
+
+The intake engine (``meldpunt.intake.pipeline``) decides what happens to each signal by its
+rules; this module is the case file's side of that: it finds what the file already holds
+(people by key or reference, their tenancies, their open cases, recent amounts) and writes what
+the engine decided, in one transaction, in bulk (``core.db.insert_rows``: thousands of rows a
+batch, docs/adr/0007-intake-throughput.md). Cases are opened here and only here, with their
+first status-history rows; later status changes go through ``services._apply_transition``.
+
+Look-ups return values in database form (on SQLite a UUID is its hex text): ids are made into
+hex text with ``_hex`` wherever they are compared or passed on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from meldpunt.core.db import insert_rows, select_in
+
+from .models import Case, CaseMember, CaseStatusChange, Person, Signal, Tenancy
+from .workflow import CaseStatus
+
+_CLOSED = str(CaseStatus.CLOSED)
+_RECEIVED, _ASSIGNED = str(CaseStatus.RECEIVED), str(CaseStatus.ASSIGNED)
+_TENANT, _CO_TENANT = str(CaseMember.Role.TENANT), str(CaseMember.Role.CO_TENANT)
+
+# Column order of the rows filed in bulk; values in database form (ids as hex, dates as ISO).
+SIGNAL_COLUMNS = (
+    "public_id", "subject_id", "partner_id", "submitted_by_id", "channel", "delivery_id",
+    "district_id", "received_at", "status", "decision", "case_id", "person_id", "tenancy_id",
+    # from the prepared row (the intake's ``_Row.columns``):
+    "partner_reference", "details", "household_index", "person_index", "intake_key",
+    "signal_date", "contact_attempted_on", "referred_to_debt_help_on", "written_reminder_on",
+    "tenant_informed_on", "crisis", "warm_handover", "unreachable_in_collection",
+    "multiple_problems",
+)  # fmt: skip
+CASE_COLUMNS = (
+    "public_id", "subject_id", "household_index", "district_id", "crisis", "routing_reason",
+    "status", "track", "provider_id", "opened_at", "assigned_at", "picked_up_on", "closed_at",
+    "end_result",
+)  # fmt: skip
+_PERSON_COLUMNS = ("subject_id", "name_key", "birth_key", "created_at")
+_TENANCY_COLUMNS = ("public_id", "partner_id", "person_id", "reference", "household_index",
+                    "created_at")  # fmt: skip
+_MEMBER_COLUMNS = ("case_id", "person_id", "role", "added_at")
+_HISTORY_COLUMNS = ("case_id", "from_status", "to_status", "by_id", "by_organisation_id",
+                    "reason", "at")  # fmt: skip
+_FILLED_BY_FILING = 3  # case_id, person_id, tenancy_id: known once the new rows have ids
+
+
+class PersonRef:
+    """A person a batch files signals about: found in the file (``pk``) or new in this batch."""
+
+    __slots__ = ("birth_key", "name_key", "pk", "subject")
+
+    def __init__(self, pk: int | None, subject: str, name_key: str, birth_key: str) -> None:
+        self.pk, self.subject, self.name_key, self.birth_key = pk, subject, name_key, birth_key
+
+
+class TenancyRef:
+    __slots__ = ("pk", "public")
+
+    def __init__(self, pk: int | None, public: str) -> None:
+        self.pk, self.public = pk, public
+
+
+class CaseRef:
+    """A case a batch files into: an open case from the file, or one this batch opens."""
+
+    __slots__ = ("crisis", "members", "pk", "routing_reason", "row")
+
+    def __init__(self, pk: int | None, crisis: bool, routing_reason: str, row: list | None = None):
+        self.pk = pk
+        self.crisis = crisis
+        self.routing_reason = routing_reason
+        self.row = row  # the new case's column values (CASE_COLUMNS); None for an open case
+        self.members: set[tuple[str, int]] = set()  # _member_mark of the persons on the case
+
+
+def _member_mark(person: PersonRef) -> tuple[str, int]:
+    return ("pk", person.pk) if person.pk is not None else ("new", id(person))
+
+
+def _hex(value: Any) -> str:
+    return value.hex if isinstance(value, uuid.UUID) else value
+
+
+def _key(public_hex: str) -> Any:
+    """A hex id as ``select_in`` needs it for this database (ready values)."""
+    return uuid.UUID(hex=public_hex) if connection.features.has_native_uuid_field else public_hex
+
+
+def fetch_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> Iterator[tuple]:
+    """Rows of ``sql`` whose ``{values}`` stands for a list of values (after ``params``).
+
+    Like ``core.db.select_in`` but for any statement (joins): one array parameter on
+    PostgreSQL, IN lists of at most 900 on SQLite.
+    """
+    values = list(values)
+    if not values:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(values="= ANY(%s)"), [*params, values])
+            yield from cursor.fetchall()
+            return
+        for start in range(0, len(values), 900):
+            part = values[start : start + 900]
+            cursor.execute(sql.format(values=f"IN ({', '.join(['%s'] * len(part))})"),
+                           [*params, *part])  # fmt: skip
+            yield from cursor.fetchall()
+
+
+class CaseFileBatch:
+    """The case file's side of one intake batch, within the engine's transaction."""
+
+    def __init__(self, *, partner_id: int, by_id: int | None, at: Any, new_ids: Iterator[str]):
+        self.partner_id = partner_id
+        self.by_id = by_id
+        self.at = at  # the batch's time in database form (``core.db.db_value``)
+        self._ids = new_ids
+        self._persons: list[PersonRef] = []
+        self._tenancies: list[tuple[TenancyRef, PersonRef, str, str]] = []
+        self._cases: list[CaseRef] = []
+        self._members: list[tuple[CaseRef, PersonRef, str]] = []
+        self._signals: list[tuple[list, CaseRef | None, PersonRef, TenancyRef]] = []
+        self._crisis: set[int] = set()
+
+    # -- what the file holds ---------------------------------------------------------------
+
+    def people_by_key(self, keys: Iterable[str]) -> dict[str, PersonRef]:
+        return {
+            name_key: PersonRef(pk, _hex(subject), name_key, birth_key)
+            for pk, subject, name_key, birth_key in select_in(
+                Person, ("id", "subject_id", "name_key", "birth_key"), {}, "name_key",
+                [k for k in set(keys) if k],
+            )
+        }  # fmt: skip
+
+    def people_by_reference(self, references: Iterable[str]) -> dict[str, PersonRef]:
+        """This landlord's tenants by its own reference (one person per reference: the latest)."""
+        found: dict[str, PersonRef] = {}
+        sql = (
+            "SELECT t.reference, p.id, p.subject_id, p.name_key, p.birth_key "  # noqa: S608
+            f"FROM {Tenancy._meta.db_table} t JOIN {Person._meta.db_table} p ON p.id = t.person_id "
+            "WHERE t.partner_id = %s AND t.reference {values} ORDER BY t.id"
+        )
+        for reference, pk, subject, name_key, birth_key in fetch_in(
+            sql, list(set(references)), [self.partner_id]
+        ):
+            found[reference] = PersonRef(pk, _hex(subject), name_key, birth_key)
+        return found
+
+    def tenancies(self, person_ids: Iterable[int]) -> dict[int, TenancyRef]:
+        return {
+            person_id: TenancyRef(pk, _hex(public))
+            for pk, public, person_id in select_in(
+                Tenancy, ("id", "public_id", "person_id"), {"partner": self.partner_id},
+                "person", list(set(person_ids)),
+            )
+        }  # fmt: skip
+
+    def recent_amounts(
+        self, tenancy_ids: Iterable[int], since: datetime
+    ) -> dict[int, list[Decimal]]:
+        """The arrears of each tenancy's signals received since ``since`` (decrypted here)."""
+        amounts: dict[int, list[Decimal]] = {}
+        ids = list(set(tenancy_ids))
+        for start in range(0, len(ids), 900):
+            for tenancy_id, details in Signal.objects.filter(
+                tenancy_id__in=ids[start : start + 900], received_at__gte=since
+            ).values_list("tenancy_id", "details"):
+                amount = Decimal(details["arrears"]["achterstand_bedrag"])
+                amounts.setdefault(tenancy_id, []).append(amount)
+        return amounts
+
+    def open_cases(self, person_ids: Iterable[int]) -> dict[int, CaseRef]:
+        """Per person, the oldest open case they are a member of; the cases are locked."""
+        sql = (
+            "SELECT m.person_id, c.id, c.crisis, c.routing_reason, c.opened_at "  # noqa: S608
+            f"FROM {CaseMember._meta.db_table} m JOIN {Case._meta.db_table} c ON c.id = m.case_id "
+            "WHERE c.status <> %s AND m.person_id {values}"
+        )
+        if connection.features.has_select_for_update_of:
+            sql += " FOR UPDATE OF c"
+        rows = sorted(
+            (opened_at, case_id, person_id, crisis, reason)
+            for person_id, case_id, crisis, reason, opened_at in fetch_in(
+                sql, list(set(person_ids)), [_CLOSED]
+            )
+        )
+        cases: dict[int, CaseRef] = {}
+        by_person: dict[int, CaseRef] = {}
+        for _opened, case_id, person_id, crisis, reason in rows:
+            case = cases.setdefault(case_id, CaseRef(case_id, bool(crisis), reason))
+            case.members.add(("pk", person_id))
+            by_person.setdefault(person_id, case)
+        return by_person
+
+    # -- what the batch adds ---------------------------------------------------------------
+
+    def new_person(self, name_key: str, birth_key: str) -> PersonRef:
+        person = PersonRef(None, next(self._ids), name_key, birth_key)
+        self._persons.append(person)
+        return person
+
+    def new_tenancy(self, person: PersonRef, reference: str, household: str) -> TenancyRef:
+        tenancy = TenancyRef(None, next(self._ids))
+        self._tenancies.append((tenancy, person, reference, household))
+        return tenancy
+
+    def open_case(
+        self,
+        *,
+        person: PersonRef,
+        household: str,
+        district_id: int,
+        crisis: bool,
+        status: str,
+        track: str,
+        provider_id: int | None,
+        routing_reason: str,
+    ) -> CaseRef:
+        """A new case for ``person``'s household, with its first status history."""
+        assigned_at = self.at if status == _ASSIGNED else None
+        row = [next(self._ids), person.subject, household, district_id, crisis, routing_reason,
+               status, track, provider_id, self.at, assigned_at, None, None, ""]  # fmt: skip
+        case = CaseRef(None, crisis, routing_reason, row)
+        self._cases.append(case)
+        self.add_member(case, person, _TENANT)
+        return case
+
+    def add_member(self, case: CaseRef, person: PersonRef, role: str = _TENANT) -> None:
+        marker = _member_mark(person)
+        if marker in case.members:
+            return
+        case.members.add(marker)
+        self._members.append((case, person, role))
+
+    def add_co_tenant(self, case: CaseRef, person: PersonRef) -> None:
+        self.add_member(case, person, _CO_TENANT)
+
+    def mark_crisis(self, case: CaseRef) -> None:
+        if case.crisis:
+            return
+        case.crisis = True
+        if case.pk is not None:
+            self._crisis.add(case.pk)
+        else:
+            case.row[CASE_COLUMNS.index("crisis")] = True
+
+    def file_signal(
+        self, values: list, case: CaseRef | None, person: PersonRef, tenancy: TenancyRef
+    ) -> None:
+        """One signal: ``values`` in SIGNAL_COLUMNS order, with case, person and tenancy left
+        as None (filled here once the new rows have ids)."""
+        self._signals.append((values, case, person, tenancy))
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Insert everything in dependency order; new rows' ids are read back by public id."""
+        persons = self._persons
+        insert_rows(Person, _PERSON_COLUMNS,
+                    [(p.subject, p.name_key, p.birth_key, self.at) for p in persons],
+                    ready=_PERSON_COLUMNS)  # fmt: skip
+        ids = self._ids_of(Person, "subject_id", [p.subject for p in persons])
+        for person in persons:
+            person.pk = ids[person.subject]
+        tenancies = self._tenancies
+        insert_rows(Tenancy, _TENANCY_COLUMNS,
+                    [(t.public, self.partner_id, p.pk, reference, household, self.at)
+                     for t, p, reference, household in tenancies],
+                    ready=_TENANCY_COLUMNS)  # fmt: skip
+        ids = self._ids_of(Tenancy, "public_id", [t.public for t, *_ in tenancies])
+        for tenancy, *_ in tenancies:
+            tenancy.pk = ids[tenancy.public]
+        cases = self._cases
+        insert_rows(Case, CASE_COLUMNS, [c.row for c in cases], ready=CASE_COLUMNS)
+        ids = self._ids_of(Case, "public_id", [c.row[0] for c in cases])
+        history = []
+        for case in cases:
+            case.pk = ids[case.row[0]]
+            history.append(self._history(case.pk, "", _RECEIVED, "signaal ontvangen"))
+            if case.row[CASE_COLUMNS.index("status")] == _ASSIGNED:
+                history.append(self._history(case.pk, _RECEIVED, _ASSIGNED, case.routing_reason))
+        insert_rows(CaseMember, _MEMBER_COLUMNS,
+                    [(c.pk, p.pk, role, self.at) for c, p, role in self._members],
+                    ready=_MEMBER_COLUMNS)  # fmt: skip
+        insert_rows(CaseStatusChange, _HISTORY_COLUMNS, history, ready=_HISTORY_COLUMNS)
+        if self._crisis:
+            Case.objects.filter(pk__in=self._crisis).update(crisis=True)
+        rows = []
+        for values, case, person, tenancy in self._signals:
+            values[10] = case.pk if case is not None else None
+            values[11] = person.pk
+            values[12] = tenancy.pk
+            rows.append(values)
+        insert_rows(Signal, SIGNAL_COLUMNS, rows, ready=SIGNAL_COLUMNS)
+
+    def _ids_of(self, model: type, column: str, publics: list[str]) -> dict[str, int]:
+        if not publics:
+            return {}
+        return {
+            _hex(public): pk
+            for public, pk in select_in(model, (column, "id"), {}, column,
+                                        [_key(p) for p in publics], ready=True)
+        }  # fmt: skip
+
+    def _history(self, case_id: int, source: str, target: str, reason: str) -> tuple:
+        organisation = self.partner_id if source == "" else None
+        return (case_id, source, target, self.by_id, organisation, reason[:300], self.at)

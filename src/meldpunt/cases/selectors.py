@@ -1,0 +1,95 @@
+"""Reads of the case file, scoped once per relation (docs/architecture.md, "Scoping").
+
+Every landlord screen and API that starts from "my own signal" or "my own tenant" asks here, so
+the rule — a landlord sees only its own, with no personal data it did not deliver itself — is
+written once. Views turn ``DoesNotExist`` into 404, services into PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q
+
+from .models import Case, CaseMember, Signal, SignalQuerySet, Tenancy, TenancyQuerySet
+from .vocabulary import AUTOMATIC_NOT_TAKEN_UP
+from .workflow import CaseStatus
+
+
+def own_signals(user: Any) -> SignalQuerySet:
+    """The landlord's own signals, without their encrypted details (it knows them already)."""
+    if not user.has_perm("intake.submit_signal"):
+        return Signal.objects.none()
+    return Signal.objects.for_user(user).filter(partner_id=user.organisation_id).defer("details")
+
+
+def signal_get_own(user: Any, *, public_id: UUID | str | None = None, pk: int | None = None):
+    """One of the landlord's own signals; ``Signal.DoesNotExist`` for anything else."""
+    lookup = {"public_id": public_id} if public_id is not None else {"pk": pk}
+    return own_signals(user).select_related("case", "tenancy").get(**lookup)
+
+
+def own_tenancies(user: Any) -> TenancyQuerySet:
+    """The landlord's own tenancies (for its own instruments and the Sluitende Aanpak checks)."""
+    if not user.has_perm("cases.record_own_instrument") and not user.has_perm(
+        "safeguards.ask_check"
+    ):
+        return Tenancy.objects.none()
+    return Tenancy.objects.filter(partner_id=user.organisation_id).defer("details")
+
+
+def tenancy_get_own(
+    user: Any, tenancy_id: int | None = None, *, public_id: UUID | str | None = None
+) -> Tenancy:
+    """One of the landlord's own tenancies; ``Tenancy.DoesNotExist`` for anything else."""
+    lookup = {"public_id": public_id} if public_id is not None else {"pk": tenancy_id}
+    return own_tenancies(user).select_related("person").get(**lookup)
+
+
+def other_open_cases_at_address(case: Case, user: Any) -> tuple[int, list[Case]]:
+    """Other open cases at this case's address: (how many, those this user may open).
+
+    A hint for regie and the provider — another household lives or lived here — never a merge.
+    """
+    others = Case.objects.filter(household_index=case.household_index).exclude(
+        Q(pk=case.pk) | Q(status=CaseStatus.CLOSED)
+    )
+    visible = list(Case.objects.for_user(user).filter(pk__in=others.values("pk")))
+    return others.count(), visible
+
+
+def person_history(case: Case, user: Any) -> list[dict]:
+    """The earlier and other cases of this case's members (a person who moved, a repeat).
+
+    Each as its period and outcome; a link only to the cases the user may open anyway.
+    """
+    people = CaseMember.objects.filter(case=case).values("person_id")
+    cases = (
+        Case.objects.filter(members__person_id__in=people)
+        .exclude(pk=case.pk)
+        .distinct()
+        .select_related("provider")
+        .order_by("-opened_at")
+    )
+    visible = set(Case.objects.for_user(user).filter(pk__in=cases.values("pk")).values_list(
+        "pk", flat=True
+    ))  # fmt: skip
+    return [{"case": c, "visible": c.pk in visible} for c in cases]
+
+
+def automatic_decisions(user: Any, *, status: str = "") -> SignalQuerySet:
+    """Regie's review: the signals the intake did not take up by itself, newest first.
+
+    Lists show no personal data; the decision names the rule, never a value.
+    """
+    if not (user.has_perm("intake.triage_signal") and user.organisation.is_municipality):
+        return Signal.objects.none()
+    statuses = [status] if status in AUTOMATIC_NOT_TAKEN_UP else list(AUTOMATIC_NOT_TAKEN_UP)
+    return (
+        Signal.objects.for_user(user)
+        .filter(status__in=statuses, person__isnull=False)
+        .select_related("partner", "district")
+        .defer("details")
+        .order_by("-received_at", "-id")
+    )
