@@ -95,24 +95,24 @@ def _lookup(table: Mapping[str, E], value: str, what: str) -> E:
         return table[value]
     except KeyError:
         raise UnknownStoredValue(
-            f"Onbekende {what} {value!r}: voeg hem toe aan de DDAS-vertaaltabel."
+            f"{what} {value!r}: voeg die waarde toe aan de DDAS-vertaaltabel."
         ) from None
 
 
 def end_result(stored: str) -> EnumEindresultaat:
-    return _lookup(END_RESULT, stored, "eindresultaat")
+    return _lookup(END_RESULT, stored, "Onbekend eindresultaat")
 
 
 def contact_kind(stored: str) -> EnumContactsoort:
-    return _lookup(CONTACT_KIND, stored, "contactsoort")
+    return _lookup(CONTACT_KIND, stored, "Onbekende contactsoort")
 
 
 def part_of_day(stored: str) -> EnumDagdeel:
-    return _lookup(PART_OF_DAY, stored, "dagdeel")
+    return _lookup(PART_OF_DAY, stored, "Onbekend dagdeel")
 
 
 def partner_type(stored: str) -> EnumSignaalpartner:
-    return _lookup(PARTNER_TYPE, stored, "soort signaalpartner")
+    return _lookup(PARTNER_TYPE, stored, "Onbekende soort signaalpartner")
 
 
 def signal_status_for(
@@ -128,12 +128,12 @@ def signal_status_for(
     decides: taken up (or closed after a pick-up) is ``Opgepakt``; closed with a "not taken up"
     end result carries that reason; anything else is still ``Nog niet opgepakt``.
     """
-    status = _lookup(SIGNAL_STATUS, stored_status, "signaalstatus")
+    status = _lookup(SIGNAL_STATUS, stored_status, "Onbekende signaalstatus")
     if status is not S.NOG_NIET_OPGEPAKT or case_status is None:
         return status
     if case_status not in CASE_STATUS_TAKEN_UP:
         raise UnknownStoredValue(
-            f"Onbekende zaakstatus {case_status!r}: voeg hem toe aan de DDAS-vertaaltabel."
+            f"Onbekende zaakstatus {case_status!r}: voeg die waarde toe aan de DDAS-vertaaltabel."
         )
     if CASE_STATUS_TAKEN_UP[case_status]:
         return S.OPGEPAKT
