@@ -18,7 +18,11 @@ import pytest
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 DDAS_V12 = REFERENCE / "ddas-v1.2"
 DDAS_V09 = REFERENCE / "ddas-v0.9"
-DDAS_EXAMPLES = ("enkelvoudigVoorbeeld.json", "meervoudigVoorbeeld.json", "uitgebreidVoorbeeld.json")
+DDAS_EXAMPLES = (
+    "enkelvoudigVoorbeeld.json",
+    "meervoudigVoorbeeld.json",
+    "uitgebreidVoorbeeld.json",
+)
 
 
 def reference_file(path: Path) -> Path:

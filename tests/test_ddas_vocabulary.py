@@ -134,7 +134,12 @@ def test_landlord_is_huur():
         ("afgesloten", "Definitief geen contact kunnen krijgen", True, "Opgepakt"),
         ("afgesloten", "Vervolghulp en/of verwijzing financieel", True, "Opgepakt"),
         ("afgesloten", "Niet opgepakt: andere reden", False, "Niet opgepakt: andere reden"),
-        ("afgesloten", "Niet opgepakt: herhaalde melding", False, "Niet opgepakt: herhaalde melding"),
+        (
+            "afgesloten",
+            "Niet opgepakt: herhaalde melding",
+            False,
+            "Niet opgepakt: herhaalde melding",
+        ),
         ("afgesloten", "Inwoner is overleden", False, "Inwoner is overleden"),
         (
             "afgesloten",
