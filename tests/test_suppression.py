@@ -111,7 +111,7 @@ def test_no_line_gives_away_a_suppressed_cell_by_subtraction(counts):
     shown = suppress(counts, k=K).extended()
     for parts, total in lines(len(shown), len(shown[0])):
         hidden = [p for p in [*parts, total] if shown[p[0]][p[1]] is None]
-        assert len(hidden) != 1, f"line {parts + [total]} leaves one suppressed entry: {hidden}"
+        assert len(hidden) != 1, f"line {[*parts, total]} leaves one suppressed entry: {hidden}"
 
 
 @settings(max_examples=200, deadline=None)
