@@ -278,7 +278,7 @@ def test_get_is_not_allowed(delivery):
     assert response.status_code == 405 and response["Allow"] == "POST"
 
 
-def test_off_without_a_source(settings, db):
+def test_off_without_a_source(settings):
     settings.MELDPUNT_DDAS_SOURCE = ""
     response = HttpClient().post(URL, data="{}", content_type="application/json")
     assert response.status_code == 404
