@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +13,7 @@ from django.urls import reverse
 from meldpunt.intake.services import signal_submit
 
 from .conftest import signal_data
+from .reference import DDAS_V09, reference_json
 
 pytestmark = pytest.mark.django_db
 
@@ -123,16 +123,10 @@ def test_public_pages(url, covenant):
 
 
 def test_ddas_vocabulary_is_used_exactly():
-    """Signal statuses are the national DDAS strings (../shared/reference when available)."""
+    """Signal statuses are the national DDAS strings (../shared/reference, beside the repo)."""
     from meldpunt.cases.vocabulary import SignalStatus
 
-    schema = (
-        Path(__file__).resolve().parents[2]
-        / "shared/reference/ddas-v0.9/json_schema_Uitwisselmodel.json"
-    )
-    if not schema.exists():
-        pytest.skip("DDAS reference not present beside the repository")
-    defs = json.loads(schema.read_text())
+    defs = reference_json(DDAS_V09 / "json_schema_Uitwisselmodel.json")
     defs = defs.get("$defs") or defs["definitions"]
     assert sorted(SignalStatus.values) == sorted(defs["EnumSignaalstatus"]["enum"])
     assert sorted(SignalStatus.labels) == sorted(defs["EnumSignaalstatus"]["enum"])

@@ -38,6 +38,7 @@ from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.models import ProcessingLogEntry
 
 from .conftest import PASSWORD, signal_data
+from .reference import DDAS_V09, reference_json
 
 pytestmark = pytest.mark.django_db
 
@@ -68,19 +69,14 @@ def signal(covenant, users):
 
 
 def test_ddas_vocabularies_are_exact():
-    import json
-    from pathlib import Path
-
     from meldpunt.cases.vocabulary import END_RESULTS
 
-    schema = Path("/work/shared/reference/ddas-v0.9/json_schema_Uitwisselmodel.json")
     assert ContactKind.values == DDAS_CONTACT_KINDS
     assert PartOfDay.values == ["Ochtend", "Middag", "Avond"]
-    if schema.exists():
-        defs = json.loads(schema.read_text())["$defs"]
-        assert ContactKind.values == defs["EnumContactsoort"]["enum"]
-        assert PartOfDay.values == defs["EnumDagdeel"]["enum"]
-        assert set(defs["EnumEindresultaat"]["enum"]) == END_RESULTS
+    defs = reference_json(DDAS_V09 / "json_schema_Uitwisselmodel.json")["$defs"]
+    assert ContactKind.values == defs["EnumContactsoort"]["enum"]
+    assert PartOfDay.values == defs["EnumDagdeel"]["enum"]
+    assert set(defs["EnumEindresultaat"]["enum"]) == END_RESULTS
 
 
 def test_pick_up_records_datum_opgepakt_and_history(signal, users, today):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "meldpunt.cases",
     "meldpunt.registries",
     "meldpunt.safeguards",
+    "meldpunt.reporting",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +278,23 @@ MELDPUNT_REGISTRY = env.str("MELDPUNT_REGISTRY", default="meldpunt.registries.lo
 MELDPUNT_INTAKE_PARALLEL = env.bool("MELDPUNT_INTAKE_PARALLEL", default=True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Published figures: a count below this is suppressed (reporting/suppression.py, ADR 0103).
+MELDPUNT_SUPPRESSION_K = env.int("MELDPUNT_SUPPRESSION_K", default=10)
+
+# DDAS v1.2: CBS collects with POST /ddas/v1/gegevens behind an FSC Inway (docs/ddas.md).
+# Off while no source is configured (the endpoint answers 404).
+MELDPUNT_DDAS_SOURCE = env.str("MELDPUNT_DDAS_SOURCE", default="")
+MELDPUNT_DDAS_SUPPLIER_CODE = env.str("MELDPUNT_DDAS_SUPPLIER_CODE", default="")
+MELDPUNT_DDAS_SIGNING_KEY = env.str("MELDPUNT_DDAS_SIGNING_KEY", default="")
+MELDPUNT_DDAS_SIGNING_KEY_PASSWORD = env.str("MELDPUNT_DDAS_SIGNING_KEY_PASSWORD", default="")
+MELDPUNT_DDAS_SIGNING_CERT = env.str("MELDPUNT_DDAS_SIGNING_CERT", default="")
+MELDPUNT_DDAS_SIGNING_KID = env.str("MELDPUNT_DDAS_SIGNING_KID", default="")
+MELDPUNT_DDAS_SIGNATURE_MODE = env.str("MELDPUNT_DDAS_SIGNATURE_MODE", default="digest")
+MELDPUNT_DDAS_REPORTING_PERIOD = env.str("MELDPUNT_DDAS_REPORTING_PERIOD", default="kwartaal")
+MELDPUNT_DDAS_CLIENT_PEER_IDS = env.list("MELDPUNT_DDAS_CLIENT_PEER_IDS", default=[])
+MELDPUNT_DDAS_FSC_TOKEN_CERTS = env.str("MELDPUNT_DDAS_FSC_TOKEN_CERTS", default="")
+MELDPUNT_DDAS_FSC_SERVICE = env.str("MELDPUNT_DDAS_FSC_SERVICE", default="")
 
 # Logs never carry personal data: the formatter prints only the message and the trace id.
 LOGGING = {

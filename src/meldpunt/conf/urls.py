@@ -6,6 +6,7 @@ from meldpunt.cases.api import SignalFeedbackView
 from meldpunt.core import views as core_views
 from meldpunt.intake.api import SignalCollection, SignalDetail
 from meldpunt.organisations.api import OrganisationList
+from meldpunt.reporting.ddas import views as ddas_views
 from meldpunt.safeguards.api import CheckCreateView, VerificationView
 
 api_v1 = [
@@ -33,6 +34,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api-v1")),
+    # DDAS v1.2 collection by CBS, behind the FSC Inway (docs/ddas.md); its contract is
+    # DDAS-VS.yaml, not this product's OpenAPI document.
+    path("ddas/v1/gegevens", ddas_views.gegevens, name="ddas-gegevens"),
     path("", include("meldpunt.intake.urls")),
     path("", include("meldpunt.cases.urls")),
     path("", include("meldpunt.organisations.urls")),

@@ -1,0 +1,1 @@
+"""Reporting: published figures (with small-cell suppression) and the national DDAS delivery."""
