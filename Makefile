@@ -12,8 +12,9 @@ run: install .env
 	$(MELDPUNT) migrate --noinput
 	$(MELDPUNT) createcachetable
 	$(MELDPUNT) seed-demo
-	@# The background worker processes uploaded files; it stops with the server.
-	@$(MELDPUNT) db_worker --interval 1 & worker=$$!; \
+	@# The background worker processes uploaded files and runs the scheduled jobs (reminders,
+	@# retention, ...); it stops with the server.
+	@$(MELDPUNT) run-worker --interval 1 & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(MELDPUNT) runserver 127.0.0.1:8000
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "meldpunt.cases",
     "meldpunt.registries",
     "meldpunt.safeguards",
+    "meldpunt.operations",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +278,11 @@ MELDPUNT_REGISTRY = env.str("MELDPUNT_REGISTRY", default="meldpunt.registries.lo
 MELDPUNT_INTAKE_PARALLEL = env.bool("MELDPUNT_INTAKE_PARALLEL", default=True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker (meldpunt run-worker, docs/operations.md): a worker not seen for this long counts as
+# gone (its running tasks go back in the queue); /readyz wants one seen within the other limit.
+MELDPUNT_WORKER_STALE_SECONDS = env.int("MELDPUNT_WORKER_STALE_SECONDS", default=120)
+MELDPUNT_READY_WORKER_SECONDS = env.int("MELDPUNT_READY_WORKER_SECONDS", default=60)
+MELDPUNT_TASK_RESULTS_KEEP_DAYS = env.int("MELDPUNT_TASK_RESULTS_KEEP_DAYS", default=14)
 
 # Logs never carry personal data: the formatter prints only the message and the trace id.
 LOGGING = {

@@ -1,4 +1,4 @@
-"""Enqueue the daily reminder of overdue cases. Run once a day (cron or a systemd timer)."""
+"""Enqueue the daily reminder of overdue cases. The worker runs it daily (scheduled job "deadline-reminders"); this is by hand."""
 
 from django.core.management.base import BaseCommand
 
