@@ -10,9 +10,14 @@ from django.utils import timezone
 from .models import ScheduledJob, WorkerHeartbeat
 
 
-def worker_seen_within(seconds: int, *, now: datetime | None = None) -> bool:
+def worker_seen_within(
+    seconds: int, *, now: datetime | None = None, hostname: str | None = None
+) -> bool:
     moment = (now or timezone.now()) - timedelta(seconds=seconds)
-    return WorkerHeartbeat.objects.filter(last_seen_at__gte=moment).exists()
+    beats = WorkerHeartbeat.objects.filter(last_seen_at__gte=moment)
+    if hostname is not None:
+        beats = beats.filter(hostname=hostname)
+    return beats.exists()
 
 
 def due_jobs(*, now: datetime | None = None) -> QuerySet[ScheduledJob]:
