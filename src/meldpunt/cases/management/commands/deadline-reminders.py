@@ -1,4 +1,4 @@
-"""Enqueue the daily reminder of overdue cases. The worker runs it daily (scheduled job "deadline-reminders"); this is by hand."""
+"""Queue the reminder of overdue cases now; the worker also runs it daily (job "deadline-reminders")."""
 
 from django.core.management.base import BaseCommand
 
