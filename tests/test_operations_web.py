@@ -20,10 +20,10 @@ from django.utils import timezone
 from gunicorn.config import Config
 
 from meldpunt.conf.gunicorn import AccessLogger
-from meldpunt.core import health
 from meldpunt.core.logging import JsonFormatter, TraceIdFilter
 from meldpunt.core.tracing import parse_traceparent, reset_trace_id, set_trace_id
 from meldpunt.intake.services import signal_submit
+from meldpunt.operations import health
 from meldpunt.operations.services import worker_heartbeat_record
 from meldpunt.privacy.models import ProcessingLogEntry
 
@@ -263,7 +263,7 @@ def test_production_settings_use_persistent_checked_connections_and_json_logs():
     assert engine == "django.db.backends.postgresql" and max_age == 300 and checks is True
     assert formatter == "json"
     assert first == [
-        "meldpunt.core.health.HealthCheckMiddleware",
+        "meldpunt.operations.health.HealthCheckMiddleware",
         "meldpunt.core.middleware.TraceMiddleware",
         "django.middleware.security.SecurityMiddleware",
     ]

@@ -59,9 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # /healthz and /readyz answer before anything else (core/health.py); then every request
+    # /healthz and /readyz answer before anything else (operations/health.py); then every request
     # gets its trace id, so whatever is logged or recorded while handling it carries that id.
-    "meldpunt.core.health.HealthCheckMiddleware",
+    "meldpunt.operations.health.HealthCheckMiddleware",
     "meldpunt.core.middleware.TraceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 
 from .tracing import _span_id, _trace_id
 
+# What a log line says instead of a request path nobody may read (privacy/logging.py).
+UNKNOWN_PATH = "[pad verborgen]"
+
 
 class TraceIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from meldpunt.privacy.logging import UNKNOWN_PATH
-
+from .logging import UNKNOWN_PATH
 from .tracing import new_span_id, new_trace_id, parse_traceparent, set_trace_id, traceparent
 
 # Keys in the WSGI environ (request.META) that gunicorn's access log reads (conf/gunicorn.py).

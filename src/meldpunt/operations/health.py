@@ -13,9 +13,9 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from meldpunt.operations.selectors import worker_seen_within
+from meldpunt.core.middleware import ENVIRON_ROUTE
 
-from .middleware import ENVIRON_ROUTE
+from .selectors import worker_seen_within
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
