@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -19,6 +20,7 @@ from django.db import connection
 from meldpunt.cases.models import Case, Track
 from meldpunt.cases.services import case_assign
 from meldpunt.intake.services import signal_submit
+from meldpunt.operations.backup import _read_only
 from meldpunt.privacy.crypto import reset_key_cache
 from meldpunt.privacy.models import ProcessingLogEntry
 
@@ -200,3 +202,17 @@ def test_backup_and_restore_refuse_bad_paths(db, tmp_path):
         call_command("backup", output=tmp_path / "nope" / "x.backup")
     with pytest.raises(CommandError, match="bestaat niet"):
         call_command("restore", str(tmp_path / "missing.backup"), force=True)
+
+
+def test_sqlite_paths_with_spaces_and_hashes_open_read_only(tmp_path):
+    path = tmp_path / "map met spatie#1" / "meldpunt?.sqlite3"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE t (x)")
+    reader = _read_only(path)
+    try:
+        assert reader.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.execute("INSERT INTO t VALUES (1)")
+    finally:
+        reader.close()

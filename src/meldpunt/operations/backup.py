@@ -57,6 +57,11 @@ def _vendor(alias: str) -> str:
     return vendor
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    # A URI from the path (spaces, "?" and "#" quoted), opened read-only.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def _private_tempfile(directory: Path, suffix: str) -> Path:
     handle, name = tempfile.mkstemp(prefix=".meldpunt-", suffix=suffix, dir=directory)
     os.close(handle)
@@ -111,9 +116,10 @@ def backup_create(*, output: Path, alias: str = "default") -> BackupResult:
     partial = _private_tempfile(output.parent, ".partial")
     try:
         if vendor == SQLITE:
-            source = sqlite3.connect(
-                f"file:{connections[alias].settings_dict['NAME']}?mode=ro", uri=True
-            )
+            database = Path(connections[alias].settings_dict["NAME"])
+            if not database.is_file():
+                raise BackupError(f"database {database} bestaat niet")
+            source = _read_only(database)
             target = sqlite3.connect(plain)
             try:
                 source.backup(target)
@@ -173,7 +179,7 @@ def _decrypted(source: Path, directory: Path) -> Iterator[tuple[str, Path]]:
 def _sqlite_is_empty(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return True
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = _read_only(path)
     try:
         return (
             db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] == 0
@@ -224,7 +230,7 @@ def backup_restore(*, source: Path, force: bool = False, alias: str = "default")
 
 
 def _restore_sqlite(plain: Path, target: Path, alias: str) -> None:
-    check = sqlite3.connect(f"file:{plain}?mode=ro", uri=True)
+    check = _read_only(plain)
     try:
         ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     except sqlite3.DatabaseError:
