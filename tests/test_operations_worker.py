@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -58,7 +58,7 @@ def test_queued_tasks_run_each_under_a_trace_id_of_their_own():
 def test_the_worker_syncs_and_ticks_the_scheduler():
     worker().run()
     assert ScheduledJob.objects.filter(name="deadline-reminders").exists()
-    # The every-minute job was due at once and ran under its own trace id.
+    # The every-5-minutes job was due at once and ran under its own trace id.
     run = JobRun.objects.get(job__name="requeue-abandoned-tasks")
     assert run.status == "geslaagd" and len(run.trace_id) == 32
 
@@ -105,12 +105,28 @@ def test_a_task_of_a_dead_worker_goes_back_in_the_queue_and_runs_once():
 
 @pytest.mark.django_db
 def test_housekeeping_keeps_recent_bookkeeping():
-    old = timezone.now() - timedelta(days=3)
+    now = timezone.now()
+    old = now - timedelta(days=3)
     worker_heartbeat_record(worker_id="gone", hostname="h", pid=1, started_at=old, now=old)
     worker_heartbeat_record(worker_id="here", hostname="h", pid=1, started_at=old)
+    daily = ScheduledJob.objects.create(name="d", callable_path="x", kind="dagelijks",
+                                        at_time=time(7), next_run_at=now)  # fmt: skip
+    often = ScheduledJob.objects.create(name="i", callable_path="x", kind="interval",
+                                        every_minutes=5, next_run_at=now)  # fmt: skip
+
+    def run(job, days, status="geslaagd"):
+        started = now - timedelta(days=days)
+        return JobRun.objects.create(job=job, lease_token=f"{job.name}{days}{status}",
+                                     worker_id="w", trace_id="t", due_at=started,
+                                     started_at=started, status=status).pk  # fmt: skip
+
+    kept = {run(daily, 30), run(often, 6), run(daily, 100, status="bezig")}
+    run(daily, 91)
+    run(often, 8)
     counts = housekeeping()
-    assert counts["hartslagen"] == 1
+    assert counts["hartslagen"] == 1 and counts["uitvoeringen"] == 2
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["here"]
+    assert set(JobRun.objects.values_list("pk", flat=True)) == kept
 
 
 @pytest.mark.django_db

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from meldpunt.privacy import chain
 
-from .models import JobRun, WorkerHeartbeat
+from .models import JobRun, ScheduledJob, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ DEFAULT_JOBS: tuple[JobDefinition, ...] = (
     JobDefinition("housekeeping", "meldpunt.operations.jobs.housekeeping", at=time(4)),
     JobDefinition(
         "requeue-abandoned-tasks", "meldpunt.operations.jobs.abandoned_tasks_requeue",
-        every_minutes=1, lease_seconds=120,
+        every_minutes=5, lease_seconds=120,
     ),
 )  # fmt: skip
 
@@ -76,11 +77,12 @@ def housekeeping() -> dict[str, int]:
     now = timezone.now()
     keep_tasks = timedelta(days=settings.MELDPUNT_TASK_RESULTS_KEEP_DAYS)
     tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=now - keep_tasks).delete()
-    runs, _ = (
-        JobRun.objects.exclude(status=JobRun.Status.RUNNING)
-        .filter(started_at__lt=now - timedelta(days=90))
-        .delete()
-    )
+    # Runs of daily jobs are kept 90 days; an every-few-minutes job's runs a week.
+    finished = JobRun.objects.exclude(status=JobRun.Status.RUNNING)
+    runs, _ = finished.filter(
+        Q(started_at__lt=now - timedelta(days=90))
+        | Q(job__kind=ScheduledJob.Kind.INTERVAL, started_at__lt=now - timedelta(days=7))
+    ).delete()
     heartbeats, _ = WorkerHeartbeat.objects.filter(
         last_seen_at__lt=now - timedelta(days=1)
     ).delete()
