@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MELDPUNT := $(BIN)/meldpunt
 
-.PHONY: run test install install-test lint format migrations-check deploy-check bench clean messages
+.PHONY: run test install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal
 
 run: install .env
 	@mkdir -p var
@@ -67,6 +67,10 @@ messages: install
 
 bench: install-test
 	$(BIN)/python -m tests.bench.run
+
+# PostgreSQL point-in-time recovery on a throw-away cluster (docs/operations.md, ~30 s).
+pitr-rehearsal: install
+	deploy/pitr-rehearsal.sh
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
