@@ -5,15 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 MELDPUNT := $(BIN)/meldpunt
 
-.PHONY: run test install install-test lint format migrations-check deploy-check bench clean messages
+.PHONY: run test install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal
 
 run: install .env
 	@mkdir -p var
 	$(MELDPUNT) migrate --noinput
 	$(MELDPUNT) createcachetable
 	$(MELDPUNT) seed-demo
-	@# The background worker processes uploaded files; it stops with the server.
-	@$(MELDPUNT) db_worker --interval 1 & worker=$$!; \
+	@# The background worker processes uploaded files and runs the scheduled jobs (reminders,
+	@# retention, ...); it stops with the server.
+	@$(MELDPUNT) run-worker --interval 1 & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(MELDPUNT) runserver 127.0.0.1:8000
 
@@ -66,6 +67,10 @@ messages: install
 
 bench: install-test
 	$(BIN)/python -m tests.bench.run
+
+# PostgreSQL point-in-time recovery on a throw-away cluster (docs/operations.md, ~30 s).
+pitr-rehearsal: install
+	deploy/pitr-rehearsal.sh
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

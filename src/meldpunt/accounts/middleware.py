@@ -6,7 +6,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verificatie/", "/gezondheid")
+# /healthz and /readyz are answered before this middleware (operations/health.py); listed anyway so
+# a change of middleware order cannot put them behind MFA.
+EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verificatie/", "/gezondheid", "/healthz", "/readyz")
 
 
 def session_has_mfa(request: HttpRequest) -> bool:

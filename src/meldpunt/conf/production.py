@@ -1,7 +1,12 @@
 """Production: HTTPS only, secure cookies. Everything else comes from the environment."""
 
 from .settings import *  # noqa: F403
-from .settings import env
+from .settings import LOGGING, env
+
+# JSON log lines unless the operator asks for text.
+if env.str("MELDPUNT_LOG_FORMAT", default="json") == "json":
+    MELDPUNT_LOG_FORMAT = "json"
+    LOGGING["handlers"]["console"]["formatter"] = "json"
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("MELDPUNT_SSL_REDIRECT", default=True)

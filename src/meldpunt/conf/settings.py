@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "meldpunt.core.staticfiles.MeldpuntStaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
@@ -56,9 +56,14 @@ INSTALLED_APPS = [
     "meldpunt.registries",
     "meldpunt.safeguards",
     "meldpunt.reporting",
+    "meldpunt.operations",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer before anything else (operations/health.py); then every request
+    # gets its trace id, so whatever is logged or recorded while handling it carries that id.
+    "meldpunt.operations.health.HealthCheckMiddleware",
+    "meldpunt.core.middleware.TraceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,7 +77,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
-    "meldpunt.core.middleware.TraceMiddleware",
     "meldpunt.accounts.middleware.RequireMFAMiddleware",
     "meldpunt.core.middleware.NoStoreMiddleware",
     "meldpunt.core.middleware.ApiVersionMiddleware",
@@ -119,7 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
+    # Persistent connections (one per worker thread), checked before reuse after a request, so
+    # a connection the server or a failover closed is replaced instead of failing a request.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A database cache: shared by every worker process, so lockouts and used TOTP codes hold across
@@ -197,14 +204,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("MELDPUNT_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 NODE_MODULES = Path(env.str("MELDPUNT_NODE_MODULES", default=str(BASE_DIR / "node_modules")))
-STATICFILES_DIRS = [
-    PACKAGE_DIR / "static",
-    ("vendor/utrecht", NODE_MODULES / "@utrecht" / "component-library-css" / "dist"),
-    ("vendor/utrecht-tokens", NODE_MODULES / "@utrecht" / "design-tokens" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+if NODE_MODULES.is_dir():
+    # Without node_modules (the container image, after collectstatic at build time) the
+    # collected files in STATIC_ROOT are all there is.
+    STATICFILES_DIRS += [
+        ("vendor/utrecht", NODE_MODULES / "@utrecht" / "component-library-css" / "dist"),
+        ("vendor/utrecht-tokens", NODE_MODULES / "@utrecht" / "design-tokens" / "dist"),
+        ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -278,6 +288,11 @@ MELDPUNT_REGISTRY = env.str("MELDPUNT_REGISTRY", default="meldpunt.registries.lo
 MELDPUNT_INTAKE_PARALLEL = env.bool("MELDPUNT_INTAKE_PARALLEL", default=True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker (meldpunt run-worker, docs/operations.md): a worker not seen for this long counts as
+# gone (its running tasks go back in the queue); /readyz wants one seen within the other limit.
+MELDPUNT_WORKER_STALE_SECONDS = env.int("MELDPUNT_WORKER_STALE_SECONDS", default=120)
+MELDPUNT_READY_WORKER_SECONDS = env.int("MELDPUNT_READY_WORKER_SECONDS", default=60)
+MELDPUNT_TASK_RESULTS_KEEP_DAYS = env.int("MELDPUNT_TASK_RESULTS_KEEP_DAYS", default=14)
 
 # Published figures: a count below this is suppressed (reporting/suppression.py, ADR 0103).
 MELDPUNT_SUPPRESSION_K = env.int("MELDPUNT_SUPPRESSION_K", default=10)
@@ -296,7 +311,10 @@ MELDPUNT_DDAS_CLIENT_PEER_IDS = env.list("MELDPUNT_DDAS_CLIENT_PEER_IDS", defaul
 MELDPUNT_DDAS_FSC_TOKEN_CERTS = env.str("MELDPUNT_DDAS_FSC_TOKEN_CERTS", default="")
 MELDPUNT_DDAS_FSC_SERVICE = env.str("MELDPUNT_DDAS_FSC_SERVICE", default="")
 
-# Logs never carry personal data: the formatter prints only the message and the trace id.
+# Logs never carry personal data: messages are written without it, paths become URL patterns,
+# and the JSON formatter drops exception messages (core/logging.py). "json": one object per
+# line for a log platform; "text": readable lines for development.
+MELDPUNT_LOG_FORMAT = env.str("MELDPUNT_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -305,10 +323,15 @@ LOGGING = {
         "redact_path": {"()": "meldpunt.privacy.logging.RedactRequestPathFilter"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s trace=%(trace_id)s %(message)s"}
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s trace=%(trace_id)s %(message)s"},
+        "json": {"()": "meldpunt.core.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["trace"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if MELDPUNT_LOG_FORMAT == "json" else "text",
+            "filters": ["trace"],
+        }
     },
     "root": {"handlers": ["console"], "level": env.str("MELDPUNT_LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -4,19 +4,48 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from .tracing import reset_trace_id, set_trace_id, trace_id_from_header
+from .logging import UNKNOWN_PATH
+from .tracing import new_span_id, new_trace_id, parse_traceparent, set_trace_id, traceparent
+
+# Keys in the WSGI environ (request.META) that gunicorn's access log reads (conf/gunicorn.py).
+ENVIRON_TRACE_ID = "meldpunt.trace_id"
+ENVIRON_ROUTE = "meldpunt.route"
+
+
+def request_route(request: HttpRequest) -> str:
+    """Where a request went, without personal data: the URL pattern, never the typed path."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.route:
+        return match.route
+    if request.path.startswith(settings.STATIC_URL):
+        return request.path  # file names of the product's own static files
+    return UNKNOWN_PATH
 
 
 class TraceMiddleware:
+    """W3C Trace Context: take the trace id of an incoming ``traceparent`` (or start a trace),
+    give the request a span of its own and answer with both in ``traceparent``.
+
+    The processing log, the logs and the access log all use this trace id. It is not reset when
+    the response leaves: Django logs a 4xx/5xx response after the middleware chain returned, and
+    that line must carry it too; the next request on the thread sets its own.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = set_trace_id(trace_id_from_header(request.headers.get("traceparent")))
-        try:
-            response = self.get_response(request)
-        finally:
-            reset_trace_id(token)
+        incoming = parse_traceparent(request.headers.get("traceparent"))
+        trace_id = incoming.trace_id if incoming else new_trace_id()
+        span_id = new_span_id()
+        set_trace_id(trace_id, span_id)
+        request.META[ENVIRON_TRACE_ID] = trace_id
+        response = self.get_response(request)
+        header = traceparent(trace_id, span_id)
+        response.headers["traceparent"] = header
+        # Trace Context Level 2 names the response header "traceresponse".
+        response.headers["traceresponse"] = header
+        request.META[ENVIRON_ROUTE] = request_route(request)
         return response
 
 

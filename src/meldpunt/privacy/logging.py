@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import logging
 
-UNKNOWN_PATH = "[pad verborgen]"
+from meldpunt.core.logging import UNKNOWN_PATH
+
+__all__ = ["UNKNOWN_PATH", "RedactRequestPathFilter"]
 
 
 def _redacted(request) -> str:

@@ -1,4 +1,4 @@
-"""Enqueue the daily reminder of overdue cases. Run once a day (cron or a systemd timer)."""
+"""Queue the reminder of overdue cases now; the worker also runs it daily (job "deadline-reminders")."""
 
 from django.core.management.base import BaseCommand
 

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--enqueue", action="store_true", help="als taak in de wachtrij zetten (db_worker)"
+            "--enqueue",
+            action="store_true",
+            help="als taak in de wachtrij zetten (meldpunt run-worker)",
         )
 
     def handle(self, *args, **options):

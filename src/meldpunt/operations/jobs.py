@@ -1,0 +1,120 @@
+"""The jobs the worker runs on a schedule, and the small jobs of the operations app itself.
+
+Each definition becomes a ``ScheduledJob`` row the first time a worker starts
+(``services.scheduled_jobs_sync``); after that the row is what counts, so an operator's change of
+time or interval in the admin survives upgrades. Webhooks and the DDAS cache join this list
+when they exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from meldpunt.privacy import chain
+
+from .models import JobRun, ScheduledJob, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobDefinition:
+    name: str
+    callable_path: str
+    at: time | None = None  # daily at this local time (Europe/Amsterdam)
+    every_minutes: int | None = None
+    lease_seconds: int = 300
+
+
+DEFAULT_JOBS: tuple[JobDefinition, ...] = (
+    JobDefinition("deadline-reminders", "meldpunt.cases.tasks.deadline_reminders_send", at=time(7)),
+    JobDefinition(
+        "apply-retention", "meldpunt.privacy.tasks.retention_apply_daily", at=time(2, 30),
+        lease_seconds=1800,
+    ),
+    JobDefinition(
+        "verify-processing-log", "meldpunt.operations.jobs.processing_log_verify",
+        at=time(3, 30), lease_seconds=1800,
+    ),
+    JobDefinition("housekeeping", "meldpunt.operations.jobs.housekeeping", at=time(4)),
+    JobDefinition(
+        "requeue-abandoned-tasks", "meldpunt.operations.jobs.abandoned_tasks_requeue",
+        every_minutes=5, lease_seconds=120,
+    ),
+)  # fmt: skip
+
+
+class ProcessingLogTampered(Exception):
+    """The daily check found the processing log's hash chain broken."""
+
+
+def processing_log_verify() -> int:
+    """Check the processing log's hash chain daily; logs the anchor to keep outside the database."""
+    result = chain.verify()
+    if not result.ok:
+        for finding in result.findings:
+            logger.error("verwerkingslog: %s", finding)
+        raise ProcessingLogTampered(f"{len(result.findings)} bevinding(en)")
+    logger.info(
+        "verwerkingslog intact: %s records, anker %s:%s",
+        result.checked,
+        result.head_length,
+        result.head_hash,
+    )
+    return result.checked
+
+
+def housekeeping() -> dict[str, int]:
+    """Delete the worker's own old bookkeeping: finished task results, job runs, heartbeats."""
+    now = timezone.now()
+    keep_tasks = timedelta(days=settings.MELDPUNT_TASK_RESULTS_KEEP_DAYS)
+    tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=now - keep_tasks).delete()
+    # Runs of daily jobs are kept 90 days; an every-few-minutes job's runs a week.
+    finished = JobRun.objects.exclude(status=JobRun.Status.RUNNING)
+    runs, _ = finished.filter(
+        Q(started_at__lt=now - timedelta(days=90))
+        | Q(job__kind=ScheduledJob.Kind.INTERVAL, started_at__lt=now - timedelta(days=7))
+    ).delete()
+    heartbeats, _ = WorkerHeartbeat.objects.filter(
+        last_seen_at__lt=now - timedelta(days=1)
+    ).delete()
+    counts = {"taakresultaten": tasks, "uitvoeringen": runs, "hartslagen": heartbeats}
+    logger.info("opgeruimd: %s", counts)
+    return counts
+
+
+def abandoned_tasks_requeue() -> int:
+    """Put tasks back in the queue whose worker died while running them (kill -9, power loss).
+
+    django-tasks-db leaves such a task "RUNNING" forever. A task counts as abandoned when the
+    worker that claimed it last has not been seen for ``MELDPUNT_WORKER_STALE_SECONDS``; tasks of
+    workers that never sent a heartbeat (a plain ``db_worker``) are left alone. The queued tasks
+    (file imports) are safe to run again: a rerun skips the rows already received.
+    """
+    stale = timezone.now() - timedelta(seconds=settings.MELDPUNT_WORKER_STALE_SECONDS)
+    dead = set(
+        WorkerHeartbeat.objects.filter(last_seen_at__lt=stale).values_list("worker_id", flat=True)
+    )
+    if not dead:
+        return 0
+    abandoned = [
+        pk
+        for pk, worker_ids in DBTaskResult.objects.running().values_list("pk", "worker_ids")
+        if worker_ids and worker_ids[-1] in dead
+    ]
+    requeued = (
+        DBTaskResult.objects.filter(pk__in=abandoned)
+        .running()
+        .update(status=TaskResultStatus.READY)
+    )
+    if requeued:
+        logger.warning("%s taak/taken van een gestopte worker opnieuw in de wachtrij", requeued)
+    return requeued
