@@ -29,8 +29,8 @@ from .test_accessibility import check_page
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = reverse("privacy:access-request")
-EXPORT = reverse("privacy:access-request-export")
+SEARCH = reverse("dataprotection:access-request")
+EXPORT = reverse("dataprotection:access-request-export")
 
 
 def submit(covenant, users, **overrides) -> Signal:
@@ -104,8 +104,8 @@ def search(client, **data):
     return client.post(SEARCH, data)
 
 
-def export_json(client, person_index) -> dict:
-    response = client.post(EXPORT, {"persoon": person_index, "formaat": "json"})
+def export_json(client, subject_id) -> dict:
+    response = client.post(EXPORT, {"persoon": subject_id, "formaat": "json"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     return json.loads(response.content)
@@ -117,7 +117,7 @@ def test_search_by_name_and_birth_date_finds_the_person(clients, people):
     assert response.status_code == 200
     assert "Aalberts" in html and "Huisgenootsma" not in html and "Buurman" not in html
     check_page(html)
-    assert people["anna"][0].person_index in html  # the export button's key
+    assert str(people["anna"][0].person.subject_id) in html  # the export button's key
     assert ProcessingLogEntry.objects.filter(
         name="access_request.search", data_subject_id=str(people["anna"][0].subject_id)
     ).exists()
@@ -139,7 +139,7 @@ def test_an_incomplete_search_is_an_accessible_error(clients, people):
 
 def test_export_holds_all_of_the_person_and_nothing_of_anyone_else(clients, people):
     anna, anna2 = people["anna"]
-    data = export_json(clients["privacy"], anna.person_index)
+    data = export_json(clients["privacy"], str(anna.person.subject_id))
     text = json.dumps(data, ensure_ascii=False)
 
     # All of Anna: both signals with details, the case and everything recorded on it.
@@ -174,7 +174,9 @@ def test_export_holds_all_of_the_person_and_nothing_of_anyone_else(clients, peop
 
 def test_the_export_is_logged_and_the_html_version_is_readable(clients, people, users):
     anna = people["anna"][0]
-    response = clients["privacy"].post(EXPORT, {"persoon": anna.person_index, "formaat": "html"})
+    response = clients["privacy"].post(
+        EXPORT, {"persoon": str(anna.person.subject_id), "formaat": "html"}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and 'lang="nl"' in html
     assert "Aalberts" in html and "Schuld bij zorgverzekeraar" in html
@@ -207,7 +209,7 @@ def test_only_the_privacy_officer_may_search_or_export(role, clients, people):
     assert search(client, achternaam="Aalberts", geboortedatum="1970-01-02").status_code == (
         expected
     )
-    response = client.post(EXPORT, {"persoon": anna.person_index, "formaat": "json"})
+    response = client.post(EXPORT, {"persoon": str(anna.person.subject_id), "formaat": "json"})
     assert response.status_code == expected
     if role != "privacy":
         assert b"Aalberts" not in response.content
@@ -216,18 +218,20 @@ def test_only_the_privacy_officer_may_search_or_export(role, clients, people):
 @pytest.mark.parametrize("role", sorted(ROLE_USERS))
 def test_only_privacy_officer_and_beheer_see_the_retention_screen(role, clients):
     expected = 200 if role in ("privacy", "beheer") else 403
-    assert clients[role].get(reverse("privacy:retention")).status_code == expected
+    assert clients[role].get(reverse("dataprotection:retention")).status_code == expected
 
 
 def test_retention_screen_changes_a_period(clients, users):
     response = clients["beheer"].post(
-        reverse("privacy:retention"),
+        reverse("dataprotection:retention"),
         {"categorie": "zaak-afgesloten", "termijn": "24", "eenheid": "maanden"},
     )
     assert response.status_code == 302
-    page = clients["beheer"].get(reverse("privacy:retention")).content.decode()
+    page = clients["beheer"].get(reverse("dataprotection:retention")).content.decode()
     assert "24 maanden" in page and "beheer@test.example" in page
-    bad = clients["beheer"].post(reverse("privacy:retention"), {"categorie": "x", "termijn": "0"})
+    bad = clients["beheer"].post(
+        reverse("dataprotection:retention"), {"categorie": "x", "termijn": "0"}
+    )
     assert bad.status_code == 400 and 'id="foutmeldingen"' in bad.content.decode()
 
 
@@ -239,7 +243,9 @@ def test_search_and_export_write_no_personal_data_to_any_log(caplog, clients, pe
     search(client, achternaam="Aalberts", geboortedatum="1970-01-02")
     search(client, postcode="1012 LG", huisnummer="12")
     for file_format in ("json", "html"):
-        client.post(EXPORT, {"persoon": people["anna"][0].person_index, "formaat": file_format})
+        client.post(
+            EXPORT, {"persoon": str(people["anna"][0].person.subject_id), "formaat": file_format}
+        )
     text = _captured(caplog)
     for value in ("Aalberts", "1970-01-02", "0611111111", "anna@example.org", "Damrak",
                   "Huisgenootsma", "Schuld bij zorgverzekeraar", "1012LG", "1012 LG"):  # fmt: skip
@@ -248,7 +254,9 @@ def test_search_and_export_write_no_personal_data_to_any_log(caplog, clients, pe
 
 def test_the_export_is_also_a_readable_pdf(clients, people, users):
     anna = people["anna"][0]
-    response = clients["privacy"].post(EXPORT, {"persoon": anna.person_index, "formaat": "pdf"})
+    response = clients["privacy"].post(
+        EXPORT, {"persoon": str(anna.person.subject_id), "formaat": "pdf"}
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert response["Content-Disposition"].endswith('.pdf"')
@@ -259,3 +267,14 @@ def test_the_export_is_also_a_readable_pdf(clients, people, users):
     assert ProcessingLogEntry.objects.filter(
         name="access_request.export.pdf", actor=users["privacy"]
     ).exists()
+
+
+def test_the_co_tenant_gets_what_a_signal_says_about_them_and_nothing_of_the_tenant(
+    clients, people
+):
+    housemate = people["housemate"]
+    data = export_json(clients["privacy"], str(housemate.person.subject_id))
+    text = json.dumps(data, ensure_ascii=False)
+    [mention] = data["genoemd_als_medehuurder"]
+    assert mention["medehuurder"]["medehuurder_achternaam"] == "Huisgenootsma"
+    assert "Aalberts" not in text and "0611111111" not in text and "anna@example.org" not in text

@@ -98,8 +98,8 @@ PAGES = [
     ("centram", "cases:case-list", ()),
     ("beleid", "home", ()),
     ("beheer", "intake:configuration", ()),
-    ("privacy", "privacy:access-request", ()),
-    ("beheer", "privacy:retention", ()),
+    ("privacy", "dataprotection:access-request", ()),
+    ("beheer", "dataprotection:retention", ()),
 ]
 
 

@@ -86,9 +86,9 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "privacy:log-search": (None, ("get",)),
     "organisations:routing": (None, ("get", "post")),
     "organisations:exception-delete": ("exception", ("post",)),
-    "privacy:retention": (None, ("get", "post")),
-    "privacy:access-request": (None, ("get", "post")),
-    "privacy:access-request-export": (None, ("post",)),
+    "dataprotection:retention": (None, ("get", "post")),
+    "dataprotection:access-request": (None, ("get", "post")),
+    "dataprotection:access-request-export": (None, ("post",)),
 }
 OBJECT_KINDS = {
     "signal",

@@ -218,8 +218,8 @@ PAGES = [
     ("eigen-haard", "intake:signal-list"),
     ("privacy", "privacy:register-list"),
     ("privacy", "privacy:log-search"),
-    ("privacy", "privacy:access-request"),
-    ("privacy", "privacy:retention"),
+    ("privacy", "dataprotection:access-request"),
+    ("privacy", "dataprotection:retention"),
 ]
 
 

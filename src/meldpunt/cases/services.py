@@ -769,7 +769,7 @@ def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
         raise ValidationError({"reason": "Een reden is hoogstens 250 tekens."})
     try:
         signal = (
-            Signal.objects.select_for_update()
+            Signal.objects.select_for_update(of=("self",))
             .select_related("person", "tenancy", "district")
             .defer("details")
             .get(pk=signal_id)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "meldpunt.cases",
     "meldpunt.registries",
     "meldpunt.safeguards",
+    "meldpunt.dataprotection",
     "meldpunt.reporting",
     "meldpunt.operations",
 ]

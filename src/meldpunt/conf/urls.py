@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("meldpunt.organisations.urls")),
     path("", include("meldpunt.safeguards.urls")),
     path("", include("meldpunt.privacy.urls")),
+    path("", include("meldpunt.dataprotection.urls")),
 ]

@@ -39,9 +39,9 @@ def navigation(request):
     if user.has_perm("privacy.change_processingactivity"):
         items.append((_("Verwerkingsregister"), reverse("privacy:register-list")))
     if user.has_perm("privacy.handle_access_request"):
-        items.append((_("Inzageverzoek"), reverse("privacy:access-request")))
+        items.append((_("Inzageverzoek"), reverse("dataprotection:access-request")))
     if user.has_perm("privacy.change_retentionperiod"):
-        items.append((_("Bewaartermijnen"), reverse("privacy:retention")))
+        items.append((_("Bewaartermijnen"), reverse("dataprotection:retention")))
     return {
         "navigation": [
             {"label": label, "url": url, "current": request.path == url} for label, url in items

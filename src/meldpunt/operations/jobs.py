@@ -37,7 +37,7 @@ class JobDefinition:
 DEFAULT_JOBS: tuple[JobDefinition, ...] = (
     JobDefinition("deadline-reminders", "meldpunt.cases.tasks.deadline_reminders_send", at=time(7)),
     JobDefinition(
-        "apply-retention", "meldpunt.privacy.tasks.retention_apply_daily", at=time(2, 30),
+        "apply-retention", "meldpunt.dataprotection.tasks.retention_apply_daily", at=time(2, 30),
         lease_seconds=1800,
     ),
     JobDefinition(

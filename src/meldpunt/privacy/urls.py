@@ -7,7 +7,4 @@ urlpatterns = [
     path("verwerkingsregister", views.register_list, name="register-list"),
     path("verwerkingsregister/<slug:code>", views.register_edit, name="register-edit"),
     path("verwerkingslog", views.log_search, name="log-search"),
-    path("bewaartermijnen", views.retention_settings, name="retention"),
-    path("inzageverzoek", views.access_request, name="access-request"),
-    path("inzageverzoek/export", views.access_request_download, name="access-request-export"),
 ]

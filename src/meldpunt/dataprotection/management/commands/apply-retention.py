@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from meldpunt.privacy.retention import retention_apply, retention_periods
-from meldpunt.privacy.tasks import retention_apply_daily
+from meldpunt.dataprotection.retention import retention_apply
+from meldpunt.dataprotection.tasks import retention_apply_daily
+from meldpunt.privacy.retention import retention_periods
 
 
 class Command(BaseCommand):

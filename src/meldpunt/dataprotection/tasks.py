@@ -1,4 +1,4 @@
-"""Background work of the privacy app (django-tasks): the daily retention run."""
+"""Background work of data protection (django-tasks): the daily retention run."""
 
 from __future__ import annotations
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dataprotection"
+urlpatterns = [
+    path("bewaartermijnen", views.retention_settings, name="retention"),
+    path("inzageverzoek", views.access_request, name="access-request"),
+    path("inzageverzoek/export", views.access_request_download, name="access-request-export"),
+]
