@@ -46,6 +46,8 @@ node_modules/.installed: package.json package-lock.json
 lint: install-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	@# The layers of docs/architecture.md (pyproject.toml [tool.importlinter]); lazy imports count.
+	cd src && ../$(BIN)/lint-imports --config ../pyproject.toml
 
 format: install-test
 	$(BIN)/ruff format src tests

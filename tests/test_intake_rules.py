@@ -12,6 +12,7 @@ from django.db import connection
 from meldpunt.cases.models import Case, Signal, Track
 from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.cases.workflow import CaseStatus
+from meldpunt.core.models import ConfigurationChange
 from meldpunt.intake.models import IntakeConfiguration
 from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.keys import person_key
@@ -238,8 +239,6 @@ def test_every_decision_is_recorded_with_its_reason(covenant):
 
 def test_functioneel_beheer_changes_thresholds_and_the_change_is_recorded(clients, users):
     from django.urls import reverse
-
-    from meldpunt.intake.models import ConfigurationChange
 
     url = reverse("intake:configuration")
     assert clients["regie"].get(url).status_code == 403

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from meldpunt.intake.models import ConfigurationChange
+from meldpunt.core.models import ConfigurationChange
 from meldpunt.intake.services import signal_submit
 from meldpunt.organisations.models import District, PostcodeException
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from meldpunt.organisations.models import Organisation
+from meldpunt.privacy.register import register_ensure
 
 from .models import ApiToken, Role, User
 from .roles import ROLES
@@ -46,8 +47,6 @@ def roles_ensure_after_migrate(*, apps: Any = None, using: str = "default", **kw
     for config in global_apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
     roles_ensure()
-    from meldpunt.privacy.register import register_ensure
-
     register_ensure()
 
 

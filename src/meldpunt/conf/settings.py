@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "meldpunt.registries",
     "meldpunt.safeguards",
     "meldpunt.dataprotection",
+    "meldpunt.demo",
     "meldpunt.reporting",
     "meldpunt.operations",
 ]

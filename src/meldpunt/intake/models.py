@@ -43,24 +43,6 @@ class IntakeConfiguration(models.Model):
         return cls.objects.order_by("pk").first() or cls.objects.create()
 
 
-class ConfigurationChange(models.Model):
-    """Who changed which setting, when, from what to what (settings hold no personal data)."""
-
-    setting = models.CharField(max_length=80)
-    old_value = models.CharField(max_length=200)
-    new_value = models.CharField(max_length=200)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.setting}: {self.old_value} → {self.new_value}"
-
-
 class SignalImport(models.Model):
     """One delivered file (or API batch) and how far its processing got."""
 

@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from meldpunt.cases.models import Signal
 from meldpunt.core.memory import collect_young, without_cycle_collection
+from meldpunt.core.models import ConfigurationChange
 from meldpunt.organisations.models import Organisation
 from meldpunt.organisations.selectors import Routing, route_postcode
 from meldpunt.privacy.files import open_encrypted, write_encrypted
 
 from .files import FileRefused, open_signal_file
-from .models import ConfigurationChange, IntakeConfiguration, SignalImport
+from .models import IntakeConfiguration, SignalImport
 from .parallel import Batches, PreparationFailed, prepared_batches, rows_read
 from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome
 from .spec import parse_signal

@@ -16,11 +16,12 @@ from meldpunt.cases.selectors import automatic_decisions
 from meldpunt.cases.services import signal_overturn
 from meldpunt.cases.vocabulary import AUTOMATIC_NOT_TAKEN_UP
 from meldpunt.cases.workflow import CaseStatus
+from meldpunt.core.models import ConfigurationChange
 
 from .files import template_csv
 from .forms import SignalForm
 from .forms_upload import ConfigurationForm, OverturnForm, UploadForm
-from .models import ConfigurationChange, IntakeConfiguration, SignalImport
+from .models import IntakeConfiguration, SignalImport
 from .reports import report_rows
 from .services import (
     CONFIGURATION_FIELDS,

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from meldpunt.core.models import ConfigurationChange
+
 from . import demo_data
 from .models import District, Organisation, OrganisationType, PostcodeException, PostcodeRange
 
@@ -93,8 +95,6 @@ def postcode_exception_delete(*, exception: PostcodeException, by: Any) -> None:
 
 
 def _record_change(by: Any, setting: str, old: Any, new: Any) -> None:
-    from meldpunt.intake.models import ConfigurationChange
-
     ConfigurationChange.objects.create(
         setting=setting[:80],
         old_value=str(old or "—")[:200],

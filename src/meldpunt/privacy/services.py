@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt.core.db import db_value, insert_rows
 from meldpunt.core.tracing import current_trace_id, new_span_id
 
 from . import chain
@@ -150,8 +151,6 @@ _BULK_ROW_FIELDS = ("span_id", "data_subject_id", "data_subject_type", "object_t
 
 def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict[str, Any]) -> None:
     """Append a large batch without building model instances (see ``chain.BatchSealer``)."""
-    from meldpunt.core.db import db_value, insert_rows
-
     spans = os.urandom(8 * len(items)).hex()
     shared = tuple(db_value(ProcessingLogEntry, name, value) for name, value in common.items())
     # Rows may differ in subject and object type; each kind gets its own template.

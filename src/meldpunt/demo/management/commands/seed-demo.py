@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from meldpunt.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users_ensure
-from meldpunt.core.demo import demo_signals_ensure
+from meldpunt.demo.signals import demo_signals_ensure
 from meldpunt.organisations.services import covenant_seed
 
 
