@@ -43,6 +43,16 @@ class IntakeConfiguration(models.Model):
         return cls.objects.order_by("pk").first() or cls.objects.create()
 
 
+class SignalImportQuerySet(models.QuerySet):
+    def for_user(self, user) -> SignalImportQuerySet:
+        """A landlord sees its own deliveries; nobody else sees any (they hold no decisions)."""
+        if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+            return self.none()
+        if user.has_perm("intake.submit_signal") and user.organisation.is_partner:
+            return self.filter(partner_id=user.organisation_id)
+        return self.none()
+
+
 class SignalImport(models.Model):
     """One delivered file (or API batch) and how far its processing got."""
 
@@ -72,6 +82,8 @@ class SignalImport(models.Model):
     already_received = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignalImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

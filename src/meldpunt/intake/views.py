@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meldpunt.cases.models import Case, Signal
-from meldpunt.cases.selectors import automatic_decisions
+from meldpunt.cases.models import Case
+from meldpunt.cases.selectors import automatic_decisions, own_signals
 from meldpunt.cases.services import signal_overturn
 from meldpunt.cases.vocabulary import AUTOMATIC_NOT_TAKEN_UP
 from meldpunt.cases.workflow import CaseStatus
@@ -57,12 +57,7 @@ def signal_create(request: HttpRequest) -> HttpResponse:
 @permission_required("intake.submit_signal", raise_exception=True)
 def signal_list(request: HttpRequest) -> HttpResponse:
     """A landlord's own signals with the minimal feedback (terugkoppeling); no personal data."""
-    signals = (
-        Signal.objects.for_user(request.user)
-        .filter(partner_id=request.user.organisation_id)
-        .defer("details")
-        .order_by("-received_at", "-id")
-    )
+    signals = own_signals(request.user).order_by("-received_at", "-id")
     page = Paginator(signals, 50).get_page(request.GET.get("pagina"))
     return render(request, "intake/signal_list.html", {"page": page})
 
@@ -98,7 +93,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             file_name=form.cleaned_data["file"].name,
         )
         return redirect("intake:upload-detail", public_id=batch.public_id)
-    batches = SignalImport.objects.filter(partner_id=request.user.organisation_id)[:20]
+    batches = SignalImport.objects.for_user(request.user)[:20]
     return render(
         request,
         "intake/upload.html",
@@ -108,9 +103,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _own_batch(request: HttpRequest, public_id) -> SignalImport:
-    return get_object_or_404(
-        SignalImport.objects.filter(partner_id=request.user.organisation_id), public_id=public_id
-    )
+    return get_object_or_404(SignalImport.objects.for_user(request.user), public_id=public_id)
 
 
 @login_required
