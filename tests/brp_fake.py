@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import ssl
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -254,6 +255,8 @@ class FakeBrp:
         self.script: list[Reply | Callable[[dict[str, Any]], Reply]] = []
         self.release = threading.Event()
         self._lock = threading.Lock()
+        self._indexed = -1
+        self._by_key: dict[str | None, list[dict[str, Any]]] = {}
 
     # -- the API -------------------------------------------------------------------------
 
@@ -313,8 +316,24 @@ class FakeBrp:
                 ]
         if wrong:
             return problem(400, wrong)
-        found = [p for p in self.people if self._matches(kind, body, p)]
+        found = [p for p in self._pool(kind, body) if self._matches(kind, body, p)]
         return Reply(200, {"type": kind, "personen": [_select(p, fields) for p in found]})
+
+    def _pool(self, kind: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The people worth checking (an index by BSN and birth date, for the benchmark)."""
+        if self._indexed != len(self.people):
+            self._by_key = {}
+            for p in self.people:
+                birth = p.get("geboorte", {}).get("datum", {}).get("datum")
+                for key in (p["burgerservicenummer"], birth):
+                    self._by_key.setdefault(key, []).append(p)
+            self._indexed = len(self.people)
+        if kind == "RaadpleegMetBurgerservicenummer":
+            numbers = dict.fromkeys(body["burgerservicenummer"])
+            return [p for n in numbers for p in self._by_key.get(n, [])]
+        if "geboortedatum" in body:
+            return self._by_key.get(body["geboortedatum"], [])
+        return self.people
 
     @staticmethod
     def _matches(kind: str, body: dict[str, Any], person: dict[str, Any]) -> bool:
@@ -353,6 +372,7 @@ class FakeBrp:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeBrp
     protocol_version = "HTTP/1.1"
+    wbufsize = -1  # one write per response: headers and body in one segment (no Nagle delay)
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -376,14 +396,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LoopbackBrp:
-    """FakeBrp served on 127.0.0.1 (a free port) in a thread."""
+    """FakeBrp served on 127.0.0.1 (a free port) in a thread; over TLS when given a context."""
 
-    def __init__(self, fake: FakeBrp) -> None:
+    def __init__(self, fake: FakeBrp, tls: ssl.SSLContext | None = None) -> None:
         self.fake = fake
         handler = type("Handler", (_Handler,), {"fake": fake})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/haalcentraal/api/brp"
+        scheme = "http"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_port}/haalcentraal/api/brp"
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )

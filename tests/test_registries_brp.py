@@ -7,13 +7,19 @@ patterns, fields the response type cannot deliver).
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
+import ssl
 import traceback
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
@@ -548,3 +554,82 @@ def test_setting_selects_the_adapter_and_the_check_guards_it(server):
             ]
     finally:
         base.registry.cache_clear()
+
+
+# -- TLS with a client certificate (mTLS), as the BRP is reached in production -----------
+
+
+def _certificates(tmp_path):
+    """A test CA, a server certificate for 127.0.0.1 and a client certificate (files)."""
+    now = datetime.now(UTC)
+
+    def issue(subject, issuer, key, issuer_key, *, ca=False, server=False):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if server:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False,
+            )
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    def write(name, cert, key=None):
+        (tmp_path / f"{name}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        if key is not None:
+            (tmp_path / f"{name}.key").write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+        return str(tmp_path / f"{name}.pem"), str(tmp_path / f"{name}.key")
+
+    ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    ca = issue("Test-CA", "Test-CA", ca_key, ca_key, ca=True)
+    return {
+        "ca": write("ca", ca)[0],
+        "server": write(
+            "server", issue("brp", "Test-CA", server_key, ca_key, server=True), server_key
+        ),
+        "client": write("client", issue("meldpunt", "Test-CA", client_key, ca_key), client_key),
+    }
+
+
+@pytest.fixture
+def tls_server(fake, tmp_path):
+    files = _certificates(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*files["server"])
+    context.load_verify_locations(files["ca"])
+    context.verify_mode = ssl.CERT_REQUIRED  # mutual TLS: no client certificate, no answer
+    with LoopbackBrp(fake, tls=context) as running:
+        running.files = files
+        yield running
+
+
+@pytest.mark.django_db
+def test_mutual_tls_with_own_ca_bundle(tls_server):
+    cert, key = tls_server.files["client"]
+    registry = adapter(
+        tls_server, ca_bundle=tls_server.files["ca"], client_cert=cert, client_key=key
+    )
+    assert registry.lookup_people([PIETER])[PIETER.key].municipality_code == "0363"
+
+
+def test_without_client_certificate_or_trusted_ca_the_register_is_unavailable(tls_server):
+    cert, key = tls_server.files["client"]
+    no_client_cert = adapter(tls_server, ca_bundle=tls_server.files["ca"], retries=0)
+    with pytest.raises(RegistryUnavailable, match="verbinding mislukt"):
+        no_client_cert.lookup_by_bsn([RESIDENT])
+    untrusted = adapter(tls_server, client_cert=cert, client_key=key, retries=0)
+    with pytest.raises(RegistryUnavailable, match="verbinding mislukt"):
+        untrusted.lookup_by_bsn([RESIDENT])

@@ -272,7 +272,7 @@ def _name_strength(query: PersonQuery, person: _Person) -> int:
     return 0
 
 
-def match(query: PersonQuery, candidates: Sequence[_Person]) -> _Person | None:
+def _match(query: PersonQuery, candidates: Sequence[_Person]) -> _Person | None:
     """The one candidate that is the person of the signal, or None when none or unsure.
 
     Same birth date when the signal has one; then the best name fit, which must be unique:
@@ -339,7 +339,7 @@ class HaalCentraalRegistry:
         consulted = self._consult(sorted({bsn for found in candidates for bsn in found}))
         answers: dict[str, RegistryAnswer] = {}
         for query, found in zip(people, candidates, strict=True):
-            person = match(query, [consulted[bsn] for bsn in found if bsn in consulted])
+            person = _match(query, [consulted[bsn] for bsn in found if bsn in consulted])
             if person is not None:
                 answers[query.key] = self._answer(person)
         found = len(answers)
@@ -456,9 +456,11 @@ class HaalCentraalRegistry:
 
     def _new_client(self) -> httpx.Client:
         config = self.config
-        context = ssl.create_default_context(cafile=config.ca_bundle or None)
-        if config.client_cert:
-            context.load_cert_chain(config.client_cert, config.client_key)
+        verify: ssl.SSLContext | bool = False  # plain http: only to loopback (problems())
+        if urlsplit(config.url).scheme == "https":
+            verify = ssl.create_default_context(cafile=config.ca_bundle or None)
+            if config.client_cert:
+                verify.load_cert_chain(config.client_cert, config.client_key)
         headers = {
             "Accept": "application/json",
             "Content-Type": "application/json; charset=utf-8",
@@ -468,7 +470,7 @@ class HaalCentraalRegistry:
         return httpx.Client(
             headers=headers,
             timeout=httpx.Timeout(config.timeout),
-            verify=context,
+            verify=verify,
             follow_redirects=False,
             limits=httpx.Limits(max_connections=config.concurrency),
         )
