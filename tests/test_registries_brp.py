@@ -48,6 +48,7 @@ MARRIED = next(BSN)
 SIBLING_1 = next(BSN)
 SIBLING_2 = next(BSN)
 FOLDED = next(BSN)
+PREFIXED = next(BSN)
 API_KEY = "test-api-key-7f3a9c"
 
 PEOPLE = [
@@ -86,6 +87,7 @@ PEOPLE = [
     persoon(SIBLING_1, "Smit", date(2001, 6, 1), postcode="1015EE", huisnummer=7),
     persoon(SIBLING_2, "Smit", date(2003, 9, 9), postcode="1015EE", huisnummer=7),
     persoon(FOLDED, "Nguyen", date(1979, 12, 24), postcode="1016FF", huisnummer=9),
+    persoon(PREFIXED, "Berg", date(1968, 2, 29), voorvoegsel="van den", postcode="1019JJ"),
 ]
 
 
@@ -275,6 +277,18 @@ def test_names_outside_the_api_pattern_are_folded_not_refused(server, fake):
     assert FOLDED and q.key in adapter(server).lookup_people([q])
     assert bodies(fake)[0]["geslachtsnaam"] == "Nguyen"
     assert refusals(fake) == []
+
+
+@pytest.mark.django_db
+def test_spelling_variants_fit_in_the_canonical_form(server, fake):
+    # The landlord wrote the prefix into the surname; the register has "van den" + "Berg".
+    # The name search misses, the address + birth date search finds her, core.names fits.
+    q = query("Vandenberg", date(1968, 2, 29), postcode="1019JJ", number=1)
+    assert adapter(server).lookup_people([q])[q.key].names == ("van den Berg",)
+    assert [b["type"] for b in bodies(fake)][:2] == [
+        "ZoekMetGeslachtsnaamEnGeboortedatum",
+        "ZoekMetPostcodeEnHuisnummer",
+    ]
 
 
 @pytest.mark.django_db

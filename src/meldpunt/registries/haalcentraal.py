@@ -41,6 +41,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from stdnum.nl import bsn as bsn_number
 
+from meldpunt.core.names import canonical_surname
+
 from .base import PersonQuery, RegistryAnswer, RegistryUnavailable
 from .local import LocalRegistry
 
@@ -250,26 +252,29 @@ def _param(text: str, pattern: re.Pattern[str]) -> str:
     return text if pattern.match(text) else ""
 
 
-def _norm(text: str) -> str:
-    return _fold(_clean(text)).casefold()
-
-
 def _name_strength(query: PersonQuery, person: _Person) -> int:
-    """How well the signal's name fits: 3 own name with prefix, 2 own surname, 1 partner's."""
-    full = _norm(f"{query.prefix} {query.surname}")
-    asked = {full, _norm(query.surname)}
+    """How well the signal's name fits: 3 own name with prefix, 2 own surname, 1 partner's.
+
+    Compared in the canonical form of core.names (the one the person keys hash), so spelling
+    variants (diacritics, ij/y, ss/s, the prefix written into the surname) still fit.
+    """
+    full = canonical_surname(query.surname, query.prefix)
+    asked = {full, canonical_surname(query.surname)}
     if "-" in query.surname:  # "Jansen-de Vries": own and partner's name (naamgebruik)
-        asked.update(_norm(part) for part in query.surname.split("-"))
+        asked.update(canonical_surname(part) for part in query.surname.split("-"))
     asked.discard("")
+
+    def fits(prefix: str, surname: str) -> bool:
+        return bool(
+            asked & ({canonical_surname(surname, prefix), canonical_surname(surname)} - {""})
+        )
+
     prefix, surname = person.own
-    if full == _norm(f"{prefix} {surname}"):
+    if full and full == canonical_surname(surname, prefix):
         return 3
-    if asked & {_norm(f"{prefix} {surname}"), _norm(surname)} - {""}:
+    if fits(prefix, surname):
         return 2
-    for prefix, surname in person.partners:
-        if asked & {_norm(f"{prefix} {surname}"), _norm(surname)} - {""}:
-            return 1
-    return 0
+    return 1 if any(fits(*partner) for partner in person.partners) else 0
 
 
 def _match(query: PersonQuery, candidates: Sequence[_Person]) -> _Person | None:
@@ -332,7 +337,8 @@ class HaalCentraalRegistry:
         """
         unique: dict[str, PersonQuery] = {}
         for query in queries:
-            unique.setdefault(query.key, query)
+            if query.key:  # an answer must be keyed; an empty key would merge strangers
+                unique.setdefault(query.key, query)
         people = list(unique.values())
         started, requests_before = time.monotonic(), self._requests
         candidates = self._map(self._candidates, people)
