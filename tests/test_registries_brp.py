@@ -25,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from meldpunt.privacy.crypto import blind_index
+from meldpunt.privacy.keys import person_key
 from meldpunt.registries import base
 from meldpunt.registries.base import PersonQuery, RegistryAnswer, RegistryUnavailable
 from meldpunt.registries.haalcentraal import (
@@ -101,7 +102,8 @@ def query(
     letter: str = "",
     addition: str = "",
 ) -> PersonQuery:
-    key = blind_index("person", surname, birth.isoformat() if birth else "")
+    # The intake's own key; a person without birth date has none, so a test key stands in.
+    key = person_key(surname, prefix, birth) or blind_index("test-person", surname, postcode)
     return PersonQuery(key, surname, prefix, birth, postcode, number, letter, addition)
 
 
@@ -221,6 +223,8 @@ def test_married_name_found_by_address_and_birth_date(server, fake):
     answer = adapter(server).lookup_people([ANNA])[ANNA.key]
 
     assert answer.names == ("de Vries", "Jansen")
+    # Her own key (own name + birth date), so the intake files the signal under her (P1).
+    assert answer.person_index == person_key("Vries", "de", date(1990, 1, 2))
     assert answer.not_resident is False
     search = bodies(fake)[1]
     assert search == {
@@ -319,8 +323,12 @@ def test_benefits_come_from_the_local_table(server):
     )
     LocalRegistryRecord.objects.create(person_index=NOBODY.key, benefit_recipient=True)
     LocalRegistryRecord.objects.create(person_index=ROBIN.key, benefit_recipient=False)
+    # Anna's benefit is registered under her own name; the signal uses her married name.
+    LocalRegistryRecord.objects.create(
+        person_index=person_key("Vries", "de", date(1990, 1, 2)), benefit_recipient=True
+    )
 
-    answers = adapter(server).lookup_people([PIETER, NOBODY, ROBIN])
+    answers = adapter(server).lookup_people([PIETER, NOBODY, ROBIN, ANNA])
 
     # The BRP decides residence and death (the local "overleden" is not used), the local
     # table decides the benefit.
@@ -330,6 +338,10 @@ def test_benefits_come_from_the_local_table(server):
         benefit_recipient=True, source="uitkeringsadministratie (lokaal)"
     )
     assert answers[ROBIN.key].benefit_recipient is False
+    assert (answers[ANNA.key].benefit_recipient, answers[ANNA.key].names) == (
+        True,
+        ("de Vries", "Jansen"),
+    )
 
 
 @pytest.mark.django_db

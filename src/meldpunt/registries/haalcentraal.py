@@ -30,7 +30,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from django.core.exceptions import ImproperlyConfigured
 from stdnum.nl import bsn as bsn_number
 
 from meldpunt.core.names import canonical_surname
+from meldpunt.privacy.keys import person_key
 
 from .base import PersonQuery, RegistryAnswer, RegistryUnavailable
 from .local import LocalRegistry
@@ -347,15 +348,19 @@ class HaalCentraalRegistry:
         for query, found in zip(people, candidates, strict=True):
             person = _match(query, [consulted[bsn] for bsn in found if bsn in consulted])
             if person is not None:
-                answers[query.key] = self._answer(person)
+                answers[query.key] = self._answer(person, asked=query.key)
         found = len(answers)
-        benefit = self.benefits.benefit_recipients(unique)
-        for key in benefit:
+        # The benefits table may know the person by the key asked or by their own name's key.
+        own = {key: a.person_index for key, a in answers.items() if a.person_index}
+        benefit = self.benefits.benefit_recipients({*unique, *own.values()})
+        for key in unique:
+            if key not in benefit and own.get(key) not in benefit:
+                continue
             answer = answers.get(key)
             answers[key] = (
                 RegistryAnswer(benefit_recipient=True, source=BENEFITS_SOURCE)
                 if answer is None
-                else _with_benefit(answer)
+                else replace(answer, benefit_recipient=True)
             )
         log.info(
             "BRP: %d personen gevraagd, %d gevonden, %d verzoeken in %.2f s.",
@@ -391,13 +396,17 @@ class HaalCentraalRegistry:
 
     # -- steps ---------------------------------------------------------------------------
 
-    def _answer(self, person: _Person) -> RegistryAnswer:
+    def _answer(self, person: _Person, *, asked: str = "") -> RegistryAnswer:
         code = person.municipality_code
         outside = bool(code) and code not in self.config.municipality_codes
+        # The person's own key (own name + birth date in the BRP), when the signal used
+        # another name or spelling: the intake then files the signal under that person (P1).
+        own = person_key(person.own[1], person.own[0], person.birth_date)
         return RegistryAnswer(
             deceased=person.deceased,
             not_resident=person.emigrated or outside,
             source=SOURCE,
+            person_index="" if own == asked else own,
             names=person.names(),
             municipality_code=code,
         )
@@ -529,17 +538,6 @@ class HaalCentraalRegistry:
         else:
             return _personen(body)
         raise _Retryable(failure)
-
-
-def _with_benefit(answer: RegistryAnswer) -> RegistryAnswer:
-    return RegistryAnswer(
-        deceased=answer.deceased,
-        not_resident=answer.not_resident,
-        benefit_recipient=True,
-        source=answer.source,
-        names=answer.names,
-        municipality_code=answer.municipality_code,
-    )
 
 
 def _read(response: httpx.Response, limit: int) -> bytes:
