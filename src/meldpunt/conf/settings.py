@@ -284,6 +284,18 @@ SPECTACULAR_SETTINGS = {
 
 # Registry adapter for triage (BRP, benefits): a class implementing registries.base.Registry.
 MELDPUNT_REGISTRY = env.str("MELDPUNT_REGISTRY", default="meldpunt.registries.local.LocalRegistry")
+# The municipalities whose residents the Meldpunt serves (CBS gemeentecodes): a person the BRP
+# registers elsewhere is "not a resident".
+MELDPUNT_MUNICIPALITY_CODES = env.list("MELDPUNT_MUNICIPALITY_CODES", default=[])
+# Haal Centraal BRP API (registries.haalcentraal, docs/adr/0104-brp-adapter.md).
+MELDPUNT_BRP_URL = env.str("MELDPUNT_BRP_URL", default="")
+MELDPUNT_BRP_API_KEY = env.str("MELDPUNT_BRP_API_KEY", default="")
+MELDPUNT_BRP_CLIENT_CERT = env.str("MELDPUNT_BRP_CLIENT_CERT", default="")
+MELDPUNT_BRP_CLIENT_KEY = env.str("MELDPUNT_BRP_CLIENT_KEY", default="")
+MELDPUNT_BRP_CA_BUNDLE = env.str("MELDPUNT_BRP_CA_BUNDLE", default="")
+MELDPUNT_BRP_TIMEOUT = env.float("MELDPUNT_BRP_TIMEOUT", default=5.0)
+MELDPUNT_BRP_RETRIES = env.int("MELDPUNT_BRP_RETRIES", default=2)
+MELDPUNT_BRP_CONCURRENCY = env.int("MELDPUNT_BRP_CONCURRENCY", default=4)
 
 # Large signal files are prepared (checked, hashed, encrypted) in a second process while the
 # first one writes (intake/parallel.py, docs/adr/0007). Off: one process does both.

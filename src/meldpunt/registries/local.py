@@ -1,4 +1,4 @@
-"""The local registry adapter: answers from LocalRegistryRecord."""
+"""The local registry adapter: answers from LocalRegistryRecord (demo, tests, benefits)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from meldpunt.core.db import select_in
 
-from .base import RegistryAnswer
+from .base import PersonQuery, RegistryAnswer
 from .models import LocalRegistryName, LocalRegistryRecord
 
 S = LocalRegistryRecord.Status
@@ -53,3 +53,11 @@ class LocalRegistry:
                 person_index="" if own == key else own,
             )
         return {key: answer for key, answer in answers.items() if key in set(keys)}
+
+    def lookup_people(self, queries: Iterable[PersonQuery]) -> dict[str, RegistryAnswer]:
+        # The local register knows people only by their blind index.
+        return self.lookup_many(q.key for q in queries if q.key)
+
+    def benefit_recipients(self, person_indexes: Iterable[str]) -> set[str]:
+        """The keys (own or another name) the local table lists as on Participatiewet benefit."""
+        return {key for key, a in self.lookup_many(person_indexes).items() if a.benefit_recipient}
