@@ -15,12 +15,18 @@ from meldpunt.cases.workflow import CaseStatus
 from meldpunt.core.models import ConfigurationChange
 from meldpunt.intake.models import IntakeConfiguration
 from meldpunt.intake.services import signal_submit
+from meldpunt.organisations.models import Municipality
 from meldpunt.privacy.keys import person_key
 from meldpunt.registries.models import LocalRegistryRecord
 
 from .conftest import signal_data
 
 pytestmark = pytest.mark.django_db
+
+
+def amsterdam_rent() -> IntakeConfiguration:
+    """The thresholds Amsterdam set for landlords (the kind of partner Huur)."""
+    return IntakeConfiguration.current(Municipality.objects.get(code="0363").pk, "Huur")
 
 
 def submit(covenant, partner="eigen-haard", **overrides):
@@ -109,7 +115,7 @@ def test_in_the_target_group(covenant, overrides):
 
 
 def test_thresholds_are_configuration(covenant):
-    config = IntakeConfiguration.current()
+    config = amsterdam_rent()
     config.minimum_amount = Decimal("2000")
     config.save()
     assert submit(covenant).status == SignalStatus.UNJUSTIFIED
@@ -172,7 +178,7 @@ def test_one_batch_with_geregelde_betaling_and_routed_cases_keeps_each_case_its_
 
 
 def test_automatic_routing_can_be_switched_off(covenant):
-    config = IntakeConfiguration.current()
+    config = amsterdam_rent()
     config.auto_route = False
     config.save()
     case = submit(covenant).case
@@ -252,15 +258,16 @@ def test_functioneel_beheer_changes_thresholds_and_the_change_is_recorded(client
         },
     )
     assert response.status_code == 302
-    config = IntakeConfiguration.current()
+    config = amsterdam_rent()
     assert config.months_of_arrears == 3 and config.minimum_amount == 100
     changes = {
-        c.setting: (c.old_value, c.new_value, c.by) for c in ConfigurationChange.objects.all()
+        c.setting: (c.old_value, c.new_value, c.by, c.scope)
+        for c in ConfigurationChange.objects.all()
     }
-    assert changes["minimum_amount"] == ("75.00", "100", users["beheer"])
-    assert "repeat_window_days" not in changes
+    assert changes["Huur: minimum_amount"] == ("75.00", "100", users["beheer"], "0363")
+    assert "Huur: repeat_window_days" not in changes
     bad = clients["beheer"].post(
         url, {"months_of_arrears": "-1", "minimum_amount": "x", "repeat_window_days": "0"}
     )
     assert bad.status_code == 400
-    assert IntakeConfiguration.current().minimum_amount == 100
+    assert amsterdam_rent().minimum_amount == 100

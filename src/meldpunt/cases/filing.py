@@ -33,7 +33,8 @@ _TENANT, _CO_TENANT = str(CaseMember.Role.TENANT), str(CaseMember.Role.CO_TENANT
 # Column order of the rows filed in bulk; values in database form (ids as hex, dates as ISO).
 SIGNAL_COLUMNS = (
     "public_id", "subject_id", "partner_id", "submitted_by_id", "channel", "delivery_id",
-    "district_id", "received_at", "status", "decision", "case_id", "person_id", "tenancy_id",
+    "district_id", "municipality_id", "received_at", "status", "decision", "case_id",
+    "person_id", "tenancy_id",
     # from the prepared row (the intake's ``_Row.columns``):
     "partner_reference", "details", "household_index", "person_index", "intake_key",
     "signal_date", "contact_attempted_on", "referred_to_debt_help_on", "written_reminder_on",
@@ -41,17 +42,19 @@ SIGNAL_COLUMNS = (
     "multiple_problems",
 )  # fmt: skip
 CASE_COLUMNS = (
-    "public_id", "subject_id", "household_index", "district_id", "crisis", "routing_reason",
+    "public_id", "subject_id", "household_index", "district_id", "municipality_id", "crisis",
+    "routing_reason",
     "status", "track", "provider_id", "opened_at", "assigned_at", "picked_up_on", "closed_at",
     "end_result",
 )  # fmt: skip
 _PERSON_COLUMNS = ("subject_id", "name_key", "birth_key", "created_at")
 _TENANCY_COLUMNS = ("public_id", "partner_id", "person_id", "reference", "household_index",
-                    "created_at")  # fmt: skip
+                    "municipality_id", "created_at")  # fmt: skip
 _MEMBER_COLUMNS = ("case_id", "person_id", "role", "added_at")
 _HISTORY_COLUMNS = ("case_id", "from_status", "to_status", "by_id", "by_organisation_id",
                     "reason", "at")  # fmt: skip
-_FILLED_BY_FILING = 3  # case_id, person_id, tenancy_id: known once the new rows have ids
+# case_id, person_id, tenancy_id follow each other: known once the new rows have ids.
+_CASE_AT = SIGNAL_COLUMNS.index("case_id")
 
 
 class PersonRef:
@@ -126,7 +129,7 @@ class CaseFileBatch:
         self.at = at  # the batch's time in database form (``core.db.db_value``)
         self._ids = new_ids
         self._persons: list[PersonRef] = []
-        self._tenancies: list[tuple[TenancyRef, PersonRef, str, str]] = []
+        self._tenancies: list[tuple[TenancyRef, PersonRef, str, str, int]] = []
         self._cases: list[CaseRef] = []
         self._members: list[tuple[CaseRef, PersonRef, str]] = []
         self._signals: list[tuple[list, CaseRef | None, PersonRef, TenancyRef]] = []
@@ -168,40 +171,45 @@ class CaseFileBatch:
 
     def recent_amounts(
         self, tenancy_ids: Iterable[int], since: datetime
-    ) -> dict[int, list[Decimal]]:
-        """The arrears of each tenancy's signals received since ``since`` (decrypted here)."""
-        amounts: dict[int, list[Decimal]] = {}
+    ) -> dict[int, list[tuple[datetime, Decimal]]]:
+        """(received, arrears) of each tenancy's signals received since ``since`` (decrypted)."""
+        amounts: dict[int, list[tuple[datetime, Decimal]]] = {}
         ids = list(set(tenancy_ids))
         for start in range(0, len(ids), 900):
-            for tenancy_id, details in Signal.objects.filter(
+            for tenancy_id, received, details in Signal.objects.filter(
                 tenancy_id__in=ids[start : start + 900], received_at__gte=since
-            ).values_list("tenancy_id", "details"):
+            ).values_list("tenancy_id", "received_at", "details"):
                 amount = Decimal(details["arrears"]["achterstand_bedrag"])
-                amounts.setdefault(tenancy_id, []).append(amount)
+                amounts.setdefault(tenancy_id, []).append((received, amount))
         return amounts
 
-    def open_cases(self, person_ids: Iterable[int]) -> dict[int, CaseRef]:
-        """Per person, the oldest open case they are a member of; the cases are locked."""
+    def open_cases(self, person_ids: Iterable[int]) -> dict[tuple[int, int], CaseRef]:
+        """Per (person, municipality), the oldest open case they are a member of; locked.
+
+        A case belongs to one municipality: a person who moved to another municipality gets a
+        case there, linked to the earlier one by the person.
+        """
         sql = (
-            "SELECT m.person_id, c.id, c.crisis, c.routing_reason, c.opened_at "  # noqa: S608
+            "SELECT m.person_id, c.id, c.crisis, c.routing_reason, c.opened_at, "  # noqa: S608
+            "c.municipality_id "
             f"FROM {CaseMember._meta.db_table} m JOIN {Case._meta.db_table} c ON c.id = m.case_id "
             "WHERE c.status <> %s AND m.person_id {values}"
         )
         if connection.features.has_select_for_update_of:
             sql += " FOR UPDATE OF c"
         rows = sorted(
-            (opened_at, case_id, person_id, crisis, reason)
-            for person_id, case_id, crisis, reason, opened_at in fetch_in(
+            (opened_at, case_id, person_id, crisis, reason, municipality_id)
+            for person_id, case_id, crisis, reason, opened_at, municipality_id in fetch_in(
                 sql, list(set(person_ids)), [_CLOSED]
             )
         )
         cases: dict[int, CaseRef] = {}
-        by_person: dict[int, CaseRef] = {}
-        for _opened, case_id, person_id, crisis, reason in rows:
+        found: dict[tuple[int, int], CaseRef] = {}
+        for _opened, case_id, person_id, crisis, reason, municipality_id in rows:
             case = cases.setdefault(case_id, CaseRef(case_id, bool(crisis), reason))
             case.members.add(("pk", person_id))
-            by_person.setdefault(person_id, case)
-        return by_person
+            found.setdefault((person_id, municipality_id), case)
+        return found
 
     # -- what the batch adds ---------------------------------------------------------------
 
@@ -210,9 +218,11 @@ class CaseFileBatch:
         self._persons.append(person)
         return person
 
-    def new_tenancy(self, person: PersonRef, reference: str, household: str) -> TenancyRef:
+    def new_tenancy(
+        self, person: PersonRef, reference: str, household: str, municipality_id: int
+    ) -> TenancyRef:
         tenancy = TenancyRef(None, next(self._ids))
-        self._tenancies.append((tenancy, person, reference, household))
+        self._tenancies.append((tenancy, person, reference, household, municipality_id))
         return tenancy
 
     def open_case(
@@ -221,6 +231,7 @@ class CaseFileBatch:
         person: PersonRef,
         household: str,
         district_id: int,
+        municipality_id: int,
         crisis: bool,
         status: str,
         track: str,
@@ -229,8 +240,9 @@ class CaseFileBatch:
     ) -> CaseRef:
         """A new case for ``person``'s household, with its first status history."""
         assigned_at = self.at if status == _ASSIGNED else None
-        row = [next(self._ids), person.subject, household, district_id, crisis, routing_reason,
-               status, track, provider_id, self.at, assigned_at, None, None, ""]  # fmt: skip
+        row = [next(self._ids), person.subject, household, district_id, municipality_id, crisis,
+               routing_reason, status, track, provider_id, self.at, assigned_at, None, None,
+               ""]  # fmt: skip
         case = CaseRef(None, crisis, routing_reason, row)
         self._cases.append(case)
         self.add_member(case, person, _TENANT)
@@ -275,8 +287,8 @@ class CaseFileBatch:
             person.pk = ids[person.subject]
         tenancies = self._tenancies
         insert_rows(Tenancy, _TENANCY_COLUMNS,
-                    [(t.public, self.partner_id, p.pk, reference, household, self.at)
-                     for t, p, reference, household in tenancies],
+                    [(t.public, self.partner_id, p.pk, reference, household, municipality, self.at)
+                     for t, p, reference, household, municipality in tenancies],
                     ready=_TENANCY_COLUMNS)  # fmt: skip
         ids = self._ids_of(Tenancy, "public_id", [t.public for t, *_ in tenancies])
         for tenancy, *_ in tenancies:
@@ -298,9 +310,9 @@ class CaseFileBatch:
             Case.objects.filter(pk__in=self._crisis).update(crisis=True)
         rows = []
         for values, case, person, tenancy in self._signals:
-            values[10] = case.pk if case is not None else None
-            values[11] = person.pk
-            values[12] = tenancy.pk
+            values[_CASE_AT] = case.pk if case is not None else None
+            values[_CASE_AT + 1] = person.pk
+            values[_CASE_AT + 2] = tenancy.pk
             rows.append(values)
         insert_rows(Signal, SIGNAL_COLUMNS, rows, ready=SIGNAL_COLUMNS)
 

@@ -24,15 +24,20 @@ class Track(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet):
     def for_user(self, user) -> CaseQuerySet:
-        """The cases this user may see: the municipality's regie all, a provider its own."""
+        """The cases this user may see: a municipality's regie those of its municipalities, a
+        provider the ones assigned to it (for whichever municipality), the income team the
+        Geregelde betaling cases of its municipalities."""
         if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
             return self.none()
-        if user.has_perm("cases.view_all_cases") and user.organisation.is_municipality:
-            return self.all()
-        if user.has_perm("cases.view_assigned_case") and user.organisation.is_provider:
+        organisation = user.organisation
+        if user.has_perm("cases.view_all_cases") and organisation.is_municipality:
+            return self.filter(municipality_id__in=organisation.municipality_ids())
+        if user.has_perm("cases.view_assigned_case") and organisation.is_provider:
             return self.filter(provider_id=user.organisation_id)
-        if user.has_perm("cases.view_income_cases") and user.organisation.is_municipality:
-            return self.filter(track=Track.GEREGELDE_BETALING)
+        if user.has_perm("cases.view_income_cases") and organisation.is_municipality:
+            return self.filter(
+                track=Track.GEREGELDE_BETALING, municipality_id__in=organisation.municipality_ids()
+            )
         return self.none()
 
 
@@ -42,6 +47,11 @@ class Case(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subject_id = models.UUIDField(_("betrokkene (pseudoniem)"), db_index=True)
     household_index = models.CharField(max_length=40, db_index=True)
+    # The municipality responsible for the household (the controller): where the case's first
+    # signal's address lies. Its staff, and only its staff, see the case.
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
     )
@@ -131,11 +141,12 @@ class Person(models.Model):
 
 class TenancyQuerySet(models.QuerySet):
     def for_user(self, user) -> TenancyQuerySet:
-        """A landlord sees its own tenancies; the municipality's regie all; nobody else any."""
+        """A landlord sees its own tenancies; a municipality's regie those in its municipalities;
+        nobody else any."""
         if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
             return self.none()
         if user.has_perm("cases.view_all_cases") and user.organisation.is_municipality:
-            return self.all()
+            return self.filter(municipality_id__in=user.organisation.municipality_ids())
         if user.has_perm("cases.record_own_instrument") and user.organisation.is_partner:
             return self.filter(partner_id=user.organisation_id)
         return self.none()
@@ -164,6 +175,11 @@ class Tenancy(models.Model):
     )
     reference = models.CharField(_("referentie verhuurder"), max_length=60)
     household_index = models.CharField(max_length=40)
+    # The municipality of the dwelling (of the latest signal, or as registered): whose regie
+    # sees the tenancy and names itself on the verklaring.
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
     details = EncryptedJSONField(null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -214,7 +230,7 @@ class SignalQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
             return self.none()
         if user.has_perm("intake.triage_signal") and user.organisation.is_municipality:
-            return self.all()
+            return self.filter(municipality_id__in=user.organisation.municipality_ids())
         if user.has_perm("intake.submit_signal") and user.organisation.is_partner:
             return self.filter(partner_id=user.organisation_id)
         return self.none()
@@ -248,6 +264,9 @@ class Signal(models.Model):
     delivery_id = models.BigIntegerField(null=True, blank=True, db_column="batch_id")
     district = models.ForeignKey(
         "organisations.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+"
     )
     signal_date = models.DateField(_("signaaldatum"))
     received_at = models.DateTimeField(_("ontvangen"), auto_now_add=True)

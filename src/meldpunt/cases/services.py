@@ -13,6 +13,7 @@ from django.utils import timezone
 from meldpunt.core.names import looks_like_organisation
 from meldpunt.core.parsing import FieldError, parse_amount, parse_postcode
 from meldpunt.organisations.models import Organisation
+from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.keys import birth_key, household_key, person_key
 from meldpunt.privacy.services import processing_log_record
 
@@ -688,6 +689,13 @@ def tenancy_register(
     letter = (house_letter or "").strip().upper()
     if letter and not (len(letter) == 1 and letter.isalpha()):
         errors["house_letter"] = "Een huisletter is één letter."
+    district = None
+    if "postcode" not in errors:
+        district, _reason = RoutingTable().district(postcode)
+        if district is None or district.municipality_id not in by.organisation.municipality_ids():
+            errors["postcode"] = (
+                "Deze postcode ligt niet in een gemeente waarvoor u bij het Meldpunt signaleert."
+            )
     if errors:
         raise ValidationError(errors)
     key = person_key(surname, prefix, birth_date)
@@ -718,6 +726,7 @@ def tenancy_register(
         person=person,
         reference=reference,
         household_index=household_key(postcode, int(number), letter, addition),
+        municipality_id=district.municipality_id,
         details={
             "person": {
                 "voorletters": initials,
@@ -769,7 +778,8 @@ def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
         raise ValidationError({"reason": "Een reden is hoogstens 250 tekens."})
     try:
         signal = (
-            Signal.objects.select_for_update(of=("self",))
+            Signal.objects.for_user(by)
+            .select_for_update(of=("self",))
             .select_related("person", "tenancy", "district")
             .defer("details")
             .get(pk=signal_id)
@@ -780,7 +790,7 @@ def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
         raise ValidationError("Dit signaal is al opgepakt of kan niet meer worden opgepakt.")
     case = (
         Case.objects.select_for_update()
-        .filter(members__person=signal.person)
+        .filter(members__person=signal.person, municipality_id=signal.municipality_id)
         .exclude(status=CaseStatus.CLOSED)
         .order_by("opened_at", "id")
         .first()
@@ -789,6 +799,7 @@ def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
         case = Case.objects.create(
             subject_id=signal.person.subject_id,
             household_index=signal.household_index,
+            municipality_id=signal.municipality_id,
             district=signal.district,
             crisis=signal.crisis,
             routing_reason="handmatig opgepakt door regie",

@@ -10,6 +10,8 @@ class ConfigurationChange(models.Model):
     Shared by every app with configuration on screens (intake thresholds, routing).
     """
 
+    # Whose configuration: a municipality's CBS code ("0363"); "" for the whole installation.
+    scope = models.CharField(max_length=4, blank=True, db_index=True)
     setting = models.CharField(max_length=80)
     old_value = models.CharField(max_length=200)
     new_value = models.CharField(max_length=200)

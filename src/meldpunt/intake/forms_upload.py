@@ -1,6 +1,7 @@
 from django import forms
 
 from meldpunt.core.forms import AccessibleFormMixin
+from meldpunt.organisations.models import PartnerType
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -25,9 +26,29 @@ class UploadForm(AccessibleFormMixin, forms.Form):
         return upload
 
 
+class ConfigurationChoiceForm(forms.Form):
+    """Which municipality's thresholds, for which kind of signal partner (GET)."""
+
+    gemeente = forms.ModelChoiceField(
+        label="Gemeente",
+        queryset=None,
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+    soort = forms.ChoiceField(
+        label="Soort signaalpartner",
+        choices=PartnerType.choices,
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gemeente"].queryset = municipalities
+
+
 class ConfigurationForm(AccessibleFormMixin, forms.Form):
     months_of_arrears = forms.DecimalField(
-        label="Maanden huurachterstand die zeker meetellen",
+        label="Maanden achterstand die zeker meetellen",
         min_value=0,
         max_value=24,
         decimal_places=1,

@@ -11,15 +11,39 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.organisations.models import PartnerType
+
+# Defaults per kind of signal partner (months, minimum amount); every municipality changes them
+# on screen (functioneel beheer). Most municipalities use a minimum amount (Divosa 2024: €75).
+THRESHOLD_DEFAULTS: dict[str, tuple[int, int]] = {
+    PartnerType.HUUR: (2, 75),
+    PartnerType.ZORG: (2, 75),
+    PartnerType.CAK_ZORGVERZEKERINGEN: (2, 75),
+    PartnerType.HYPOTHEEK: (2, 75),
+}
+DEFAULT_THRESHOLD = (1, 75)
+
 
 class IntakeConfiguration(models.Model):
-    """Thresholds of the target group and the intake (functioneel beheer; art. 3.3, art. 4).
-
-    One row. Every change is recorded in ConfigurationChange.
+    """Thresholds of the target group and the intake, per municipality and kind of signal
+    partner (functioneel beheer; art. 3.3, art. 4). Every change is recorded in
+    core.ConfigurationChange.
     """
 
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.CASCADE,
+        related_name="intake_configurations",
+    )
+    partner_type = models.CharField(
+        _("soort signaalpartner"),
+        max_length=30,
+        choices=PartnerType.choices,
+        default=PartnerType.HUUR,
+    )
     months_of_arrears = models.DecimalField(
-        _("maanden huurachterstand die zeker meetellen"), max_digits=4, decimal_places=1, default=2
+        _("maanden achterstand die zeker meetellen"), max_digits=4, decimal_places=1, default=2
     )
     minimum_amount = models.DecimalField(
         _("minimaal achterstandsbedrag (euro)"), max_digits=9, decimal_places=2, default=75
@@ -34,13 +58,26 @@ class IntakeConfiguration(models.Model):
     class Meta:
         verbose_name = _("intake-instellingen")
         verbose_name_plural = _("intake-instellingen")
+        ordering = ["municipality", "partner_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "partner_type"], name="intake_configuration_once"
+            )
+        ]
 
     def __str__(self) -> str:
-        return "intake-instellingen"
+        return f"intake-instellingen {self.partner_type}"
 
     @classmethod
-    def current(cls) -> IntakeConfiguration:
-        return cls.objects.order_by("pk").first() or cls.objects.create()
+    def current(cls, municipality_id: int, partner_type: str) -> IntakeConfiguration:
+        """The row in force for this municipality and kind of partner (made with the defaults)."""
+        months, amount = THRESHOLD_DEFAULTS.get(partner_type, DEFAULT_THRESHOLD)
+        config, _created = cls.objects.get_or_create(
+            municipality_id=municipality_id,
+            partner_type=partner_type,
+            defaults={"months_of_arrears": months, "minimum_amount": amount},
+        )
+        return config
 
 
 class SignalImportQuerySet(models.QuerySet):

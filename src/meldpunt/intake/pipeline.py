@@ -27,7 +27,7 @@ from meldpunt.cases.workflow import CaseStatus
 from meldpunt.core.db import db_value, select_in
 from meldpunt.core.ids import dashed, ordered_hex_ids
 from meldpunt.core.names import canonical_surname
-from meldpunt.organisations.models import District, Organisation
+from meldpunt.organisations.models import District, Organisation, PartnerType
 from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
 from meldpunt.privacy.keys import birth_key, household_key, person_key
@@ -118,6 +118,7 @@ class _Row(NamedTuple):
     birth: str  # the birth key, "" without a birth date
     co_tenant: tuple[str, str] | None  # a co-tenant's (person key, birth key)
     district_id: int
+    municipality_id: int
     routing_reason: str
     amount: Decimal
     crisis: bool
@@ -156,21 +157,31 @@ class IntakeRun:
         self.channel = channel
         self.batch = batch
         self.today = today or timezone.localdate()
-        self.config = IntakeConfiguration.current()
-        self.thresholds = rules.Thresholds(
-            months_of_arrears=self.config.months_of_arrears,
-            minimum_amount=self.config.minimum_amount,
-            repeat_window_days=self.config.repeat_window_days,
-        )
         self.routing = RoutingTable()
         self.districts: dict[int, District] = {d.pk: d for d in self.routing.all_districts()}
+        # The partner signals for its own municipalities, each with its own thresholds for
+        # this kind of partner (art. 3.3: the municipality sets them).
+        self.municipalities = set(partner.municipality_ids())
+        self.configs = {
+            m: IntakeConfiguration.current(m, partner.partner_type or PartnerType.HUUR)
+            for m in self.municipalities
+        }
+        self.thresholds = {
+            m: rules.Thresholds(
+                months_of_arrears=c.months_of_arrears,
+                minimum_amount=c.minimum_amount,
+                repeat_window_days=c.repeat_window_days,
+            )
+            for m, c in self.configs.items()
+        }
+        self._window = max((c.repeat_window_days for c in self.configs.values()), default=92)
         self.registry = registry()
         self._auto_reasons: dict[tuple[int, str], str] = {}
         self._field_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._by_id = self.by.pk if self.by else None
         self._partner_id = partner.pk
-        self._auto_route = self.config.auto_route
         self._providers = {pk: d.provider_id for pk, d in self.districts.items()}
+        self._municipality_of = {pk: d.municipality_id for pk, d in self.districts.items()}
 
     # -- checks without the database -------------------------------------------------------
 
@@ -185,13 +196,19 @@ class IntakeRun:
             district, reason = self.routing.district(values["postcode"])
             if district is None:
                 errors.setdefault("postcode", []).append(
-                    "Deze postcode ligt buiten de gemeente; het Meldpunt kan dit signaal niet ontvangen."
+                    "Deze postcode ligt buiten de gemeenten van het Meldpunt; het Meldpunt kan dit "
+                    "signaal niet ontvangen."
+                )
+            elif district.municipality_id not in self.municipalities:
+                errors.setdefault("postcode", []).append(
+                    f"Deze postcode ligt in de {district.municipality.official_name}, waarvoor u "
+                    "niet bij dit Meldpunt signaleert."
                 )
         if errors:
             return RowOutcome(number, REFUSED, _flatten(errors), errors)
         return values, district, reason
 
-    def target_group_refusal(self, values: dict[str, Any]) -> str:
+    def target_group_refusal(self, values: dict[str, Any], municipality_id: int) -> str:
         """Art. 4 (``rules.target_group``): why the signal is outside the group, "" inside."""
         return rules.target_group(
             amount=values["achterstand_bedrag"],
@@ -199,7 +216,7 @@ class IntakeRun:
             unreachable=bool(values.get("onbereikbaar_in_incasso")),
             multiple_problems=bool(values.get("meerdere_problemen")),
             crisis=bool(values.get("crisissignaal")),
-            thresholds=self.thresholds,
+            thresholds=self.thresholds[municipality_id],
         ).reason
 
     # -- one batch, one transaction --------------------------------------------------------
@@ -253,10 +270,11 @@ class IntakeRun:
                     birth_key(v.get("geboortedatum")),
                     co_tenant,
                     district.pk,
+                    district.municipality_id,
                     reason,
                     v["achterstand_bedrag"],
                     crisis,
-                    self.target_group_refusal(v),
+                    self.target_group_refusal(v, district.municipality_id),
                     tuple(new_ids[_IDS_PER_ROW * index : _IDS_PER_ROW * (index + 1)]),
                     (  # in database form (dates as ISO text): the writer passes them on as is
                         v["partner_referentie"],
@@ -397,19 +415,20 @@ class IntakeRun:
 
         known_ids = {p.pk for p in [*people, *filter(None, co_tenants)] if p.pk is not None}
         tenancy_of = file.tenancies(p.pk for p in people if p.pk is not None)
-        since = now - timedelta(days=self.config.repeat_window_days)
+        since = now - timedelta(days=self._window)
         earlier = file.recent_amounts([t.pk for t in tenancy_of.values()], since)
         open_case = file.open_cases(known_ids)
         new_tenancy: dict[int, TenancyRef] = {}
-        new_case: dict[int, CaseRef] = {}  # id(PersonRef) -> the case this batch opened
-        batch_amounts: dict[int, list[Decimal]] = {}  # id(TenancyRef) -> amounts in this batch
+        # (id(PersonRef), municipality) -> the case this batch opened for that person there
+        new_case: dict[tuple[int, int], CaseRef] = {}
+        batch_amounts: dict[int, list[tuple[Any, Decimal]]] = {}  # id(TenancyRef) -> amounts
 
-        def case_of(person: PersonRef | None) -> CaseRef | None:
+        def case_of(person: PersonRef | None, municipality_id: int) -> CaseRef | None:
             if person is None:
                 return None
-            if person.pk is not None and person.pk in open_case:
-                return open_case[person.pk]
-            return new_case.get(id(person))
+            if person.pk is not None and (person.pk, municipality_id) in open_case:
+                return open_case[(person.pk, municipality_id)]
+            return new_case.get((id(person), municipality_id))
 
         partner_id, by_id, channel = self._partner_id, self._by_id, self.channel
         batch_id = self.batch.pk if self.batch else None
@@ -420,15 +439,21 @@ class IntakeRun:
                 tenancy = new_tenancy.get(id(person))
             if tenancy is None:
                 tenancy = new_tenancy[id(person)] = file.new_tenancy(
-                    person, row.reference, row.household
+                    person, row.reference, row.household, row.municipality_id
                 )
-            amounts = earlier.get(tenancy.pk, []) + batch_amounts.get(id(tenancy), [])
+            window = now - timedelta(days=self.configs[row.municipality_id].repeat_window_days)
+            amounts = [
+                amount
+                for received, amount in earlier.get(tenancy.pk, [])
+                + batch_amounts.get(id(tenancy), [])
+                if received >= window
+            ]
             status, decision, case = self._decide(row, person, co, answers, amounts, case_of, file,
                                                   new_case)  # fmt: skip
-            batch_amounts.setdefault(id(tenancy), []).append(row.amount)
+            batch_amounts.setdefault(id(tenancy), []).append((now, row.amount))
             values = [row.ids[0], person.subject, partner_id, by_id, channel, batch_id,
-                      row.district_id, at, status, decision[:200], None, None, None,
-                      *row.columns]  # fmt: skip
+                      row.district_id, row.municipality_id, at, status, decision[:200], None,
+                      None, None, *row.columns]  # fmt: skip
             file.file_signal(values, case, person, tenancy)
             outcomes[row.number] = RowOutcome(
                 row.number, ACCEPTED, signal_status=status, public_ref=row.ids[0]
@@ -455,19 +480,21 @@ class IntakeRun:
         )
         if register.stops:  # G1, G2
             return register.status, register.reason, None
-        repeat = rules.repeat(row.amount, amounts, window_days=self.config.repeat_window_days)
-        own = case_of(person)
+        config = self.configs[row.municipality_id]
+        repeat = rules.repeat(row.amount, amounts, window_days=config.repeat_window_days)
+        here = row.municipality_id
+        own = case_of(person, here)
         if repeat.stops:  # R2: kept with the person's open case, if any, as a repeat
             return repeat.status, repeat.reason, own
-        rule, case = rules.case_to_join(own, [case_of(co)])
+        rule, case = rules.case_to_join(own, [case_of(co, here)])
         if rule == "M2":
             file.add_member(case, person)
         elif rule == "M3":  # a new case for this person's household
             case = self._open(row, person, answer.benefit_recipient, file)
-            new_case[id(person)] = case
-        if co is not None and case_of(co) is None:
+            new_case[(id(person), here)] = case
+        if co is not None and case_of(co, here) is None:
             file.add_co_tenant(case, co)  # a co-tenant without a case of their own joins here
-            new_case.setdefault(id(co), case)
+            new_case.setdefault((id(co), here), case)
         if row.crisis:
             file.mark_crisis(case)
         return _NOT_YET, "opgenomen in zaak; " + case.routing_reason, case
@@ -475,7 +502,7 @@ class IntakeRun:
     def _open(self, row: _Row, person: PersonRef, benefit_recipient: bool, file) -> CaseRef:
         rule, track, provider_id = rules.first_track(
             benefit_recipient=benefit_recipient,
-            auto_route=self._auto_route,
+            auto_route=self.configs[row.municipality_id].auto_route,
             district_provider=self._providers[row.district_id],
         )
         status, reason = _RECEIVED, row.routing_reason
@@ -494,6 +521,7 @@ class IntakeRun:
             person=person,
             household=row.household,
             district_id=row.district_id,
+            municipality_id=row.municipality_id,
             crisis=row.crisis,
             status=status,
             track=track,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from meldpunt.cases.models import Signal
 from meldpunt.core.memory import collect_young, without_cycle_collection
 from meldpunt.core.models import ConfigurationChange
-from meldpunt.organisations.models import Organisation
+from meldpunt.organisations.models import Municipality, Organisation, PartnerType
 from meldpunt.organisations.selectors import Routing, route_postcode
 from meldpunt.privacy.files import open_encrypted, write_encrypted
 
@@ -256,12 +256,19 @@ CONFIGURATION_FIELDS = ("months_of_arrears", "minimum_amount", "repeat_window_da
 
 
 @transaction.atomic
-def intake_configuration_update(*, by: Any, **changes: Any) -> IntakeConfiguration:
-    """Change intake thresholds (functioneel beheer); every changed setting is recorded."""
-    if not by.has_perm("organisations.manage_configuration"):
+def intake_configuration_update(
+    *, by: Any, municipality: Municipality, partner_type: str, **changes: Any
+) -> IntakeConfiguration:
+    """Change the intake thresholds of one municipality for one kind of signal partner
+    (functioneel beheer of that municipality); every changed setting is recorded."""
+    if not by.has_perm("organisations.manage_configuration") or (
+        municipality.pk not in by.organisation.municipality_ids()
+    ):
         raise PermissionDenied
+    if partner_type not in PartnerType.values:
+        raise ValidationError({"partner_type": "Kies een soort signaalpartner."})
     config = IntakeConfiguration.objects.select_for_update().get(
-        pk=IntakeConfiguration.current().pk
+        pk=IntakeConfiguration.current(municipality.pk, partner_type).pk
     )
     records = []
     for name, value in changes.items():
@@ -270,7 +277,13 @@ def intake_configuration_update(*, by: Any, **changes: Any) -> IntakeConfigurati
         old = getattr(config, name)
         if old != value:
             records.append(
-                ConfigurationChange(setting=name, old_value=str(old), new_value=str(value), by=by)
+                ConfigurationChange(
+                    scope=municipality.code,
+                    setting=f"{partner_type}: {name}"[:80],
+                    old_value=str(old),
+                    new_value=str(value),
+                    by=by,
+                )
             )
             setattr(config, name, value)
     config.full_clean()

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,10 +18,11 @@ from meldpunt.cases.services import signal_overturn
 from meldpunt.cases.vocabulary import AUTOMATIC_NOT_TAKEN_UP
 from meldpunt.cases.workflow import CaseStatus
 from meldpunt.core.models import ConfigurationChange
+from meldpunt.organisations.models import Municipality, PartnerType
 
 from .files import template_csv
 from .forms import SignalForm
-from .forms_upload import ConfigurationForm, OverturnForm, UploadForm
+from .forms_upload import ConfigurationChoiceForm, ConfigurationForm, OverturnForm, UploadForm
 from .models import IntakeConfiguration, SignalImport
 from .reports import report_rows
 from .services import (
@@ -135,19 +137,47 @@ def template_download(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("organisations.manage_configuration", raise_exception=True)
 def configuration(request: HttpRequest) -> HttpResponse:
-    """Functioneel beheer: thresholds of the target group and the intake, with their history."""
-    current = IntakeConfiguration.current()
+    """Functioneel beheer: the thresholds of the target group per municipality and kind of
+    signal partner, with their history."""
+    municipalities = Municipality.objects.filter(
+        pk__in=request.user.organisation.municipality_ids()
+    ).order_by("name")
+    chooser = ConfigurationChoiceForm(request.GET or None, municipalities=municipalities)
+    municipality = municipalities.first()
+    partner_type = PartnerType.HUUR
+    if chooser.is_valid():
+        municipality = chooser.cleaned_data["gemeente"]
+        partner_type = chooser.cleaned_data["soort"]
+    if municipality is None:
+        raise PermissionDenied
+    current = IntakeConfiguration.current(municipality.pk, partner_type)
     initial = {name: getattr(current, name) for name in CONFIGURATION_FIELDS}
     form = ConfigurationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        intake_configuration_update(by=request.user, **form.cleaned_data)
-        messages.success(request, "De instellingen zijn opgeslagen.")
-        return redirect("intake:configuration")
-    changes = ConfigurationChange.objects.select_related("by")[:50]
+        intake_configuration_update(
+            by=request.user, municipality=municipality, partner_type=partner_type,
+            **form.cleaned_data,
+        )  # fmt: skip
+        messages.success(request, _("De instellingen zijn opgeslagen."))
+        return redirect(
+            f"{reverse('intake:configuration')}?gemeente={municipality.pk}&soort={partner_type}"
+        )
+    changes = ConfigurationChange.objects.filter(scope=municipality.code).select_related("by")[:50]
     return render(
         request,
         "intake/configuration.html",
-        {"form": form, "changes": changes},
+        {
+            "form": form,
+            "chooser": chooser
+            if chooser.is_bound
+            else ConfigurationChoiceForm(
+                municipalities=municipalities,
+                initial={"gemeente": municipality.pk, "soort": partner_type},
+            ),
+            "municipality": municipality,
+            "partner_type": PartnerType(partner_type),
+            "changes": changes,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -19,6 +19,15 @@ class DistrictProviderForm(AccessibleFormMixin, forms.Form):
         widget=forms.Select(attrs={"class": "utrecht-select"}),
     )
 
+    def __init__(self, *args, municipality_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(
+            municipality_id__in=municipality_ids
+        )
+        self.fields["provider"].queryset = (
+            self.fields["provider"].queryset.filter(municipalities__in=municipality_ids).distinct()
+        )
+
 
 class PostcodeExceptionForm(AccessibleFormMixin, forms.Form):
     postcode = forms.CharField(
@@ -35,3 +44,9 @@ class PostcodeExceptionForm(AccessibleFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
     )
+
+    def __init__(self, *args, municipality_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(
+            municipality_id__in=municipality_ids
+        )

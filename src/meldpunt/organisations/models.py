@@ -1,5 +1,6 @@
 """Participants of the covenant (deelnemers), districts and the routing table."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,12 +11,74 @@ class OrganisationType(models.TextChoices):
     PROVIDER = "uitvoerder", _("Uitvoerder")
 
 
+class PartnerType(models.TextChoices):
+    """The kind of signal partner (DDAS EnumSignaalpartner; Besluit gemeentelijke
+    schuldhulpverlening): what it delivers and which rules apply. A landlord is the kind Huur."""
+
+    HUUR = "Huur", _("Huur (verhuurder)")
+    ENERGIE = "Energie", _("Energie")
+    WATER = "Water", _("Water")
+    CAK_ZORGVERZEKERINGEN = "CAK Zorgverzekeringen", _("CAK Zorgverzekeringen")
+    ZORG = "Zorg", _("Zorg (zorgverzekeraar)")
+    HYPOTHEEK = "Hypotheek", _("Hypotheek")
+    DUO = "DUO", _("DUO")
+    BELASTINGDIENST = "Belastingdienst", _("Belastingdienst")
+    DIENST_TOESLAGEN = "Dienst Toeslagen", _("Dienst Toeslagen")
+    CAK_EIGEN_BIJDRAGE = "CAK Eigen bijdrage", _("CAK Eigen bijdrage")
+    OVERIGE = "Overige", _("Overige")
+
+
+class Municipality(models.Model):
+    """A municipality (gemeente) the meldpunt serves: the controller of its residents' data
+    under the Wgs. A regional meldpunt serves several in one installation; every signal, case,
+    routing table and threshold belongs to exactly one, every organisation to one or more."""
+
+    code = models.CharField(
+        _("gemeentecode (CBS)"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{4}$", "Een gemeentecode is vier cijfers, zoals 0363.")],
+    )
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    covenant = models.CharField(
+        _("convenant"),
+        max_length=200,
+        blank=True,
+        help_text=_("Het convenant waarop de verklaring Sluitende Aanpak steunt."),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.official_name
+
+    @property
+    def official_name(self) -> str:
+        """How letters, the verklaring and the API name it: "Gemeente Amsterdam"."""
+        return f"Gemeente {self.name}"
+
+
 class Organisation(models.Model):
-    """A participant: the municipality, a housing corporation (partner) or a provider (uitvoerder)."""
+    """A participant: a municipality's own organisation, a signal partner (a creditor such as a
+    housing corporation or an energy supplier) or a provider (uitvoerder)."""
 
     name = models.CharField(_("naam"), max_length=200, unique=True)
     slug = models.SlugField(_("code"), max_length=80, unique=True)
     type = models.CharField(_("soort"), max_length=20, choices=OrganisationType.choices)
+    partner_type = models.CharField(
+        _("soort signaalpartner"), max_length=30, choices=PartnerType.choices, blank=True
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("gemeenten"),
+        related_name="organisations",
+        blank=True,
+        help_text=_("Voor welke gemeenten deze organisatie werkt of signaleert."),
+    )
     is_active = models.BooleanField(_("actief"), default=True)
 
     class Meta:
@@ -39,10 +102,27 @@ class Organisation(models.Model):
     def is_provider(self) -> bool:
         return self.type == OrganisationType.PROVIDER
 
+    @property
+    def is_landlord(self) -> bool:
+        """A partner of the kind Huur: the rent fields and the Sluitende Aanpak are for it only."""
+        return self.is_partner and self.partner_type == PartnerType.HUUR
+
+    def municipality_ids(self) -> list[int]:
+        """The municipalities this organisation works for (cached on the instance)."""
+        if not hasattr(self, "_municipality_ids"):
+            self._municipality_ids = list(self.municipalities.values_list("pk", flat=True))
+        return self._municipality_ids
+
 
 class District(models.Model):
-    """A district (stadsdeel) and the provider that does outreach there."""
+    """A district (stadsdeel, or a whole smaller municipality) and the provider of outreach."""
 
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="districts",
+    )
     name = models.CharField(_("naam"), max_length=100, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     provider = models.ForeignKey(

@@ -25,7 +25,7 @@ class RoutingTable:
     """The postcode → district → provider table, read once (per intake run or per request)."""
 
     def __init__(self) -> None:
-        districts = {d.pk: d for d in District.objects.select_related("provider")}
+        districts = {d.pk: d for d in District.objects.select_related("provider", "municipality")}
         self._districts = districts
         self.exceptions = {
             e.postcode: districts[e.district_id] for e in PostcodeException.objects.all()

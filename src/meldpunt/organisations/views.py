@@ -25,12 +25,16 @@ def _apply(form, action) -> bool:
 @login_required
 @permission_required("organisations.manage_configuration", raise_exception=True)
 def routing(request: HttpRequest) -> HttpResponse:
+    """Functioneel beheer: the routing table of the user's own municipalities only."""
+    mine = request.user.organisation.municipality_ids()
     district_form = DistrictProviderForm(
-        request.POST if "district-submit" in request.POST else None, prefix="d"
-    )
+        request.POST if "district-submit" in request.POST else None, prefix="d",
+        municipality_ids=mine,
+    )  # fmt: skip
     exception_form = PostcodeExceptionForm(
-        request.POST if "exception-submit" in request.POST else None, prefix="u"
-    )
+        request.POST if "exception-submit" in request.POST else None, prefix="u",
+        municipality_ids=mine,
+    )  # fmt: skip
     if request.method == "POST":
         if district_form.is_bound and district_form.is_valid():
             data = district_form.cleaned_data
@@ -48,8 +52,12 @@ def routing(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "De postcode-uitzondering is opgeslagen.")
                 return redirect("organisations:routing")
     context = {
-        "districts": District.objects.select_related("provider").prefetch_related("ranges"),
-        "exceptions": PostcodeException.objects.select_related("district").order_by("postcode"),
+        "districts": District.objects.filter(municipality_id__in=mine)
+        .select_related("provider", "municipality")
+        .prefetch_related("ranges"),
+        "exceptions": PostcodeException.objects.filter(district__municipality_id__in=mine)
+        .select_related("district")
+        .order_by("postcode"),
         "district_form": district_form,
         "exception_form": exception_form,
     }
@@ -62,7 +70,13 @@ def routing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
     postcode_exception_delete(
-        exception=get_object_or_404(PostcodeException, pk=pk), by=request.user
+        exception=get_object_or_404(
+            PostcodeException.objects.filter(
+                district__municipality_id__in=request.user.organisation.municipality_ids()
+            ),
+            pk=pk,
+        ),
+        by=request.user,
     )
     messages.success(request, "De postcode-uitzondering is verwijderd.")
     return redirect("organisations:routing")

@@ -100,7 +100,9 @@ class VerificationView(APIView):
         check = attestation.check_record
         data = {
             "geldig": True,
-            "uitgegevenDoor": "Centraal Meldpunt vroegsignalering, Gemeente Amsterdam",
+            "uitgegevenDoor": (
+                f"Centraal Meldpunt vroegsignalering, {check.municipality.official_name}"
+            ),
             "aangevraagdDoor": check.organisation.name,
             "datum": timezone.localdate(attestation.issued_at),
             "vraag": check.question,

@@ -71,7 +71,7 @@ class SafeguardCheckQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
             return self.none()
         if user.has_perm("cases.view_all_cases") and user.organisation.is_municipality:
-            return self.all()
+            return self.filter(municipality_id__in=user.organisation.municipality_ids())
         if user.has_perm("safeguards.ask_check") and user.organisation.is_partner:
             return self.filter(organisation_id=user.organisation_id)
         return self.none()
@@ -98,6 +98,10 @@ class SafeguardCheck(models.Model):
     # count (docs/adr/0008-case-file.md).
     tenancy = models.ForeignKey(
         "cases.Tenancy", null=True, blank=True, on_delete=models.SET_NULL, related_name="checks"
+    )
+    # The municipality that answers (its regie sees the check; its name is on the verklaring).
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+"
     )
     partner_reference = models.CharField(_("referentie verhuurder"), max_length=60, blank=True)
     outcome = models.CharField(_("antwoord"), max_length=20, choices=Outcome.choices)

@@ -78,6 +78,7 @@ def safeguard_check_record(
         subject_id=tenancy.person.subject_id,
         signal=signal,
         tenancy=tenancy,
+        municipality_id=tenancy.municipality_id,
         partner_reference=signal.partner_reference if signal else tenancy.reference,
         outcome=answer.outcome,
         rows=list(answer.rows),
@@ -142,7 +143,9 @@ def attestation_verify(code: str) -> Attestation | None:
     if len(normalised) != 29:
         return None
     attestation = (
-        Attestation.objects.select_related("check_record__organisation")
+        Attestation.objects.select_related(
+            "check_record__organisation", "check_record__municipality"
+        )
         .filter(code_digest=code_digest(normalised), revoked_at__isnull=True)
         .first()
     )

@@ -244,7 +244,7 @@ def landlord_instruments(request: HttpRequest) -> HttpResponse:
     if not (user.has_perm("cases.view_all_cases") and user.organisation.is_municipality):
         raise PermissionDenied
     deployments = (
-        InstrumentDeployment.objects.filter(tenancy__isnull=False)
+        InstrumentDeployment.objects.filter(tenancy__in=Tenancy.objects.for_user(user).values("pk"))
         .select_related("instrument", "organisation", "tenancy__person")
         .prefetch_related("events")
         .order_by("-recorded_at", "-id")

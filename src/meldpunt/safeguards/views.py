@@ -22,7 +22,9 @@ from .services import (
 
 def _own_check(request: HttpRequest, public_id, name: str) -> SafeguardCheck:
     check = get_object_or_404(
-        SafeguardCheck.objects.for_user(request.user).select_related("organisation", "tenancy"),
+        SafeguardCheck.objects.for_user(request.user).select_related(
+            "organisation", "tenancy", "municipality"
+        ),
         public_id=public_id,
     )
     processing_log_record(
