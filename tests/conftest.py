@@ -37,6 +37,14 @@ ROLE_USERS = {
     "centram": ("centram", "hulpverlener"),
     "centram-teamleider": ("centram", "teamleider"),
     "doras": ("doras", "hulpverlener"),
+    # Signal partners of other kinds, for both municipalities.
+    "energie": ("energie-voorbeeld-demo", "signaleerder"),
+    "water": ("waterbedrijf-voorbeeld-demo", "signaleerder"),
+    "zorg": ("zorgverzekeraar-voorbeeld-demo", "signaleerder"),
+    # The second municipality sharing the meldpunt.
+    "diemen-regie": ("gemeente-diemen", "regie"),
+    "diemen-verhuurder": ("woonstichting-diemen-demo", "signaleerder"),
+    "diemen-hulpverlener": ("buurtteam-diemen-demo", "hulpverlener"),
 }
 
 

@@ -23,7 +23,7 @@ from .conftest import PASSWORD, mfa_client, signal_data
 
 pytestmark = pytest.mark.django_db
 
-OWN_NAME, FOREIGN_NAME = "Eigenzaakhuurder", "Vreemdezaakhuurder"
+OWN_NAME, FOREIGN_NAME, DIEMEN_NAME = "Eigenzaakhuurder", "Vreemdezaakhuurder", "Diemenhuurder"
 PUBLIC = {
     "health",
     "set_language",
@@ -99,12 +99,28 @@ OBJECT_KINDS = {
     "tenancy",
     "tenancy+question",
 }
-# Who owns the two worlds' objects: the landlord that reported and the provider it is routed to.
-OWNERS = {"own": {"eigen-haard", "centram", "centram-teamleider"}, "foreign": {"ymere", "doras"}}
-OTHERS = {"own": {"ymere", "doras"}, "foreign": {"eigen-haard", "centram", "centram-teamleider"}}
+# Who owns the worlds' objects: the landlord that reported and the provider it is routed to. Two
+# worlds in Amsterdam, one in Diemen (another municipality sharing the meldpunt).
+OWNERS = {
+    "own": {"eigen-haard", "centram", "centram-teamleider"},
+    "foreign": {"ymere", "doras"},
+    "diemen": {"diemen-verhuurder", "diemen-hulpverlener"},
+}
+MUNICIPALITY_STAFF = {
+    "own": {"regie", "beleid", "beheer", "privacy", "inkomen"},
+    "foreign": {"regie", "beleid", "beheer", "privacy", "inkomen"},
+    "diemen": {"diemen-regie"},
+}
+ORGANISATION_ROLES = set().union(*OWNERS.values()) | {"energie", "water", "zorg", "diemen-regie",
+                                                      "regie", "beleid", "beheer", "privacy",
+                                                      "inkomen"}  # fmt: skip
+# Everybody else must never reach a world's objects: other organisations, and the staff of
+# another municipality.
+OTHERS = {world: ORGANISATION_ROLES - OWNERS[world] - MUNICIPALITY_STAFF[world] for world in OWNERS}
 # Who may ever see the tenant's name: the municipality's regie and privacy officer, the landlord
-# that reported it and the provider the case is routed to.
-MAY_SEE_NAME = {"regie", "privacy"}
+# that reported it and the provider the case is routed to, of that world's municipality only.
+MAY_SEE_NAME = {"own": {"regie", "privacy"}, "foreign": {"regie", "privacy"},
+                "diemen": {"diemen-regie"}}  # fmt: skip
 
 
 def url_names() -> set[str]:
@@ -155,6 +171,19 @@ def world(covenant, users):
     foreign_check = safeguard_check_ask(
         tenancy_id=foreign.tenancy_id, by=users["ymere"], question="deurwaarder"
     )
+    diemen = signal_submit(
+        partner=covenant["woonstichting-diemen-demo"],
+        submitted_by=users["diemen-verhuurder"],
+        raw=signal_data(partner_referentie="DI-1", achternaam=DIEMEN_NAME, postcode="1111 AB"),
+    )
+    assert diemen.case.provider == covenant["buurtteam-diemen-demo"]
+    diemen_batch = signal_import_create(
+        partner=covenant["woonstichting-diemen-demo"], by=users["diemen-verhuurder"],
+        file_name="c.csv",
+    )  # fmt: skip
+    diemen_check = safeguard_check_ask(
+        tenancy_id=diemen.tenancy_id, by=users["diemen-verhuurder"], question="deurwaarder"
+    )
     exception = PostcodeException.objects.create(
         postcode="1012AA", district=District.objects.get(name="Oost")
     )
@@ -181,6 +210,16 @@ def world(covenant, users):
             "batch": foreign_batch.public_id,
             "check": foreign_check.public_id,
             "tenancy": foreign.tenancy.public_id,
+            "register": "intake",
+            "code": "ONGELDIG-CODE",
+            "exception": exception.pk,
+        },
+        "diemen": {
+            "signal": diemen.public_id,
+            "case": diemen.case.public_id,
+            "batch": diemen_batch.public_id,
+            "check": diemen_check.public_id,
+            "tenancy": diemen.tenancy.public_id,
             "register": "intake",
             "code": "ONGELDIG-CODE",
             "exception": exception.pk,
@@ -213,7 +252,7 @@ def run_matrix(clients, world) -> list[str]:
     all_clients["anonymous"] = Client()
     problems = []
     for name, (kind, methods) in SPEC.items():
-        for which in ("own", "foreign") if kind else ("own",):
+        for which in ("own", "foreign", "diemen") if kind else ("own",):
             url = reverse(name, kwargs=kwargs_for(kind, world[which]))
             for role, client in all_clients.items():
                 for method in methods:
@@ -235,8 +274,10 @@ def run_matrix(clients, world) -> list[str]:
                     for world_key, name_bytes in (
                         ("own", OWN_NAME.encode()),
                         ("foreign", FOREIGN_NAME.encode()),
+                        ("diemen", DIEMEN_NAME.encode()),
                     ):
-                        if name_bytes in body and role not in MAY_SEE_NAME | OWNERS[world_key]:
+                        allowed = MAY_SEE_NAME[world_key] | OWNERS[world_key]
+                        if name_bytes in body and role not in allowed:
                             problems.append(f"tenant name shown: {where}")
     return problems
 
@@ -246,3 +287,10 @@ def test_authorisation_matrix(clients, world):
     print(f"\nauthorisation matrix: {len(CASES)} URL × role × object × method cases")
     assert problems == [], "\n".join(problems)
     assert len(CASES) > 500
+    # The municipality dimension: another municipality's staff reached none of Diemen's objects
+    # and Diemen's regie none of Amsterdam's (checked above as "another organisation's object").
+    diemen = [c for c in CASES if c[1] == "diemen" and c[2] in ("regie", "privacy")]
+    amsterdam = [c for c in CASES if c[1] in ("own", "foreign") and c[2] == "diemen-regie"]
+    assert diemen and amsterdam
+    reached = [c for c in diemen + amsterdam if c[-1] < 400 and SPEC[c[0]][0] in OBJECT_KINDS]
+    assert reached == []

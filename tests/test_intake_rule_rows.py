@@ -46,6 +46,16 @@ def test_v2_no_step_after_the_signal_date():
     assert rules.voortraject(STEPS, signal_date=None, objection=False) == {}
 
 
+def test_v1_a_health_insurer_also_shows_its_offer_of_a_payment_plan():
+    problems = rules.voortraject(STEPS, signal_date=TODAY, objection=False, partner_type="Zorg")
+    assert problems["aanbod_betalingsregeling"][0] == "V1"
+    offered = {**STEPS, "aanbod_betalingsregeling": date(2026, 10, 2)}
+    assert rules.voortraject(offered, signal_date=TODAY, objection=False, partner_type="Zorg") == {}
+    assert (
+        rules.voortraject(STEPS, signal_date=TODAY, objection=False, partner_type="Energie") == {}
+    )
+
+
 def test_v3_an_objection_means_the_signal_may_not_be_received():
     problems = rules.voortraject(STEPS, signal_date=TODAY, objection=True)
     assert (
@@ -58,9 +68,11 @@ def test_v3_an_objection_means_the_signal_may_not_be_received():
 
 
 def group(amount="1500", rent="700", **flags):
+    """Rent: the months are the amount divided by the monthly rent (as the engine does)."""
+    months = Decimal(amount) / Decimal(rent) if rent is not None else None
     return rules.target_group(
         amount=Decimal(amount),
-        monthly_rent=Decimal(rent) if rent is not None else None,
+        months=flags.get("months", months),
         unreachable=flags.get("unreachable", False),
         multiple_problems=flags.get("multiple", False),
         crisis=flags.get("crisis", False),
@@ -84,8 +96,15 @@ def test_t2_t4_a_reason_to_act_puts_small_arrears_in_the_group(flags, row):
     assert decision.row == row and not decision.stops and decision.reason == ""
 
 
-def test_t5_unknown_rent_is_in_the_group():
+def test_t5_unknown_rent_or_months_is_in_the_group():
     assert group("100", None).row == "T5"
+
+
+def test_t6_other_partners_deliver_their_months():
+    assert group("200", None, months=Decimal("2")).row == "T6"
+    assert group("200", None, months=Decimal("1.5")).row == "T7"
+    one = rules.Thresholds(months_of_arrears=Decimal(1))
+    assert group("200", None, months=Decimal("1.5"), thresholds=one).row == "T6"
 
 
 def test_t6_two_months_of_rent_is_in_the_group_and_the_months_are_configuration():

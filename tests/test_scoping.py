@@ -39,6 +39,12 @@ PAGE_ACCESS = {
     "centram": (403, 403, 403, 200),
     "centram-teamleider": (403, 403, 403, 200),
     "doras": (403, 403, 403, 200),
+    "energie": (200, 200, 403, 403),
+    "water": (200, 200, 403, 403),
+    "zorg": (200, 200, 403, 403),
+    "diemen-regie": (403, 403, 200, 200),
+    "diemen-verhuurder": (200, 200, 403, 403),
+    "diemen-hulpverlener": (403, 403, 403, 200),
 }
 CASE_DETAIL = {
     # role: (Centrum case assigned to CentraM, Noord case not yet assigned)
@@ -51,6 +57,13 @@ CASE_DETAIL = {
     "centram": (200, 404),
     "centram-teamleider": (200, 404),
     "doras": (404, 404),
+    "energie": (403, 403),
+    "water": (403, 403),
+    "zorg": (403, 403),
+    # Another municipality's staff: the Amsterdam cases do not exist for them.
+    "diemen-regie": (404, 404),
+    "diemen-verhuurder": (403, 403),
+    "diemen-hulpverlener": (404, 404),
 }
 
 
@@ -87,7 +100,9 @@ def test_only_regie_can_assign(role, clients, world, covenant):
             "reason": "geen uitvoerder in Westpoort",
         },
     )
-    assert response.status_code == (302 if role == "regie" else 403)
+    # Diemen's regie may assign, but not Amsterdam's case: it does not exist for it (404).
+    expected = {"regie": 302, "diemen-regie": 404}.get(role, 403)
+    assert response.status_code == expected
     case.refresh_from_db()
     assert (case.provider_id == covenant["doras"].pk) == (role == "regie")
 

@@ -32,8 +32,8 @@ _TENANT, _CO_TENANT = str(CaseMember.Role.TENANT), str(CaseMember.Role.CO_TENANT
 
 # Column order of the rows filed in bulk; values in database form (ids as hex, dates as ISO).
 SIGNAL_COLUMNS = (
-    "public_id", "subject_id", "partner_id", "submitted_by_id", "channel", "delivery_id",
-    "district_id", "municipality_id", "received_at", "status", "decision", "case_id",
+    "public_id", "subject_id", "partner_id", "submitted_by_id", "channel", "partner_type",
+    "delivery_id", "district_id", "municipality_id", "received_at", "status", "decision", "case_id",
     "person_id", "tenancy_id",
     # from the prepared row (the intake's ``_Row.columns``):
     "partner_reference", "details", "household_index", "person_index", "intake_key",

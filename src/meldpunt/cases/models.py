@@ -259,6 +259,8 @@ class Signal(models.Model):
     # finds it and creates nothing (exactly once).
     intake_key = models.CharField(max_length=40)
     channel = models.CharField(_("kanaal"), max_length=10, default="formulier")
+    # The kind of signal partner that sent it (DDAS EnumSignaalpartner), as it was on receipt.
+    partner_type = models.CharField(_("soort signaalpartner"), max_length=30, default="Huur")
     # The delivery (intake.SignalImport) that brought it; a plain id, so the case file does not
     # depend on the intake's tables.
     delivery_id = models.BigIntegerField(null=True, blank=True, db_column="batch_id")

@@ -31,7 +31,14 @@ def signal_get_own(user: Any, *, public_id: UUID | str | None = None, pk: int | 
 
 
 def own_tenancies(user: Any) -> TenancyQuerySet:
-    """The landlord's own tenancies (for its own instruments and the Sluitende Aanpak checks)."""
+    """The landlord's own tenancies (for its own instruments and the Sluitende Aanpak checks).
+
+    Only landlords (partners of the kind Huur) have them on screen: the Sluitende Aanpak is about
+    rent arrears, bailiffs and evictions.
+    """
+    organisation = getattr(user, "organisation", None)
+    if organisation is None or not organisation.is_landlord:
+        return Tenancy.objects.none()
     if not user.has_perm("cases.record_own_instrument") and not user.has_perm(
         "safeguards.ask_check"
     ):

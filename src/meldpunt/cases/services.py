@@ -660,7 +660,11 @@ def tenancy_register(
     instrument (a payment plan: B2). Returns (tenancy, created); an existing tenancy of this
     tenant is returned as it is. The person is recognised as the intake does (cases.identity).
     """
-    if not getattr(by, "is_authenticated", False) or not by.has_perm("cases.record_own_instrument"):
+    if (
+        not getattr(by, "is_authenticated", False)
+        or not by.has_perm("cases.record_own_instrument")
+        or not by.organisation.is_landlord
+    ):
         raise PermissionDenied
     errors: dict[str, str] = {}
     reference = _text(reference, "Referentie", errors, "reference", limit=60, required=True)

@@ -65,6 +65,13 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         fields=["person", "arrears", "contact_attempts", "instruments", "notes", "history"],
     )
     signals = list(case.signals.select_related("partner").order_by("received_at", "id"))
+    # A household file across creditors (meervoudig) and successive signals from one partner
+    # (opeenvolgend), as DDAS names them.
+    per_partner: dict[int, int] = {}
+    for signal in signals:
+        per_partner[signal.partner_id] = per_partner.get(signal.partner_id, 0) + 1
+        signal.series_number = per_partner[signal.partner_id]
+    partner_kinds = sorted({s.partner_type for s in signals})
     assign_form = forms.get("assign_form")
     if (
         assign_form is None
@@ -85,6 +92,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     can_work = user.has_perm("cases.work_case") and case.is_open
     others, visible_others = other_open_cases_at_address(case, user)
     context = {
+        "partner_kinds": partner_kinds,
+        "several_partners": len(per_partner) > 1,
         "other_cases_at_address": others,
         "visible_other_cases": visible_others,
         "history_of_people": person_history(case, user),

@@ -15,7 +15,7 @@ def navigation(request):
             (_("Bestand aanleveren"), reverse("intake:upload")),
             (_("Mijn signalen"), reverse("intake:signal-list")),
         ]
-    if user.has_perm("cases.record_own_instrument"):
+    if user.has_perm("cases.record_own_instrument") and user.organisation.is_landlord:
         items.append((_("Mijn huurders"), reverse("safeguards:tenancy-list")))
     if user.has_perm("intake.triage_signal"):
         items.append((_("Triage"), reverse("intake:triage")))

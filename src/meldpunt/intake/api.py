@@ -54,13 +54,24 @@ def _field_spec() -> dict[str, serializers.Field]:
             "bool": serializers.BooleanField,
             "amount": serializers.DecimalField,
         }
+        # Required for every kind of partner that delivers it; the schema cannot say "only for
+        # Zorg", so such a field is optional here and the description names the kinds.
+        required = f.required and f.types is None
         if f.kind == "amount":
-            field = serializers.DecimalField(max_digits=9, decimal_places=2, required=f.required)
+            field = serializers.DecimalField(max_digits=9, decimal_places=2, required=required)
+        elif f.kind == "months":
+            field = serializers.DecimalField(max_digits=4, decimal_places=1, required=required)
         elif f.kind in kind:
-            field = kind[f.kind](required=f.required)
+            field = kind[f.kind](required=required)
         else:
-            field = serializers.CharField(required=f.required, max_length=f.max_length)
-        field.help_text = f.label
+            field = serializers.CharField(required=required, max_length=f.max_length)
+        field.help_text = f.label + (
+            f" (alleen signaalpartners van de soort {', '.join(sorted(f.types))}"
+            + ("; daar verplicht" if f.required else "")
+            + ")"
+            if f.types is not None
+            else ""
+        )
         fields[camel(f.name)] = field
     return fields
 

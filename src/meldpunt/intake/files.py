@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .spec import FIELDS, FIELDS_BY_NAME, FORBIDDEN_COLUMNS
+from meldpunt.organisations.models import PartnerType
+
+from .spec import FIELDS_BY_NAME, FORBIDDEN_COLUMNS, fields_for
 
 MAX_LINE_BYTES = 1_000_000
 MAX_XLSX_UNCOMPRESSED = 2 * 1024**3
 XLSX_MAGIC = b"PK\x03\x04"
-REQUIRED_COLUMNS = [f.name for f in FIELDS if f.required]
 
 
 class _PositionalReader(io.RawIOBase):
@@ -80,7 +81,7 @@ def _normalise_header(name: Any) -> str:
     return "_".join(text.replace("-", " ").split())
 
 
-def check_header(raw_names: list[Any]) -> list[str]:
+def check_header(raw_names: list[Any], partner_type: str = PartnerType.HUUR) -> list[str]:
     names = [_normalise_header(n) for n in raw_names]
     while names and names[-1] == "":
         names.pop()  # trailing empty columns from spreadsheets
@@ -107,20 +108,31 @@ def check_header(raw_names: list[Any]) -> list[str]:
             f"Onbekende kolommen: {shown}. Alleen de kolommen van het aanleverformaat zijn "
             f"toegestaan (dataminimalisatie).{hint}"
         )
-    missing = [n for n in REQUIRED_COLUMNS if n not in names]
+    own = {f.name for f in fields_for(partner_type)}
+    foreign = [n for n in names if n not in own]
+    if foreign:
+        raise FileRefused(
+            "Deze kolommen horen niet bij een signaal van een signaalpartner van de soort "
+            f"{PartnerType(partner_type).label}: " + ", ".join(foreign[:10]) + ". Verwijder ze "
+            "en lever opnieuw aan (dataminimalisatie)."
+        )
+    missing = [f.name for f in fields_for(partner_type) if f.required and f.name not in names]
     if missing:
         raise FileRefused("Verplichte kolommen ontbreken: " + ", ".join(missing) + ".")
     return names
 
 
-def open_signal_file(stream: IO[bytes], filename: str = "") -> SignalFile:
-    """Recognise the file by its content (not its name) and return a row reader."""
+def open_signal_file(
+    stream: IO[bytes], filename: str = "", *, partner_type: str = PartnerType.HUUR
+) -> SignalFile:
+    """Recognise the file by its content (not its name) and return a row reader for a signal
+    partner of this kind (its columns only)."""
     head = stream.read(8)
     stream.seek(0)
     if not head:
         raise FileRefused("Het bestand is leeg.")
     if head.startswith(XLSX_MAGIC):
-        return _open_xlsx(stream)
+        return _open_xlsx(stream, partner_type)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused(
             "Dit bestand is opgeslagen als UTF-16. Sla het op als 'CSV UTF-8' of als Excel-werkmap."
@@ -131,7 +143,7 @@ def open_signal_file(stream: IO[bytes], filename: str = "") -> SignalFile:
             "Lever een CSV-bestand of een Excel-bestand (.xlsx) aan."
         )
     stream.seek(0)
-    return _open_csv(stream)
+    return _open_csv(stream, partner_type)
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -171,7 +183,7 @@ def _detect_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _open_csv(stream: IO[bytes]) -> SignalFile:
+def _open_csv(stream: IO[bytes], partner_type: str) -> SignalFile:
     lines = _lines(stream)
     header_line = ""
     for line in lines:
@@ -182,7 +194,7 @@ def _open_csv(stream: IO[bytes]) -> SignalFile:
         raise FileRefused("Het bestand is leeg.")
     delimiter = _detect_delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=delimiter))
-    columns = check_header(header)
+    columns = check_header(header, partner_type)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
@@ -210,7 +222,7 @@ def _open_csv(stream: IO[bytes]) -> SignalFile:
 # --- XLSX -----------------------------------------------------------------------------------
 
 
-def _open_xlsx(stream: IO[bytes]) -> SignalFile:
+def _open_xlsx(stream: IO[bytes], partner_type: str) -> SignalFile:
     from openpyxl import load_workbook
 
     try:
@@ -236,7 +248,7 @@ def _open_xlsx(stream: IO[bytes]) -> SignalFile:
         ) from None
     if header is None:
         raise FileRefused("Het Excel-bestand is leeg.")
-    columns = check_header(header)
+    columns = check_header(header, partner_type)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         number = 0
@@ -264,8 +276,19 @@ def _open_xlsx(stream: IO[bytes]) -> SignalFile:
     return SignalFile("xlsx", columns, rows())
 
 
-def template_csv() -> bytes:
-    """The downloadable template: the header and one example row, UTF-8 with BOM for Excel."""
+EXAMPLES_BY_TYPE: dict[str, dict[str, str]] = {
+    PartnerType.HUUR: {"partner_referentie": "HUUR-0001", "maandhuur": "750,00"},
+    PartnerType.ENERGIE: {"partner_referentie": "KLANT-0001", "maandtermijn": "145,00",
+                          "maanden_achterstand": "2"},
+    PartnerType.WATER: {"partner_referentie": "KLANT-0001", "maanden_achterstand": "3"},
+    PartnerType.ZORG: {"partner_referentie": "POLIS-0001", "maandpremie": "142,50",
+                       "maanden_achterstand": "2", "aanbod_betalingsregeling": "01-09-2026"},
+}  # fmt: skip
+
+
+def template_csv(partner_type: str = PartnerType.HUUR) -> bytes:
+    """The downloadable template for a signal partner of this kind: the header (its columns)
+    and one example row, UTF-8 with BOM for Excel."""
     example = {
         "partner_referentie": "HUUR-0001",
         "voorletters": "A.",
@@ -278,7 +301,7 @@ def template_csv() -> bytes:
         "telefoonnummer": "0612345678",
         "email": "a.voorbeeld@example.org",
         "achterstand_bedrag": "1.234,56",
-        "maandhuur": "750,00",
+        "maanden_achterstand": "2",
         "achterstand_sinds": "01-08-2026",
         "signaaldatum": "01-10-2026",
         "onbereikbaar_in_incasso": "ja",
@@ -290,9 +313,11 @@ def template_csv() -> bytes:
         "schriftelijke_herinnering": "10-09-2026",
         "informatieplicht_voldaan": "10-09-2026",
         "bezwaar_huurder": "nee",
+        **EXAMPLES_BY_TYPE.get(partner_type, {}),
     }
+    fields = fields_for(partner_type)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([f.name for f in FIELDS])
-    writer.writerow([example.get(f.name, "") for f in FIELDS])
+    writer.writerow([f.name for f in fields])
+    writer.writerow([example.get(f.name, "") for f in fields])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

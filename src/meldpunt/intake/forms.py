@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.core.forms import AccessibleFormMixin, DateInput
+from meldpunt.organisations.models import PartnerType
 
-from .services import signal_validate
-from .spec import FIELDS
+from .services import signal_check
+from .spec import fields_for
 
 _AUTOCOMPLETE = {
     "voorletters": "off",
@@ -34,9 +35,11 @@ _HELP = {
 class SignalForm(AccessibleFormMixin, forms.Form):
     """Every field is parsed by the shared spec, so the form accepts exactly what files do."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, partner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for spec in FIELDS:
+        self.partner = partner
+        self.partner_type = partner.partner_type or PartnerType.HUUR
+        for spec in fields_for(self.partner_type):
             attrs: dict[str, Any] = {"class": "utrecht-textbox"}
             if spec.required:
                 attrs["required"] = True
@@ -74,16 +77,15 @@ class SignalForm(AccessibleFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        _values, errors, _routing = signal_validate(cleaned)
-        for name, messages in errors.items():
+        for name, messages in signal_check(partner=self.partner, raw=cleaned).items():
             for message in messages:
-                self.add_error(name, message)
+                self.add_error(name if name in self.fields else None, message)
         return cleaned
 
     def fieldsets(self) -> list[tuple[str, list]]:
         groups = [
             (
-                "Huurder",
+                "Huurder" if self.partner_type == PartnerType.HUUR else "Klant",
                 [
                     "partner_referentie",
                     "voorletters",
@@ -109,6 +111,10 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                 [
                     "achterstand_bedrag",
                     "maandhuur",
+                    "maanden_achterstand",
+                    "maandtermijn",
+                    "maandpremie",
+                    "maandlast",
                     "achterstand_sinds",
                     "signaaldatum",
                     "onbereikbaar_in_incasso",
@@ -124,8 +130,22 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                     "gewezen_op_schuldhulp",
                     "schriftelijke_herinnering",
                     "informatieplicht_voldaan",
+                    "aanbod_betalingsregeling",
                     "bezwaar_huurder",
                 ],
             ),
+            (
+                "Medehuurder (als die er is)",
+                [
+                    "medehuurder_voorletters",
+                    "medehuurder_tussenvoegsel",
+                    "medehuurder_achternaam",
+                    "medehuurder_geboortedatum",
+                ],
+            ),
         ]
-        return [(legend, [self[name] for name in names]) for legend, names in groups]
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in groups
+            if any(name in self.fields for name in names)
+        ]

@@ -36,7 +36,13 @@ from meldpunt.registries.base import UNKNOWN, registry
 
 from . import rules
 from .models import ImportRowResult, IntakeConfiguration, SignalImport
-from .spec import ARREARS_FIELDS, CO_TENANT_FIELDS, FIELDS_BY_NAME, PERSON_FIELDS, parse_signal
+from .spec import (
+    CO_TENANT_FIELDS,
+    FIELDS_BY_NAME,
+    PERSON_FIELDS,
+    arrears_fields_for,
+    parse_signal,
+)
 
 ACCEPTED = "accepted"
 REFUSED = "refused"
@@ -153,6 +159,8 @@ class IntakeRun:
         today: date | None = None,
     ) -> None:
         self.partner = partner
+        self.partner_type = partner.partner_type or PartnerType.HUUR
+        self._arrears_fields = arrears_fields_for(self.partner_type)
         self.by = by if getattr(by, "is_authenticated", False) else None
         self.channel = channel
         self.batch = batch
@@ -163,8 +171,7 @@ class IntakeRun:
         # this kind of partner (art. 3.3: the municipality sets them).
         self.municipalities = set(partner.municipality_ids())
         self.configs = {
-            m: IntakeConfiguration.current(m, partner.partner_type or PartnerType.HUUR)
-            for m in self.municipalities
+            m: IntakeConfiguration.current(m, self.partner_type) for m in self.municipalities
         }
         self.thresholds = {
             m: rules.Thresholds(
@@ -189,7 +196,7 @@ class IntakeRun:
         """Parse and validate one row: (values, district, routing reason) or a refusal."""
         if "__error__" in raw:
             return RowOutcome(number, REFUSED, [raw["__error__"]])
-        values, errors = parse_signal(raw, today=self.today)
+        values, errors = parse_signal(raw, today=self.today, partner_type=self.partner_type)
         district = None
         reason = ""
         if values.get("postcode") and "postcode" not in errors:
@@ -210,9 +217,15 @@ class IntakeRun:
 
     def target_group_refusal(self, values: dict[str, Any], municipality_id: int) -> str:
         """Art. 4 (``rules.target_group``): why the signal is outside the group, "" inside."""
+        amount = values["achterstand_bedrag"]
+        if self.partner_type == PartnerType.HUUR:
+            rent = values.get("maandhuur")
+            months = amount / rent if rent else None
+        else:
+            months = values.get("maanden_achterstand")
         return rules.target_group(
-            amount=values["achterstand_bedrag"],
-            monthly_rent=values.get("maandhuur"),
+            amount=amount,
+            months=months,
             unreachable=bool(values.get("onbereikbaar_in_incasso")),
             multiple_problems=bool(values.get("meerdere_problemen")),
             crisis=bool(values.get("crisissignaal")),
@@ -248,7 +261,7 @@ class IntakeRun:
             key = delivery_key(v)
             document = {
                 "person": {k: _plain(v.get(k)) for k in PERSON_FIELDS},
-                "arrears": {k: _plain(v.get(k)) for k in ARREARS_FIELDS},
+                "arrears": {k: _plain(v.get(k)) for k in self._arrears_fields},
             }
             co_tenant = None
             if v.get("medehuurder_achternaam"):
@@ -431,6 +444,7 @@ class IntakeRun:
             return new_case.get((id(person), municipality_id))
 
         partner_id, by_id, channel = self._partner_id, self._by_id, self.channel
+        partner_type = self.partner_type
         batch_id = self.batch.pk if self.batch else None
         log_items = []
         for row, person, co in zip(fresh, people, co_tenants, strict=True):
@@ -451,7 +465,8 @@ class IntakeRun:
             status, decision, case = self._decide(row, person, co, answers, amounts, case_of, file,
                                                   new_case)  # fmt: skip
             batch_amounts.setdefault(id(tenancy), []).append((now, row.amount))
-            values = [row.ids[0], person.subject, partner_id, by_id, channel, batch_id,
+            values = [row.ids[0], person.subject, partner_id, by_id, channel, partner_type,
+                      batch_id,
                       row.district_id, row.municipality_id, at, status, decision[:200], None,
                       None, None, *row.columns]  # fmt: skip
             file.file_signal(values, case, person, tenancy)

@@ -69,16 +69,28 @@ VOORTRAJECT_STEPS = {
 }
 
 
+# Steps some kinds of signal partner must show besides the four above: a health insurer first
+# offers a payment plan (Zorgverzekeringswet art. 18a).
+EXTRA_STEPS: dict[str, dict[str, str]] = {
+    "Zorg": {"aanbod_betalingsregeling": "Betalingsregeling aangeboden"},
+}
+
+
 def voortraject(
-    steps: Mapping[str, date | None], *, signal_date: date | None, objection: bool
+    steps: Mapping[str, date | None],
+    *,
+    signal_date: date | None,
+    objection: bool,
+    partner_type: str = "Huur",
 ) -> dict[str, tuple[str, str]]:
     """Problems per field as (row, Dutch message); empty when the signal may be received.
 
-    V1: every step of the voortraject has a date. V2: no step lies after the signal date.
-    V3: the tenant objected to passing on the data: the signal may not be received at all.
+    V1: every step of the voortraject has a date (for a health insurer also the offer of a
+    payment plan). V2: no step lies after the signal date. V3: the tenant objected to passing on
+    the data: the signal may not be received at all.
     """
     problems: dict[str, tuple[str, str]] = {}
-    for name, label in VOORTRAJECT_STEPS.items():
+    for name, label in {**VOORTRAJECT_STEPS, **EXTRA_STEPS.get(partner_type, {})}.items():
         step = steps.get(name)
         if step is None:
             problems[name] = ("V1", f"{label} is verplicht.")
@@ -99,7 +111,7 @@ def voortraject(
 def target_group(
     *,
     amount: Decimal,
-    monthly_rent: Decimal | None,
+    months: Decimal | None,
     unreachable: bool,
     multiple_problems: bool,
     crisis: bool,
@@ -107,10 +119,13 @@ def target_group(
 ) -> Decision:
     """Art. 4: arrears that lead to the bailiff without help, and a reason to act.
 
+    ``months``: how many months in arrears — for rent the amount divided by the monthly rent,
+    for other partners the months they deliver; None when unknown.
+
     T1 below the minimum amount: not taken up. Above it, any of: T2 a crisis signal, T3 the
     tenant does not respond in the collection process, T4 several debts or other problems, T5
-    the monthly rent is unknown (the months cannot be judged), T6 at least N months of rent in
-    arrears. T7 none of those: not taken up.
+    the months are unknown (they cannot be judged), T6 at least N months in arrears. T7 none of
+    those: not taken up.
     """
     if amount < thresholds.minimum_amount:
         return Decision(
@@ -124,15 +139,15 @@ def target_group(
         return Decision("T3")
     if multiple_problems:
         return Decision("T4")
-    if monthly_rent is None:
+    if months is None:
         return Decision("T5")
-    if amount >= thresholds.months_of_arrears * monthly_rent:
+    if months >= thresholds.months_of_arrears:
         return Decision("T6")
     return Decision(
         "T7",
         UNJUSTIFIED,
-        f"doelgroep: minder dan {thresholds.months_of_arrears} maanden huurachterstand, "
-        "huurder bereikbaar en geen meerdere problemen",
+        f"doelgroep: minder dan {thresholds.months_of_arrears} maanden achterstand, "
+        "bereikbaar en geen meerdere problemen",
     )
 
 

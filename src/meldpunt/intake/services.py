@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,31 +17,21 @@ from meldpunt.cases.models import Signal
 from meldpunt.core.memory import collect_young, without_cycle_collection
 from meldpunt.core.models import ConfigurationChange
 from meldpunt.organisations.models import Municipality, Organisation, PartnerType
-from meldpunt.organisations.selectors import Routing, route_postcode
 from meldpunt.privacy.files import open_encrypted, write_encrypted
 
 from .files import FileRefused, open_signal_file
 from .models import IntakeConfiguration, SignalImport
 from .parallel import Batches, PreparationFailed, prepared_batches, rows_read
 from .pipeline import ACCEPTED, REFUSED, IntakeRun, RowOutcome
-from .spec import parse_signal
 
 CHUNK_SIZE = 5000  # rows per transaction (docs/adr/0007-intake-throughput.md)
 
 
-def signal_validate(
-    raw: dict[str, Any], *, today: date | None = None
-) -> tuple[dict[str, Any], dict[str, list[str]], Routing | None]:
-    """Parse one signal and check what needs the database (postcode inside the municipality)."""
-    values, errors = parse_signal(raw, today=today or timezone.localdate())
-    routing = None
-    if values.get("postcode") and "postcode" not in errors:
-        routing = route_postcode(values["postcode"])
-        if routing.district is None:
-            errors.setdefault("postcode", []).append(
-                "Deze postcode ligt buiten de gemeente; het Meldpunt kan dit signaal niet ontvangen."
-            )
-    return values, errors, routing
+def signal_check(*, partner: Organisation, raw: dict[str, Any]) -> dict[str, list[str]]:
+    """Dutch errors per field for one signal of this partner, exactly as the intake would
+    refuse it (the form shows them before anything is sent)."""
+    result = IntakeRun(partner=partner, by=None, channel="formulier").check(1, raw)
+    return result.field_errors if isinstance(result, RowOutcome) else {}
 
 
 def _require_partner(partner: Organisation) -> None:
@@ -115,11 +104,14 @@ def _import(
             # A child process opens its own copy and prepares the first batches while this
             # process checks the structure below (docs/adr/0007-intake-throughput.md).
             batches = prepared_batches(
-                run, lambda: open_signal_file(reopen()).rows, chunk_size, parallel=True
+                run,
+                lambda: open_signal_file(reopen(), partner_type=run.partner_type).rows,
+                chunk_size,
+                parallel=True,
             )
         # A first pass checks the structure and counts rows, so a file that breaks halfway
         # (a NUL byte, a cut-off line, a corrupt sheet) is refused before anything is stored.
-        total = sum(1 for _ in open_signal_file(stream).rows)
+        total = sum(1 for _ in open_signal_file(stream, partner_type=run.partner_type).rows)
         if total == 0:
             raise FileRefused("Het bestand bevat geen signalen, alleen een kopregel.")
         SignalImport.objects.filter(pk=batch.pk).update(rows_total=total)
@@ -127,7 +119,7 @@ def _import(
             stream.seek(0)
             batches = prepared_batches(
                 run,
-                open_signal_file(stream).rows,
+                open_signal_file(stream, partner_type=run.partner_type).rows,
                 chunk_size,
                 parallel=settings.MELDPUNT_INTAKE_PARALLEL and total > chunk_size,
             )

@@ -26,6 +26,7 @@ from meldpunt.core.parsing import (
     parse_date,
     parse_postcode,
 )
+from meldpunt.organisations.models import PartnerType
 
 from . import rules
 
@@ -37,6 +38,18 @@ class FieldSpec:
     kind: str
     required: bool = False
     max_length: int = 100
+    # The kinds of signal partner that deliver this field (None: every kind). A field of
+    # another kind is refused: a partner sends only what its kind needs (data minimisation).
+    types: frozenset[str] | None = None
+
+    def delivered_by(self, partner_type: str) -> bool:
+        return self.types is None or partner_type in self.types
+
+
+P = PartnerType
+RENT = frozenset({P.HUUR})
+NOT_RENT = frozenset(P.values) - RENT
+INSURANCE = frozenset({P.ZORG, P.CAK_ZORGVERZEKERINGEN})
 
 
 # Labels are Dutch in messages (files and the API answer in Dutch); the form shows them in
@@ -56,7 +69,16 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("telefoonnummer", gettext_noop("Telefoonnummer"), "phone"),
     FieldSpec("email", gettext_noop("E-mailadres"), "email", False, 254),
     FieldSpec("achterstand_bedrag", gettext_noop("Achterstand (bedrag)"), "amount", True),
-    FieldSpec("maandhuur", gettext_noop("Maandhuur"), "amount"),
+    FieldSpec("maandhuur", gettext_noop("Maandhuur"), "amount", types=RENT),
+    FieldSpec("maanden_achterstand", gettext_noop("Maanden achterstand"), "months", types=NOT_RENT),
+    FieldSpec(
+        "maandtermijn",
+        gettext_noop("Maandtermijn (voorschot)"),
+        "amount",
+        types=frozenset({P.ENERGIE}),
+    ),
+    FieldSpec("maandpremie", gettext_noop("Maandpremie"), "amount", types=INSURANCE),
+    FieldSpec("maandlast", gettext_noop("Maandlast"), "amount", types=frozenset({P.HYPOTHEEK})),
     FieldSpec("achterstand_sinds", gettext_noop("Achterstand sinds"), "date"),
     FieldSpec("signaaldatum", gettext_noop("Signaaldatum"), "date"),
     FieldSpec("onbereikbaar_in_incasso", gettext_noop("Onbereikbaar in incasso"), "bool"),
@@ -76,15 +98,45 @@ FIELDS: tuple[FieldSpec, ...] = (
         "date",
         True,
     ),
+    # A health insurer first offers a payment plan (Zorgverzekeringswet art. 18a).
+    FieldSpec(
+        "aanbod_betalingsregeling",
+        gettext_noop("Betalingsregeling aangeboden"),
+        "date",
+        True,
+        types=frozenset({P.ZORG}),
+    ),
     FieldSpec("bezwaar_huurder", gettext_noop("Bezwaar van de huurder"), "bool"),
     FieldSpec(
-        "medehuurder_voorletters", gettext_noop("Voorletters medehuurder"), "text", False, 20
+        "medehuurder_voorletters",
+        gettext_noop("Voorletters medehuurder"),
+        "text",
+        False,
+        20,
+        RENT,
     ),
     FieldSpec(
-        "medehuurder_tussenvoegsel", gettext_noop("Tussenvoegsel medehuurder"), "text", False, 20
+        "medehuurder_tussenvoegsel",
+        gettext_noop("Tussenvoegsel medehuurder"),
+        "text",
+        False,
+        20,
+        RENT,
     ),
-    FieldSpec("medehuurder_achternaam", gettext_noop("Achternaam medehuurder"), "text", False, 100),
-    FieldSpec("medehuurder_geboortedatum", gettext_noop("Geboortedatum medehuurder"), "date"),
+    FieldSpec(
+        "medehuurder_achternaam",
+        gettext_noop("Achternaam medehuurder"),
+        "text",
+        False,
+        100,
+        RENT,
+    ),
+    FieldSpec(
+        "medehuurder_geboortedatum",
+        gettext_noop("Geboortedatum medehuurder"),
+        "date",
+        types=RENT,
+    ),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 PERSON_FIELDS = (
@@ -109,7 +161,22 @@ CO_TENANT_FIELDS = (
     "medehuurder_achternaam",
     "medehuurder_geboortedatum",
 )
-ARREARS_FIELDS = ("achterstand_bedrag", "maandhuur", "achterstand_sinds")
+ARREARS_FIELDS = (
+    "achterstand_bedrag", "maandhuur", "achterstand_sinds", "maanden_achterstand",
+    "maandtermijn", "maandpremie", "maandlast", "aanbod_betalingsregeling",
+)  # fmt: skip
+
+
+def fields_for(partner_type: str) -> tuple[FieldSpec, ...]:
+    """The fields a signal partner of this kind delivers, in the format's order."""
+    return _FIELDS_FOR[partner_type]
+
+
+def arrears_fields_for(partner_type: str) -> tuple[str, ...]:
+    names = {f.name for f in fields_for(partner_type)}
+    return tuple(n for n in ARREARS_FIELDS if n in names)
+
+
 VOORTRAJECT_FIELDS = (
     "poging_persoonlijk_contact",
     "gewezen_op_schuldhulp",
@@ -148,6 +215,8 @@ def parse_value(spec: FieldSpec, value: Any) -> Any:
         return parse_date(value)
     if kind == "amount":
         return parse_amount(value)
+    if kind == "months":
+        return parse_months(value)
     if kind == "bool":
         return parse_bool(value)
     if kind == "postcode":
@@ -272,10 +341,42 @@ _FAST: dict[str, Any] = {
     "postcode": _fast_postcode,
     "email": _fast_email,
 }
-_PLAN = tuple(
-    (spec.name, spec, _FAST.get(spec.kind) or (_fast_text(spec) if spec.kind == "text" else None))
-    for spec in FIELDS
-)
+_FIELDS_FOR = {t: tuple(f for f in FIELDS if f.delivered_by(t)) for t in PartnerType.values}
+_PLANS = {
+    t: tuple(
+        (
+            spec.name,
+            spec,
+            _FAST.get(spec.kind) or (_fast_text(spec) if spec.kind == "text" else None),
+        )
+        for spec in fields
+    )
+    for t, fields in _FIELDS_FOR.items()
+}
+_FOREIGN = {t: {f.name: f for f in FIELDS if not f.delivered_by(t)} for t in PartnerType.values}
+
+
+def foreign_field_message(partner_type: str) -> str:
+    """Why a field of another kind of signal partner is refused."""
+    return (
+        f"Dit veld hoort niet bij een signaal van een signaalpartner van de soort "
+        f"{PartnerType(partner_type).label}; laat het weg."
+    )
+
+
+def parse_months(value: Any) -> Decimal | None:
+    """Months in arrears: 1, 2, 1,5 or 1.5; from 0.5 up to 120."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise FieldError("Geef een aantal maanden, bijvoorbeeld 2.")
+    text = str(value).strip().replace(",", ".")
+    if not re.fullmatch(r"[0-9]{1,3}(\.[0-9])?", text, re.ASCII):
+        raise FieldError("Geef een aantal maanden, bijvoorbeeld 2 of 1,5.")
+    months = Decimal(text)
+    if not Decimal("0.5") <= months <= 120:
+        raise FieldError("Een aantal maanden ligt tussen 0,5 en 120.")
+    return months
 
 
 def _row_is_clean(raw: Mapping[str, Any]) -> bool:
@@ -291,16 +392,21 @@ def _row_is_clean(raw: Mapping[str, Any]) -> bool:
 
 
 def parse_signal(
-    raw: Mapping[str, Any], *, today: date
+    raw: Mapping[str, Any], *, today: date, partner_type: str = PartnerType.HUUR
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Parse and check one signal. Returns (values, errors per field); errors is empty if valid.
+    """Parse and check one signal of a partner of this kind. Returns (values, errors per field);
+    errors is empty if valid. A field that belongs to another kind of partner is refused.
 
     ``today`` is passed in, so a whole file is checked against one date.
     """
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     clean = _row_is_clean(raw)
-    for name, spec, fast in _PLAN:
+    foreign = _FOREIGN[partner_type]
+    for name, value in raw.items():
+        if name in foreign and not is_empty(value) and value is not False:
+            errors.setdefault(name, []).append(foreign_field_message(partner_type))
+    for name, spec, fast in _PLANS[partner_type]:
         value = raw.get(name)
         if clean and fast is not None and type(value) is str and value:
             parsed = fast(value)
@@ -319,7 +425,7 @@ def parse_signal(
         if field not in errors:
             errors.setdefault(field, []).append(message)
 
-    for spec in FIELDS:
+    for spec in _FIELDS_FOR[partner_type]:
         if spec.kind == "date" and isinstance(values.get(spec.name), date):
             if values[spec.name] > today:
                 add(spec.name, f"{spec.label} ligt in de toekomst.")
@@ -332,10 +438,12 @@ def parse_signal(
     signal_date = values.get("signaaldatum")
     if signal_date and since and since > signal_date:
         add("achterstand_sinds", "Achterstand sinds ligt na de signaaldatum.")
+    steps = (*VOORTRAJECT_FIELDS, *rules.EXTRA_STEPS.get(partner_type, {}))
     for name, (_row, message) in rules.voortraject(
-        {name: values.get(name) for name in VOORTRAJECT_FIELDS},
+        {name: values.get(name) for name in steps},
         signal_date=signal_date,
         objection=bool(values.get("bezwaar_huurder")),
+        partner_type=partner_type,
     ).items():
         add(name, message)
     for name, (_row, message) in rules.natural_persons(

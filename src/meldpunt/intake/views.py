@@ -36,7 +36,9 @@ from .services import (
 @login_required
 @permission_required("intake.submit_signal", raise_exception=True)
 def signal_create(request: HttpRequest) -> HttpResponse:
-    form = SignalForm(request.POST if request.method == "POST" else None)
+    form = SignalForm(
+        request.POST if request.method == "POST" else None, partner=request.user.organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             signal = signal_submit(
@@ -129,7 +131,8 @@ def upload_report(request: HttpRequest, public_id) -> StreamingHttpResponse:
 @login_required
 @permission_required("intake.submit_signal", raise_exception=True)
 def template_download(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    partner_type = request.user.organisation.partner_type or PartnerType.HUUR
+    response = HttpResponse(template_csv(partner_type), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meldpunt-sjabloon.csv"'
     return response
 

@@ -118,6 +118,8 @@ def safeguard_check_ask(
     """A landlord asks about one of its OWN tenancies (optionally through one of its signals)."""
     if not getattr(by, "is_authenticated", False) or not by.has_perm("safeguards.ask_check"):
         raise PermissionDenied
+    if not by.organisation.is_landlord:
+        raise PermissionDenied  # the Sluitende Aanpak is about rent arrears only
     try:
         tenancy = tenancy_get_own(by, tenancy_id)
     except Tenancy.DoesNotExist:

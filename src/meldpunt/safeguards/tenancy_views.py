@@ -88,7 +88,9 @@ def _tenancy_context(request: HttpRequest, tenancy: Tenancy, **forms) -> dict:
 @login_required
 def tenancy_list(request: HttpRequest) -> HttpResponse:
     """The landlord's own tenants in the Meldpunt (signalled or registered), by reference."""
-    if not request.user.has_perm("cases.record_own_instrument"):
+    if not request.user.has_perm("cases.record_own_instrument") or not (
+        request.user.organisation.is_landlord
+    ):
         raise PermissionDenied
     tenancies = own_tenancies(request.user).order_by("-created_at", "-id")
     reference = " ".join(request.GET.get("referentie", "").split())[:60]
@@ -100,7 +102,9 @@ def tenancy_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tenancy_register_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("cases.record_own_instrument"):
+    if not request.user.has_perm("cases.record_own_instrument") or not (
+        request.user.organisation.is_landlord
+    ):
         raise PermissionDenied
     form = TenancyRegisterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -192,7 +196,9 @@ def landlord_event_create(request: HttpRequest, public_id) -> HttpResponse:
 def _ask(request: HttpRequest, tenancy: Tenancy, question: str, signal: Signal | None):
     if question not in Question.values:
         raise Http404
-    if not request.user.has_perm("safeguards.ask_check"):
+    if not request.user.has_perm("safeguards.ask_check") or not (
+        request.user.organisation.is_landlord
+    ):
         raise PermissionDenied
     bound = request.POST if request.method == "POST" else None
     form = EvictionCheckForm(bound) if question == Question.EVICTION else None
