@@ -31,6 +31,9 @@ def demo_users_spec() -> list[tuple[str, str, list[str]]]:
         (f"beheer@{DEMO_DOMAIN}", "gemeente-amsterdam", ["functioneel-beheer"]),
         (f"privacy@{DEMO_DOMAIN}", "gemeente-amsterdam", ["privacy-officer"]),
         (f"inkomen@{DEMO_DOMAIN}", "gemeente-amsterdam", ["inkomensconsulent"]),
+        # The second municipality sharing the meldpunt.
+        (f"regie.diemen@{DEMO_DOMAIN}", "gemeente-diemen", ["regie"]),
+        (f"beheer.diemen@{DEMO_DOMAIN}", "gemeente-diemen", ["functioneel-beheer"]),
     ]
     for org in Organisation.objects.filter(type=OrganisationType.PARTNER).order_by("slug"):
         spec.append((f"{org.slug}@{DEMO_DOMAIN}", org.slug, ["signaleerder"]))

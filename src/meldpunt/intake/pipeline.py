@@ -32,7 +32,7 @@ from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
 from meldpunt.privacy.keys import birth_key, household_key, person_key
 from meldpunt.privacy.services import Processing, processing_log_record_many
-from meldpunt.registries.base import UNKNOWN, registry
+from meldpunt.registries.base import UNKNOWN, PersonQuery, RegistryUnavailable, registry
 
 from . import rules
 from .models import ImportRowResult, IntakeConfiguration, SignalImport
@@ -46,6 +46,7 @@ from .spec import (
 
 ACCEPTED = "accepted"
 REFUSED = "refused"
+_UNAVAILABLE: dict = {}  # marks "the register could not be asked" (identity, never filled)
 
 
 @dataclass
@@ -132,6 +133,8 @@ class _Row(NamedTuple):
     ids: tuple[str, ...]  # _IDS_PER_ROW new hex ids for what this row may create
     columns: tuple  # the prepared signal columns, in SIGNAL_COLUMNS order from partner_reference
     fields: tuple[str, ...]  # names of the fields delivered (for the processing log)
+    # What a register that needs it (the BRP) is asked about the person; None otherwise.
+    query: PersonQuery | None = None
 
     @property
     def reference(self) -> str:
@@ -183,6 +186,7 @@ class IntakeRun:
         }
         self._window = max((c.repeat_window_days for c in self.configs.values()), default=92)
         self.registry = registry()
+        self._needs_people = getattr(self.registry, "needs_people", False)
         self._auto_reasons: dict[tuple[int, str], str] = {}
         self._field_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._by_id = self.by.pk if self.by else None
@@ -307,15 +311,36 @@ class IntakeRun:
                     ),
                     # One shared tuple per set of names: sent once per batch to the writer.
                     self._field_sets.setdefault(names := _delivered(v), names),
+                    PersonQuery(
+                        person,
+                        v["achternaam"],
+                        v.get("tussenvoegsel") or "",
+                        v.get("geboortedatum"),
+                        v["postcode"],
+                        v["huisnummer"],
+                        v.get("huisletter") or "",
+                        v.get("huisnummertoevoeging") or "",
+                    )
+                    if self._needs_people and person
+                    else None,
                 )
             )
         return Prepared(checked, refused)
 
     def write(self, prepared: Prepared) -> list[RowOutcome]:
         outcomes = dict(prepared.refused)
+        # A register that needs the person's name and address (the BRP) is asked before the
+        # write transaction: a network call must never hold the database's write lock.
+        answers: dict | None = None
+        if self._needs_people:
+            queries = [row.query for row in prepared.checked if row.query is not None]
+            try:
+                answers = self.registry.lookup_people(queries) if queries else {}
+            except RegistryUnavailable:
+                answers = _UNAVAILABLE
         for attempt in range(3):
             try:
-                written = self._write(prepared.checked, dict(outcomes))
+                written = self._write(prepared.checked, dict(outcomes), answers)
                 break
             except IntegrityError:
                 # A concurrent delivery of the same signal won the race: look again.
@@ -325,7 +350,9 @@ class IntakeRun:
         return [outcomes[n] for n in sorted(outcomes)]
 
     @transaction.atomic
-    def _write(self, checked: list[_Row], refused: dict[int, RowOutcome]) -> dict[int, RowOutcome]:
+    def _write(
+        self, checked: list[_Row], refused: dict[int, RowOutcome], answers: dict | None = None
+    ) -> dict[int, RowOutcome]:
         """Write one batch; ``refused`` are the rows that failed the checks (for the report)."""
         outcomes: dict[int, RowOutcome] = refused
         now = timezone.now()
@@ -373,17 +400,23 @@ class IntakeRun:
             self._count(outcomes)
             return outcomes
 
-        self._file(fresh, outcomes, at, now)
+        self._file(fresh, outcomes, at, now, answers)
         for outcome, first in twins:
             outcome.signal_status = outcomes[first].signal_status
         self._count(outcomes)
         return outcomes
 
-    def _file(self, fresh: list[_Row], outcomes: dict[int, RowOutcome], at: Any, now) -> None:
+    def _file(
+        self, fresh: list[_Row], outcomes: dict[int, RowOutcome], at: Any, now, answers
+    ) -> None:
         """Decide each fresh row by the rules and file it into the case file (one batch)."""
         ids = (i for row in fresh for i in row.ids)
         file = CaseFileBatch(partner_id=self._partner_id, by_id=self._by_id, at=at, new_ids=ids)
-        answers = self.registry.lookup_many({r.person for r in fresh if r.person})
+        unavailable = answers is _UNAVAILABLE
+        if unavailable:
+            answers = {}
+        elif answers is None:  # a register that answers by key (the local one)
+            answers = self.registry.lookup_many({r.person for r in fresh if r.person})
         # The register may know the delivered name as another name of the person (P1).
         keys = {
             r.number: (answers[r.person].person_index or r.person) if r.person in answers
@@ -463,7 +496,7 @@ class IntakeRun:
                 if received >= window
             ]
             status, decision, case = self._decide(row, person, co, answers, amounts, case_of, file,
-                                                  new_case)  # fmt: skip
+                                                  new_case, unavailable)  # fmt: skip
             batch_amounts.setdefault(id(tenancy), []).append((now, row.amount))
             values = [row.ids[0], person.subject, partner_id, by_id, channel, partner_type,
                       batch_id,
@@ -485,13 +518,16 @@ class IntakeRun:
             started_at=now,
         )
 
-    def _decide(self, row, person, co, answers, amounts, case_of, file, new_case):
+    def _decide(self, row, person, co, answers, amounts, case_of, file, new_case, unavailable):
         """One row's status, decision text and case, by the rules (intake/rules.py)."""
         if row.refusal:  # T1, T7: outside the target group (decided while preparing)
             return str(SignalStatus.UNJUSTIFIED), row.refusal, None
         answer = answers.get(row.person, UNKNOWN)
         register = rules.register_outcome(
-            deceased=answer.deceased, not_resident=answer.not_resident, source=answer.source
+            deceased=answer.deceased,
+            not_resident=answer.not_resident,
+            source=answer.source,
+            unavailable=unavailable,
         )
         if register.stops:  # G1, G2
             return register.status, register.reason, None
@@ -505,22 +541,28 @@ class IntakeRun:
         if rule == "M2":
             file.add_member(case, person)
         elif rule == "M3":  # a new case for this person's household
-            case = self._open(row, person, answer.benefit_recipient, file)
+            case = self._open(row, person, answer.benefit_recipient, file, hold=unavailable)
             new_case[(id(person), here)] = case
         if co is not None and case_of(co, here) is None:
             file.add_co_tenant(case, co)  # a co-tenant without a case of their own joins here
             new_case.setdefault((id(co), here), case)
         if row.crisis:
             file.mark_crisis(case)
+        if register.row == "G4":
+            return _NOT_YET, "opgenomen in zaak; " + register.reason, case
         return _NOT_YET, "opgenomen in zaak; " + case.routing_reason, case
 
-    def _open(self, row: _Row, person: PersonRef, benefit_recipient: bool, file) -> CaseRef:
+    def _open(
+        self, row: _Row, person: PersonRef, benefit_recipient: bool, file, *, hold: bool = False
+    ) -> CaseRef:
         rule, track, provider_id = rules.first_track(
             benefit_recipient=benefit_recipient,
-            auto_route=self.configs[row.municipality_id].auto_route,
+            auto_route=self.configs[row.municipality_id].auto_route and not hold,
             district_provider=self._providers[row.district_id],
         )
         status, reason = _RECEIVED, row.routing_reason
+        if hold:
+            reason = f"register niet bereikbaar; {row.routing_reason}"[:200]
         if rule == "F1":
             status = _ASSIGNED
             reason = "automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)"

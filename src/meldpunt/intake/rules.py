@@ -154,9 +154,16 @@ def target_group(
 # --- register -----------------------------------------------------------------------------
 
 
-def register_outcome(*, deceased: bool, not_resident: bool, source: str) -> Decision:
+def register_outcome(
+    *, deceased: bool, not_resident: bool, source: str, unavailable: bool = False
+) -> Decision:
     """G1 the register says the person died; G2 the person does not (or no longer) live in the
-    municipality; G3 otherwise (found as a resident, or not found): go on."""
+    municipality; G3 otherwise (found as a resident, or not found): go on. G4 the register could
+    not be asked: the signal is received and waits for triage by regie (nothing is lost, nothing
+    is routed automatically: whether the person lives here, or receives a benefit, is unknown).
+    """
+    if unavailable:
+        return Decision("G4", NOT_YET_PICKED_UP, "register niet bereikbaar: wacht op triage")
     if deceased:
         return Decision("G1", DECEASED, f"register ({source}): overleden")
     if not_resident:

@@ -312,6 +312,10 @@ class HaalCentraalRegistry:
     Select with ``MELDPUNT_REGISTRY=meldpunt.registries.haalcentraal.HaalCentraalRegistry``.
     """
 
+    # It needs what the signal says about the person (name, birth date, address): the intake
+    # asks ``lookup_people`` before its write transaction, never ``lookup_many``.
+    needs_people = True
+
     def __init__(
         self,
         config: HaalCentraalConfig | None = None,

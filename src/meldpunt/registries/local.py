@@ -13,6 +13,9 @@ S = LocalRegistryRecord.Status
 
 
 class LocalRegistry:
+    # Answers by key from its own table: the intake asks ``lookup_many`` inside its write.
+    needs_people = False
+
     def lookup_many(self, person_indexes: Iterable[str]) -> dict[str, RegistryAnswer]:
         """Answers by the keys asked; a key that is another name of a person answers with the
         person's own key (``person_index``)."""
