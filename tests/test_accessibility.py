@@ -13,7 +13,7 @@ from django.urls import reverse
 from meldpunt.intake.services import signal_submit
 
 from .conftest import signal_data
-from .reference import DDAS_V09, reference_json
+from .reference import DDAS_V12, reference_json
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_ddas_vocabulary_is_used_exactly():
     """Signal statuses are the national DDAS strings (../shared/reference, beside the repo)."""
     from meldpunt.cases.vocabulary import SignalStatus
 
-    defs = reference_json(DDAS_V09 / "json_schema_Uitwisselmodel.json")
+    defs = reference_json(DDAS_V12 / "json_schema_Uitwisselmodel.json")
     defs = defs.get("$defs") or defs["definitions"]
     assert sorted(SignalStatus.values) == sorted(defs["EnumSignaalstatus"]["enum"])
     assert sorted(SignalStatus.labels) == sorted(defs["EnumSignaalstatus"]["enum"])

@@ -38,13 +38,13 @@ from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.models import ProcessingLogEntry
 
 from .conftest import PASSWORD, signal_data
-from .reference import DDAS_V09, reference_json
+from .reference import DDAS_V12, reference_json
 
 pytestmark = pytest.mark.django_db
 
 DDAS_CONTACT_KINDS = [
-    "Mail", "Brief", "SMS/Whatsapp", "Telefoon", "Huisbezoek", "Kaartje", "Overige",
-    "Administratief",
+    "Administratief", "Afspraak op locatie", "Brief", "Huisbezoek", "Kaartje", "Mail",
+    "Onbekend", "Overige", "SMS/Whatsapp", "Telefoon",
 ]  # fmt: skip
 
 
@@ -73,7 +73,7 @@ def test_ddas_vocabularies_are_exact():
 
     assert ContactKind.values == DDAS_CONTACT_KINDS
     assert PartOfDay.values == ["Ochtend", "Middag", "Avond"]
-    defs = reference_json(DDAS_V09 / "json_schema_Uitwisselmodel.json")["$defs"]
+    defs = reference_json(DDAS_V12 / "json_schema_Uitwisselmodel.json")["$defs"]
     assert ContactKind.values == defs["EnumContactsoort"]["enum"]
     assert PartOfDay.values == defs["EnumDagdeel"]["enum"]
     assert set(defs["EnumEindresultaat"]["enum"]) == END_RESULTS
@@ -297,7 +297,7 @@ def test_a_stale_transition_is_refused(signal, users):
         case_close(
             case_id=signal.case_id,
             by=users["centram-teamleider"],
-            end_result="Verwijzing zonder contact",
+            end_result="Verwijzing zonder tussenkomst inwoner",
             expected_status="toegewezen",
         )
     with pytest.raises(ValidationError):  # a second pick-up is not in the transition table

@@ -240,14 +240,14 @@ def test_close_form_and_stale_close_is_refused(clients, signal):
         {"expected_status": "toegewezen"},
     )
     response = clients["centram"].post(
-        url, {"end_result": "Verwijzing zonder contact", "expected_status": "toegewezen"}
+        url, {"end_result": "Verwijzing zonder tussenkomst inwoner", "expected_status": "toegewezen"}
     )
     assert response.status_code == 400 and "intussen" in response.content.decode()
     response = clients["centram"].post(
-        url, {"end_result": "Verwijzing zonder contact", "expected_status": "opgepakt"}
+        url, {"end_result": "Verwijzing zonder tussenkomst inwoner", "expected_status": "opgepakt"}
     )
     assert response.status_code == 302
-    assert Case.objects.get(pk=signal.case_id).end_result == "Verwijzing zonder contact"
+    assert Case.objects.get(pk=signal.case_id).end_result == "Verwijzing zonder tussenkomst inwoner"
 
 
 SECRETS = ["Geheimnaam", "Damrak", "1.234,56", "1234.56", "750", "Schuld bij Vattenfall",

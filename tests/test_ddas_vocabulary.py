@@ -97,14 +97,11 @@ def test_renamed_end_results(stored, v12):
     assert mapping.end_result(stored) == v12
 
 
-def test_exactly_two_stored_values_differ_from_v12():
-    stored = set(END_RESULTS) | set(ContactKind.values) | set(PartOfDay.values)
-    stored |= set(SignalStatus.values)
-    v12 = {m.value for enum in SCHEMA_DEFS.values() for m in enum}
-    assert stored - v12 == {
-        "Inwoner hoeft geen hulp vanuit vroegsignalering",
-        "Verwijzing zonder contact",
-    }
+def test_every_stored_value_is_v12_and_every_v12_value_can_be_stored():
+    """Since cases.0016 the stored vocabularies are exactly v1.2's."""
+    assert set(END_RESULTS) == set(EnumEindresultaat)
+    assert set(ContactKind.values) == set(EnumContactsoort)
+    assert set(SignalStatus.values) == set(EnumSignaalstatus)
 
 
 @pytest.mark.parametrize("enum", [EnumEindresultaat, EnumContactsoort, EnumSignaalstatus])

@@ -76,11 +76,19 @@ class TenancyRef:
 class CaseRef:
     """A case a batch files into: an open case from the file, or one this batch opens."""
 
-    __slots__ = ("crisis", "members", "pk", "routing_reason", "row")
+    __slots__ = ("crisis", "members", "picked_up", "pk", "routing_reason", "row")
 
-    def __init__(self, pk: int | None, crisis: bool, routing_reason: str, row: list | None = None):
+    def __init__(
+        self,
+        pk: int | None,
+        crisis: bool,
+        routing_reason: str,
+        row: list | None = None,
+        picked_up: bool = False,
+    ):
         self.pk = pk
         self.crisis = crisis
+        self.picked_up = picked_up  # a signal that joins it is "Opgepakt" at once
         self.routing_reason = routing_reason
         self.row = row  # the new case's column values (CASE_COLUMNS); None for an open case
         self.members: set[tuple[str, int]] = set()  # _member_mark of the persons on the case
@@ -191,22 +199,24 @@ class CaseFileBatch:
         """
         sql = (
             "SELECT m.person_id, c.id, c.crisis, c.routing_reason, c.opened_at, "  # noqa: S608
-            "c.municipality_id "
+            "c.municipality_id, c.picked_up_on "
             f"FROM {CaseMember._meta.db_table} m JOIN {Case._meta.db_table} c ON c.id = m.case_id "
             "WHERE c.status <> %s AND m.person_id {values}"
         )
         if connection.features.has_select_for_update_of:
             sql += " FOR UPDATE OF c"
         rows = sorted(
-            (opened_at, case_id, person_id, crisis, reason, municipality_id)
-            for person_id, case_id, crisis, reason, opened_at, municipality_id in fetch_in(
+            (opened_at, case_id, person_id, crisis, reason, municipality_id, picked)
+            for person_id, case_id, crisis, reason, opened_at, municipality_id, picked in fetch_in(
                 sql, list(set(person_ids)), [_CLOSED]
             )
         )
         cases: dict[int, CaseRef] = {}
         found: dict[tuple[int, int], CaseRef] = {}
-        for _opened, case_id, person_id, crisis, reason, municipality_id in rows:
-            case = cases.setdefault(case_id, CaseRef(case_id, bool(crisis), reason))
+        for _opened, case_id, person_id, crisis, reason, municipality_id, picked in rows:
+            case = cases.setdefault(
+                case_id, CaseRef(case_id, bool(crisis), reason, picked_up=picked is not None)
+            )
             case.members.add(("pk", person_id))
             found.setdefault((person_id, municipality_id), case)
         return found

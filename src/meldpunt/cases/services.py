@@ -219,6 +219,10 @@ def _pick_up(case: Case, by: Any, on: date | None = None) -> None:
     _apply_transition(
         case, CaseStatus.PICKED_UP, by, "zaak opgepakt", extra_fields=("picked_up_on",)
     )
+    # The signal follows its case (DDAS v1.2 "Opgepakt"): what its partner is told.
+    Signal.objects.filter(case=case, status=SignalStatus.NOT_YET_PICKED_UP).update(
+        status=SignalStatus.PICKED_UP
+    )
 
 
 @transaction.atomic
@@ -606,10 +610,11 @@ def case_close(
         expected_status=expected_status,
         extra_fields=("end_result",),
     )
-    if end_result in NOT_TAKEN_UP:
-        Signal.objects.filter(case=case, status=SignalStatus.NOT_YET_PICKED_UP).update(
-            status=end_result
-        )
+    # The signals follow their case: a reason the partner may know becomes their status.
+    if end_result in NOT_TAKEN_UP or end_result == SignalStatus.ALREADY_KNOWN:
+        Signal.objects.filter(
+            case=case, status__in=[SignalStatus.NOT_YET_PICKED_UP, SignalStatus.PICKED_UP]
+        ).update(status=end_result)
     _log(
         by,
         case,
@@ -813,7 +818,9 @@ def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
         Case.objects.filter(pk=case.pk).update(crisis=True)
     CaseMember.objects.get_or_create(case=case, person=signal.person)
     previous = signal.status
-    signal.status = SignalStatus.NOT_YET_PICKED_UP
+    signal.status = (
+        SignalStatus.PICKED_UP if case.picked_up_on is not None else SignalStatus.NOT_YET_PICKED_UP
+    )
     signal.case = case
     signal.decision = f"handmatig opgepakt door regie: {reason}"[:200]
     signal.save(update_fields=["status", "case", "decision"])

@@ -1,6 +1,6 @@
-"""DDAS v0.9 vocabularies used by case work, spelled exactly as the national model spells them.
+"""DDAS v1.2 vocabularies used by case work, spelled exactly as the national model spells them.
 
-Source: ../shared/reference/ddas-v0.9/json_schema_Uitwisselmodel.json ($defs EnumContactsoort,
+Source: ../shared/reference/ddas-v1.2/json_schema_Uitwisselmodel.json ($defs EnumContactsoort,
 EnumDagdeel, EnumEindresultaat). Values are stored as the DDAS strings themselves.
 """
 
@@ -8,14 +8,16 @@ from django.db import models
 
 
 class ContactKind(models.TextChoices):
-    MAIL = "Mail", "Mail"
+    ADMINISTRATIVE = "Administratief", "Administratief"
+    APPOINTMENT = "Afspraak op locatie", "Afspraak op locatie"
     LETTER = "Brief", "Brief"
-    SMS = "SMS/Whatsapp", "SMS/Whatsapp"
-    PHONE = "Telefoon", "Telefoon"
     HOME_VISIT = "Huisbezoek", "Huisbezoek"
     CARD = "Kaartje", "Kaartje"
+    MAIL = "Mail", "Mail"
+    UNKNOWN = "Onbekend", "Onbekend"
     OTHER = "Overige", "Overige"
-    ADMINISTRATIVE = "Administratief", "Administratief"
+    SMS = "SMS/Whatsapp", "SMS/Whatsapp"
+    PHONE = "Telefoon", "Telefoon"
 
 
 class PartOfDay(models.TextChoices):
@@ -34,11 +36,12 @@ _END_RESULTS = [
     "Inwoner heeft al een ander lopend traject",
     "Definitief geen contact kunnen krijgen",
     "Geen reactie na eerder contact",
-    "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering",
     "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
     "(Budget)advies en/of quick fix",
+    "Vervolghulp en/of verwijzing",
     "Vervolghulp en/of verwijzing financieel",
-    "Verwijzing zonder contact",
+    "Verwijzing zonder tussenkomst inwoner",
     "Vervolghulp en/of verwijzing niet financieel",
 ]
 END_RESULT_CHOICES = [(v, v) for v in _END_RESULTS]
@@ -70,6 +73,12 @@ class SignalStatus(models.TextChoices):
     )
     REPEAT = "Niet opgepakt: herhaalde melding", "Niet opgepakt: herhaalde melding"
     OTHER_REASON = "Niet opgepakt: andere reden", "Niet opgepakt: andere reden"
+    # v1.2: the signal follows its case — taken up once the case is picked up.
+    PICKED_UP = "Opgepakt", "Opgepakt"
+    ALREADY_KNOWN = (
+        "Inwoner al bekend bij schuldhulpverlening",
+        "Inwoner al bekend bij schuldhulpverlening",
+    )
 
 
 # What the intake decided by itself and regie may overturn (review of automatic decisions).

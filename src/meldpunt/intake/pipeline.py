@@ -109,6 +109,7 @@ def _flatten(errors: dict[str, list[str]]) -> list[str]:
 # Plain text of the choices the writer uses once per row (enum look-ups cost per access).
 _RECEIVED, _ASSIGNED = str(CaseStatus.RECEIVED), str(CaseStatus.ASSIGNED)
 _NOT_YET = str(SignalStatus.NOT_YET_PICKED_UP)
+_PICKED_UP = str(SignalStatus.PICKED_UP)
 _IDS_PER_ROW = 6  # signal; new person, co-tenant, tenancy and case; spare
 
 
@@ -548,9 +549,10 @@ class IntakeRun:
             new_case.setdefault((id(co), here), case)
         if row.crisis:
             file.mark_crisis(case)
+        status = _PICKED_UP if case.picked_up else _NOT_YET
         if register.row == "G4":
-            return _NOT_YET, "opgenomen in zaak; " + register.reason, case
-        return _NOT_YET, "opgenomen in zaak; " + case.routing_reason, case
+            return status, "opgenomen in zaak; " + register.reason, case
+        return status, "opgenomen in zaak; " + case.routing_reason, case
 
     def _open(
         self, row: _Row, person: PersonRef, benefit_recipient: bool, file, *, hold: bool = False
