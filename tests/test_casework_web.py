@@ -240,7 +240,8 @@ def test_close_form_and_stale_close_is_refused(clients, signal):
         {"expected_status": "toegewezen"},
     )
     response = clients["centram"].post(
-        url, {"end_result": "Verwijzing zonder tussenkomst inwoner", "expected_status": "toegewezen"}
+        url,
+        {"end_result": "Verwijzing zonder tussenkomst inwoner", "expected_status": "toegewezen"},
     )
     assert response.status_code == 400 and "intussen" in response.content.decode()
     response = clients["centram"].post(
