@@ -89,6 +89,8 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "dataprotection:retention": (None, ("get", "post")),
     "dataprotection:access-request": (None, ("get", "post")),
     "dataprotection:access-request-export": (None, ("post",)),
+    "reporting:dashboard": (None, ("get",)),
+    "reporting:table-download": ("download", ("get",)),
 }
 OBJECT_KINDS = {
     "signal",
@@ -237,6 +239,8 @@ def kwargs_for(kind: str | None, objects: dict) -> dict:
         return {"code": objects["code"]}
     if kind == "register":
         return {"code": objects["register"]}
+    if kind == "download":
+        return {"slug": "signalen", "extension": "csv"}
     if kind == "exception":
         return {"pk": objects["exception"]}
     return {"public_id": objects[kind]}

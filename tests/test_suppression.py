@@ -181,3 +181,19 @@ def test_k_comes_from_the_settings(settings):
 def test_bad_tables_are_refused(bad):
     with pytest.raises(ValueError):
         suppress(bad, k=K)
+
+
+@settings(max_examples=300, deadline=None)
+@given(counts=tables(5, 5))
+def test_every_breakdown_agrees_with_the_table_without_one(counts):
+    """The dashboard without a breakdown and the same figures by district are two overlapping
+    downloads: the breakdown publishes exactly the totals the first one shows, and the two
+    together give away no suppressed count."""
+    column_totals = [sum(row[j] for row in counts) for j in range(len(counts[0]))]
+    line = suppress_line(column_totals, k=K)
+    result = suppress(counts, k=K, totals=line)
+    assert result.consistent
+    assert list(result.column_totals) == line[0] and result.grand_total == line[1]
+    assert determined(result.extended(), extended_truth(counts)) == set()
+    for row in result.extended():
+        assert all(v is None or v == 0 or v >= K for v in row)

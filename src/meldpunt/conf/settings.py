@@ -216,6 +216,7 @@ if NODE_MODULES.is_dir():
         ("vendor/utrecht", NODE_MODULES / "@utrecht" / "component-library-css" / "dist"),
         ("vendor/utrecht-tokens", NODE_MODULES / "@utrecht" / "design-tokens" / "dist"),
         ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+        ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -43,4 +43,5 @@ urlpatterns = [
     path("", include("meldpunt.safeguards.urls")),
     path("", include("meldpunt.privacy.urls")),
     path("", include("meldpunt.dataprotection.urls")),
+    path("", include("meldpunt.reporting.urls")),
 ]

@@ -34,6 +34,12 @@ def navigation(request):
         items.append((_("Zaken"), reverse("cases:case-list")))
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen Sluitende Aanpak"), reverse("safeguards:rule-config")))
+    if (
+        user.has_perm("cases.view_statistics")
+        or (user.has_perm("intake.submit_signal") and user.organisation.is_partner)
+        or (user.has_perm("cases.view_assigned_case") and user.organisation.is_provider)
+    ):
+        items.append((_("Cijfers"), reverse("reporting:dashboard")))
     if user.has_perm("privacy.view_processing_log"):
         items.append((_("Verwerkingslog"), reverse("privacy:log-search")))
     if user.has_perm("privacy.change_processingactivity"):

@@ -46,6 +46,14 @@ DEFAULT_JOBS: tuple[JobDefinition, ...] = (
     ),
     JobDefinition("housekeeping", "meldpunt.operations.jobs.housekeeping", at=time(4)),
     JobDefinition(
+        "refresh-figures", "meldpunt.reporting.figures.figures_refresh_recent",
+        every_minutes=15, lease_seconds=900,
+    ),
+    JobDefinition(
+        "refresh-all-figures", "meldpunt.reporting.figures.figures_refresh_all",
+        at=time(1, 30), lease_seconds=3600,
+    ),
+    JobDefinition(
         "requeue-abandoned-tasks", "meldpunt.operations.jobs.abandoned_tasks_requeue",
         every_minutes=5, lease_seconds=120,
     ),

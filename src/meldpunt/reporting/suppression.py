@@ -49,6 +49,7 @@ class SuppressedTable:
     k: int
     primary: frozenset[Position]  # positions in the extended table (margins at index r / c)
     secondary: frozenset[Position]
+    consistent: bool = True  # False: ``totals`` given, but one had to be hidden after all
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -114,8 +115,20 @@ def _bridges(edges: set[Position]) -> set[Position]:
     return found
 
 
-def suppress(counts: Sequence[Sequence[int]], *, k: int | None = None) -> SuppressedTable:
-    """Suppress a two-way table of counts with its margins (see the module docstring)."""
+def suppress(
+    counts: Sequence[Sequence[int]],
+    *,
+    k: int | None = None,
+    totals: tuple[Sequence[int | None], int | None] | None = None,
+) -> SuppressedTable:
+    """Suppress a two-way table of counts with its margins (see the module docstring).
+
+    ``totals`` is the one-way table of the column totals as already published (the result of
+    :func:`suppress_line` on them, e.g. the dashboard without a breakdown). The two-way table then
+    publishes exactly those totals, hidden where they are hidden and shown where they are shown,
+    and protects its cells with complements inside the table: every breakdown of the same
+    figures agrees with the one-way table, so no download gives away what another hides.
+    """
     k = threshold() if k is None else k
     if k < 1:
         raise ValueError("De drempel k moet 1 of meer zijn.")
@@ -123,8 +136,22 @@ def suppress(counts: Sequence[Sequence[int]], *, k: int | None = None) -> Suppre
     rows, cols = len(table), len(table[0])  # with margins: r + 1, c + 1
     last_row, last_col = rows - 1, cols - 1
     big = table[last_row][last_col] + 1
+    fixed: set[Position] = set()
+    given: set[Position] = set()
+    if totals is not None:
+        line, grand = totals
+        if len(line) != last_col or [v for v in line if v is not None] != [
+            table[last_row][j] for j, v in enumerate(line) if v is not None
+        ]:
+            raise ValueError("De gepubliceerde totalen horen niet bij deze tabel.")
+        given = {(last_row, j) for j, v in enumerate(line) if v is None}
+        if grand is None:
+            given.add((last_row, last_col))
+        fixed = {(last_row, j) for j in range(cols)} - given
 
     def cost(i: int, j: int) -> int:
+        if (i, j) in fixed:
+            return 16 * big  # published already: a complement only if nothing else exists
         value = table[i][j]
         if value == 0:
             return 4 * big
@@ -135,7 +162,7 @@ def suppress(counts: Sequence[Sequence[int]], *, k: int | None = None) -> Suppre
         return value
 
     primary = {(i, j) for i in range(rows) for j in range(cols) if 0 < table[i][j] < k}
-    suppressed = set(primary)
+    suppressed = primary | given
     while bridges := _bridges(suppressed):
         i, j = min(bridges, key=lambda p: (table[p[0]][p[1]], p))
         best: tuple[int, Position, Position, Position] | None = None
@@ -162,6 +189,7 @@ def suppress(counts: Sequence[Sequence[int]], *, k: int | None = None) -> Suppre
         k=k,
         primary=frozenset(primary),
         secondary=frozenset(suppressed - primary),
+        consistent=not (suppressed & fixed),
     )
 
 
