@@ -47,6 +47,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "api-v1:verification": ("code", ("get",)),
     "api-v1:openapi": (None, ("get",)),
     "ddas-gegevens": (None, ("post",)),
+    "api-unknown": (None, ("get", "post")),
     "intake:signal-create": (None, ("get", "post")),
     "intake:signal-list": (None, ("get",)),
     "intake:triage": (None, ("get",)),

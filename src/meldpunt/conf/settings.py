@@ -261,8 +261,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Rate limits per client address (anonymous: the public verification) and per user/API key.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "meldpunt.core.throttling.AnonThrottle",
+        "meldpunt.core.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("MELDPUNT_API_RATE_ANON", default="60/min"),
