@@ -57,7 +57,8 @@ def _post(client: Client, body, **extra):
 
 
 def test_400_parse_error(api):
-    assert_problem(_post(api, '{"achternaam": '), 400)
+    body = assert_problem(_post(api, '{"achternaam": '), 400)
+    assert "regel 1" in body["detail"]
 
 
 def test_400_field_errors_name_each_field_in_invalid_params(api):
@@ -160,7 +161,7 @@ def test_413_body_too_large(api, idempotency):
     assert_problem(_post(api, too_big, **extra), 413)
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/xml"])
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data"])
 def test_415_not_json(api, content_type):
     if content_type.startswith("multipart"):
         response = api.post(SIGNALS, {"achternaam": "Jansen"})

@@ -256,6 +256,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only, with a size and nesting limit: anything else is a 415 (docs/adr/0101).
+    "DEFAULT_PARSER_CLASSES": ["meldpunt.core.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "meldpunt.core.api.problem_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -270,6 +272,10 @@ REST_FRAMEWORK = {
     },
 }
 API_VERSION = "1.0.0"
+# Request bodies: larger ones are refused with 413 (the API) before they are read; JSON nested
+# deeper than this is refused with 400 before it is parsed. A batch of 1000 signals is ~1 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MELDPUNT_MAX_BODY_BYTES", default=4 * 1024 * 1024)
+MELDPUNT_API_MAX_JSON_DEPTH = env.int("MELDPUNT_API_MAX_JSON_DEPTH", default=20)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meldpunt API",
     "DESCRIPTION": "API van het Centraal Meldpunt vroegsignalering huurachterstanden.",
