@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -188,6 +189,31 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("MELDPUNT_PROXY_COUNT", default=0)
+
+# E-mail (password reset). With MELDPUNT_EMAIL_HOST: SMTP (production). Without it every
+# message is written as a file to MELDPUNT_EMAIL_FILE_PATH, so `make run` works without a mail
+# server; production warns about that in `check --deploy` (meldpunt.W002).
+EMAIL_HOST = env.str("MELDPUNT_EMAIL_HOST", default="")
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}[env.str("MELDPUNT_EMAIL_BACKEND", default="smtp" if EMAIL_HOST else "file")]
+EMAIL_PORT = env.int("MELDPUNT_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("MELDPUNT_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("MELDPUNT_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("MELDPUNT_EMAIL_USE_TLS", default=True)  # STARTTLS, port 587
+EMAIL_USE_SSL = env.bool("MELDPUNT_EMAIL_USE_SSL", default=False)  # implicit TLS, port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set MELDPUNT_EMAIL_USE_TLS or MELDPUNT_EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env.int("MELDPUNT_EMAIL_TIMEOUT", default=10)
+EMAIL_FILE_PATH = env.str("MELDPUNT_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+DEFAULT_FROM_EMAIL = env.str("MELDPUNT_DEFAULT_FROM_EMAIL", default="meldpunt@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Meldpunt] "
+# No mail to addresses without an account: accounts are made by functioneel beheer, and such a
+# mail would let anyone make the Meldpunt write to any address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
 # Sessions: an idle timeout (the cookie is renewed on every request) and no persistent login.
 SESSION_COOKIE_AGE = env.int("MELDPUNT_SESSION_IDLE_SECONDS", default=15 * 60)
