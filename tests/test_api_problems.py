@@ -191,8 +191,8 @@ def test_429_throttled_with_retry_after():
     ):
         client = Client()
         for _ in range(2):
-            assert client.get("/api/v1/verificaties/ONBEKEND").status_code == 404
-        response = client.get("/api/v1/verificaties/ONBEKEND")
+            assert client.get("/api/v1/bestaat-niet").status_code == 404
+        response = client.get("/api/v1/bestaat-niet")
     body = assert_problem(response, 429)
     assert 0 < int(response["Retry-After"]) <= 60
     assert "seconden" in body["detail"]

@@ -9,6 +9,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
+from meldpunt.core.clientip import client_address
 from meldpunt.privacy.crypto import keyring
 
 _TOTP_AD = b"mfa_authenticator.totp_secret"
@@ -18,6 +19,10 @@ logger = logging.getLogger(__name__)
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: Any) -> bool:
         return False  # accounts are made by functioneel beheer
+
+    def get_client_ip(self, request: Any) -> str:
+        """allauth's rate limits count per client address like everything else (core.clientip)."""
+        return client_address(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Send, and when the mail server fails log that without the address: never a 500.

@@ -188,7 +188,14 @@ AXES_USERNAME_CALLABLE = "meldpunt.accounts.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("MELDPUNT_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "meldpunt.core.clientip.axes_client_address"
+
+# The client address of every rate limit and lockout (core/clientip.py, docs/adr/0101):
+# X-Forwarded-For counts only from these proxies (IP addresses or networks; "unix" for a peer
+# on a Unix socket). Empty: every request is counted under its direct peer.
+MELDPUNT_TRUSTED_PROXIES = env.list("MELDPUNT_TRUSTED_PROXIES", default=[])
+# Read only to warn: replaced by MELDPUNT_TRUSTED_PROXIES (check meldpunt.W004).
+MELDPUNT_LEGACY_PROXY_COUNT = env.str("MELDPUNT_PROXY_COUNT", default="")
 
 # E-mail (password reset). With MELDPUNT_EMAIL_HOST: SMTP (production). Without it every
 # message is written as a file to MELDPUNT_EMAIL_FILE_PATH, so `make run` works without a mail
@@ -295,6 +302,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("MELDPUNT_API_RATE_ANON", default="60/min"),
         "user": env.str("MELDPUNT_API_RATE_USER", default="600/min"),
+        # the public verification, web page and API together, per client address
+        "verification": env.str("MELDPUNT_VERIFY_RATE", default="30/min"),
     },
 }
 API_VERSION = "1.0.0"

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from meldpunt.cases.models import Signal
 from meldpunt.cases.selectors import signal_get_own
+from meldpunt.core.throttling import VerificationThrottle
 
 from .models import Attestation, Question, WeightyGround
 from .services import attestation_verify, safeguard_check_ask
@@ -92,6 +93,7 @@ class VerificationSerializer(serializers.Serializer):
 class VerificationView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [VerificationThrottle]
 
     def get(self, request, code):
         attestation = attestation_verify(code)
