@@ -173,17 +173,25 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# allauth's own failed-login limit (10/min per address, 5 per 5 min per account) would lock out
+# everyone at an address, or an account from everywhere, after a few failures: axes does the
+# lockout instead. allauth's other limits stay (e.g. 30 login attempts/min per address).
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_ADAPTER = "meldpunt.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meldpunt"
 MFA_PASSKEY_LOGIN_ENABLED = False
 
-# django-axes: lock an account after repeated failures.
+# django-axes: lock an account at one client address after repeated failures there, and the
+# account everywhere after many more from all addresses together (accounts/lockout.py,
+# docs/adr/0101-hardening.md). Never per address alone: offices and mobile networks share one.
+AXES_HANDLER = "meldpunt.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("MELDPUNT_LOGIN_FAILURE_LIMIT", default=5)
+MELDPUNT_LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("MELDPUNT_LOGIN_ACCOUNT_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = env.float("MELDPUNT_LOGIN_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking per account, not per IP: municipal offices share one outgoing address (ADR 0003).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+# A locked pair counts no further failures: from one address nobody reaches the account limit.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "meldpunt.accounts.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
