@@ -262,6 +262,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads never lie in plaintext in the temp folder: small ones stay in memory, larger ones
+# stream into an encrypted temporary file (privacy/uploads.py, docs/adr/0101-hardening.md).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "meldpunt.privacy.uploads.EncryptedTemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env.str("MELDPUNT_UPLOAD_TEMP_DIR", default="") or None
 MEDIA_ROOT = Path(env.str("MELDPUNT_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
