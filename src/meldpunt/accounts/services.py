@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from meldpunt.core.validators import validate_email_address
 from meldpunt.organisations.models import Organisation
 from meldpunt.privacy.register import register_ensure
 
@@ -70,6 +71,7 @@ def user_create(
                 f"De rol {role.group.name} past niet bij een organisatie van deze soort."
             )
     email = email.strip().lower()
+    validate_email_address(email)
     user = User(
         username=email,
         email=email,
