@@ -19,3 +19,6 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 MFA_TRUST_COOKIE_SECURE = True
+# Pages refer to static files only through {% static %} (hashed names): the unhashed copies
+# are not kept, which halves what collectstatic writes and compresses.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
