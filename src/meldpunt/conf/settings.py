@@ -260,8 +260,13 @@ if NODE_MODULES.is_dir():
     ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Development (`make run`, DEBUG on or off): whitenoise serves the files straight from the
+    # source folders through the finders, fresh on every request, without collectstatic.
+    # Production (production.py): collected, hashed and compressed files.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 # Uploads never lie in plaintext in the temp folder: small ones stay in memory, larger ones
 # stream into an encrypted temporary file (privacy/uploads.py, docs/adr/0101-hardening.md).
 FILE_UPLOAD_HANDLERS = [
@@ -391,17 +396,24 @@ LOGGING = {
     "filters": {
         "trace": {"()": "meldpunt.core.logging.TraceIdFilter"},
         "redact_path": {"()": "meldpunt.privacy.logging.RedactRequestPathFilter"},
+        "strip_query": {"()": "meldpunt.core.logging.StripQueryStringFilter"},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s trace=%(trace_id)s %(message)s"},
         "json": {"()": "meldpunt.core.logging.JsonFormatter"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if MELDPUNT_LOG_FORMAT == "json" else "text",
             "filters": ["trace"],
-        }
+        },
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
     },
     "root": {"handlers": ["console"], "level": env.str("MELDPUNT_LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -410,5 +422,12 @@ LOGGING = {
         # Request paths may hold personal data someone typed: logged as the URL pattern.
         "django.request": {"filters": ["redact_path"]},
         "django.security.csrf": {"filters": ["redact_path"]},
+        # The development server's access log: paths without their query strings.
+        "django.server": {
+            "handlers": ["server"],
+            "filters": ["strip_query"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
