@@ -67,7 +67,9 @@ deploy-check: install
 	$(MELDPUNT) check --deploy --fail-level WARNING
 
 messages: install
-	cd src/meldpunt && ../../$(MELDPUNT) makemessages -l en --no-obsolete && ../../$(MELDPUNT) compilemessages
+	@# The test settings bring their own keys: no .env needed to update the catalogue.
+	cd src/meldpunt && export DJANGO_SETTINGS_MODULE=meldpunt.conf.test && \
+	  ../../$(MELDPUNT) makemessages -l en --no-obsolete && ../../$(MELDPUNT) compilemessages
 
 bench: install-test
 	$(BIN)/python -m tests.bench.run

@@ -173,3 +173,14 @@ def test_axes_records_the_client_address(users):
         "198.51.100.4",
         "203.0.113.7",
     }
+
+
+@pytest.mark.django_db
+def test_the_limit_page_is_in_english_for_who_chose_english():
+    client = Client(REMOTE_ADDR="203.0.113.11")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with _rates(verification="1/min"):
+        client.get(VERIFY)
+        limited = client.get(VERIFY)
+    assert limited.status_code == 429
+    assert "Too many requests" in limited.content.decode()
