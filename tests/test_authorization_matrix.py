@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from meldpunt.accounts.services import user_create
+from meldpunt.accounts.services import api_token_create, user_create
 from meldpunt.intake.services import signal_import_create, signal_submit
 from meldpunt.safeguards.services import safeguard_check_ask
 
@@ -90,6 +90,8 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "dataprotection:retention": (None, ("get", "post")),
     "dataprotection:access-request": (None, ("get", "post")),
     "dataprotection:access-request-export": (None, ("post",)),
+    "accounts:api-clients": (None, ("get", "post")),
+    "accounts:api-client-revoke": ("token", ("post",)),
 }
 OBJECT_KINDS = {
     "signal",
@@ -99,6 +101,7 @@ OBJECT_KINDS = {
     "signal+question",
     "tenancy",
     "tenancy+question",
+    "token",
 }
 # Who owns the worlds' objects: the landlord that reported and the provider it is routed to. Two
 # worlds in Amsterdam, one in Diemen (another municipality sharing the meldpunt).
@@ -114,10 +117,13 @@ MUNICIPALITY_STAFF = {
 }
 ORGANISATION_ROLES = set().union(*OWNERS.values()) | {"energie", "water", "zorg", "diemen-regie",
                                                       "regie", "beleid", "beheer", "privacy",
-                                                      "inkomen"}  # fmt: skip
+                                                      "inkomen", "beheerder"}  # fmt: skip
 # Everybody else must never reach a world's objects: other organisations, and the staff of
 # another municipality.
 OTHERS = {world: ORGANISATION_ROLES - OWNERS[world] - MUNICIPALITY_STAFF[world] for world in OWNERS}
+# Eigen Haard's admin of API clients (beheerder organisatie) reaches its own organisation's keys
+# and nothing else of the "own" world (no data permission: 403 on its signals and cases).
+OTHERS["own"].discard("beheerder")
 # Who may ever see the tenant's name: the municipality's regie and privacy officer, the landlord
 # that reported it and the provider the case is routed to, of that world's municipality only.
 MAY_SEE_NAME = {"own": {"regie", "privacy"}, "foreign": {"regie", "privacy"},
@@ -194,8 +200,20 @@ def world(covenant, users):
         roles=["inkomensconsulent"],
         password=PASSWORD,
     )
+    beheerder = user_create(
+        email="beheerder@test.example",
+        organisation=covenant["eigen-haard"],
+        roles=["beheerder-partner"],
+        password=PASSWORD,
+    )
+    own_token, _key = api_token_create(organisation=covenant["eigen-haard"], name="eigen")
+    foreign_token, _key = api_token_create(organisation=covenant["ymere"], name="vreemd")
+    diemen_token, _key = api_token_create(
+        organisation=covenant["woonstichting-diemen-demo"], name="diemen"
+    )
     return {
         "own": {
+            "token": own_token.pk,
             "signal": own.public_id,
             "case": own.case.public_id,
             "batch": own_batch.public_id,
@@ -206,6 +224,7 @@ def world(covenant, users):
             "exception": exception.pk,
         },
         "foreign": {
+            "token": foreign_token.pk,
             "signal": foreign.public_id,
             "case": foreign.case.public_id,
             "batch": foreign_batch.public_id,
@@ -216,6 +235,7 @@ def world(covenant, users):
             "exception": exception.pk,
         },
         "diemen": {
+            "token": diemen_token.pk,
             "signal": diemen.public_id,
             "case": diemen.case.public_id,
             "batch": diemen_batch.public_id,
@@ -226,6 +246,7 @@ def world(covenant, users):
             "exception": exception.pk,
         },
         "inkomen": inkomen,
+        "beheerder": beheerder,
     }
 
 
@@ -238,8 +259,8 @@ def kwargs_for(kind: str | None, objects: dict) -> dict:
         return {"code": objects["code"]}
     if kind == "register":
         return {"code": objects["register"]}
-    if kind == "exception":
-        return {"pk": objects["exception"]}
+    if kind in ("exception", "token"):
+        return {"pk": objects[kind]}
     return {"public_id": objects[kind]}
 
 
@@ -250,6 +271,7 @@ def run_matrix(clients, world) -> list[str]:
     """Every URL × role × object × method; returns rule violations."""
     all_clients = dict(clients)
     all_clients["inkomen"] = mfa_client(world["inkomen"])
+    all_clients["beheerder"] = mfa_client(world["beheerder"])
     all_clients["anonymous"] = Client()
     problems = []
     for name, (kind, methods) in SPEC.items():

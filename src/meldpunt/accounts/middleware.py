@@ -27,7 +27,7 @@ class RequireMFAMiddleware:
         if (
             user.is_authenticated
             and not path.startswith((settings.STATIC_URL, *EXEMPT_PREFIXES))
-            and user.sees_personal_data
+            and user.needs_second_factor
             and not session_has_mfa(request)
         ):
             if path.startswith("/api/"):

@@ -307,7 +307,11 @@ REST_FRAMEWORK = {
         "meldpunt.accounts.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A key may call only the operations its scopes allow (accounts/scopes.py).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "meldpunt.accounts.api_auth.TokenScope",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON only, with a size and nesting limit: anything else is a 415 (docs/adr/0101).
     "DEFAULT_PARSER_CLASSES": ["meldpunt.core.parsers.LimitedJSONParser"],
@@ -329,6 +333,8 @@ REST_FRAMEWORK = {
 API_VERSION = "1.0.0"
 # Request bodies: larger ones are refused with 413 (the API) before they are read; JSON nested
 # deeper than this is refused with 400 before it is parsed. A batch of 1000 signals is ~1 MB.
+# API clients (keys) are valid for at most this many days; their organisation's admin renews them.
+MELDPUNT_API_TOKEN_MAX_DAYS = env.int("MELDPUNT_API_TOKEN_MAX_DAYS", default=365)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MELDPUNT_MAX_BODY_BYTES", default=4 * 1024 * 1024)
 MELDPUNT_API_MAX_JSON_DEPTH = env.int("MELDPUNT_API_MAX_JSON_DEPTH", default=20)
 SPECTACULAR_SETTINGS = {

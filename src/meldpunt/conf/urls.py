@@ -40,6 +40,7 @@ urlpatterns = [
     path("ddas/v1/gegevens", ddas_views.gegevens, name="ddas-gegevens"),
     # Last of the API: every other path under /api/ answers a problem+json 404.
     re_path(r"^api(?:/.*)?$", UnknownApiPath.as_view(), name="api-unknown"),
+    path("", include("meldpunt.accounts.urls")),
     path("", include("meldpunt.intake.urls")),
     path("", include("meldpunt.cases.urls")),
     path("", include("meldpunt.organisations.urls")),

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meldpunt.accounts import scopes
 from meldpunt.cases.feedback import record_feedback_read
 from meldpunt.cases.models import Signal
 from meldpunt.cases.selectors import signal_get_own
@@ -91,6 +92,7 @@ class SignalThrottle(UserThrottle):
 
 
 class SignalCollection(APIView):
+    token_scopes = {"POST": scopes.SUBMIT}
     throttle_classes = [SignalThrottle]
 
     def _require_partner(self, request: Request) -> None:
@@ -265,6 +267,7 @@ class SignalCollection(APIView):
 
 
 class SignalDetail(APIView):
+    token_scopes = {"GET": scopes.READ_FEEDBACK}
     throttle_classes = [SignalThrottle]
 
     @extend_schema(
