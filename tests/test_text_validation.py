@@ -174,3 +174,11 @@ def test_notes_are_prose_and_keep_their_dashes(clients, users, covenant, text):
     )
     assert response.status_code in (200, 302)
     assert CaseNote.objects.get(case=case).text == text
+
+
+def test_the_intake_format_names_every_text_field_it_refuses_formulas_in():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "intake-formaat.md").read_text()
+    rule = doc[doc.index("Text may not start with") :].split("\n- ", 1)[0]
+    assert all(name in rule for name in TEXT_FIELDS), TEXT_FIELDS
