@@ -25,7 +25,7 @@ COPY src ./src
 # image serves them with whitenoise and needs no node_modules. The keys are throw-away values:
 # collectstatic reads no data and decrypts nothing.
 RUN /opt/meldpunt/venv/bin/pip install --no-deps . \
-    && DJANGO_SETTINGS_MODULE=meldpunt.conf.settings \
+    && DJANGO_SETTINGS_MODULE=meldpunt.conf.production \
     MELDPUNT_ENV_FILE=/nonexistent \
     DJANGO_SECRET_KEY=build-only-not-a-secret \
     MELDPUNT_ENCRYPTION_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \

@@ -12,6 +12,7 @@ run: install .env
 	$(MELDPUNT) migrate --noinput
 	$(MELDPUNT) createcachetable
 	$(MELDPUNT) seed-demo
+	@echo "E-mail (password reset) is written to var/mail unless MELDPUNT_EMAIL_HOST is set."
 	@# The background worker processes uploaded files and runs the scheduled jobs (reminders,
 	@# retention, ...); it stops with the server.
 	@$(MELDPUNT) run-worker --interval 1 & worker=$$!; \
@@ -62,10 +63,13 @@ deploy-check: install
 	DJANGO_ALLOWED_HOSTS=meldpunt.example.nl \
 	MELDPUNT_ENCRYPTION_KEYS=k1:$$(openssl rand -base64 32) MELDPUNT_ENCRYPTION_ACTIVE_KEY=k1 \
 	MELDPUNT_BLIND_INDEX_KEY=$$(openssl rand -base64 32) MELDPUNT_ENV_FILE=/nonexistent \
+	MELDPUNT_EMAIL_HOST=smtp.example.nl MELDPUNT_DEFAULT_FROM_EMAIL=meldpunt@example.nl \
 	$(MELDPUNT) check --deploy --fail-level WARNING
 
 messages: install
-	cd src/meldpunt && ../../$(MELDPUNT) makemessages -l en --no-obsolete && ../../$(MELDPUNT) compilemessages
+	@# The test settings bring their own keys: no .env needed to update the catalogue.
+	cd src/meldpunt && export DJANGO_SETTINGS_MODULE=meldpunt.conf.test && \
+	  ../../$(MELDPUNT) makemessages -l en --no-obsolete && ../../$(MELDPUNT) compilemessages
 
 bench: install-test
 	$(BIN)/python -m tests.bench.run

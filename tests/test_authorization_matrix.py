@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from meldpunt.accounts.services import user_create
+from meldpunt.accounts.services import api_token_create, user_create
 from meldpunt.intake.services import signal_import_create, signal_submit
 from meldpunt.safeguards.services import safeguard_check_ask
 
@@ -47,6 +47,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "api-v1:verification": ("code", ("get",)),
     "api-v1:openapi": (None, ("get",)),
     "ddas-gegevens": (None, ("post",)),
+    "api-unknown": (None, ("get", "post")),
     "intake:signal-create": (None, ("get", "post")),
     "intake:signal-list": (None, ("get",)),
     "intake:triage": (None, ("get",)),
@@ -91,6 +92,8 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "dataprotection:access-request-export": (None, ("post",)),
     "reporting:dashboard": (None, ("get",)),
     "reporting:table-download": ("download", ("get",)),
+    "accounts:api-clients": (None, ("get", "post")),
+    "accounts:api-client-revoke": ("token", ("post",)),
 }
 OBJECT_KINDS = {
     "signal",
@@ -100,6 +103,7 @@ OBJECT_KINDS = {
     "signal+question",
     "tenancy",
     "tenancy+question",
+    "token",
 }
 # Who owns the worlds' objects: the landlord that reported and the provider it is routed to. Two
 # worlds in Amsterdam, one in Diemen (another municipality sharing the meldpunt).
@@ -115,10 +119,13 @@ MUNICIPALITY_STAFF = {
 }
 ORGANISATION_ROLES = set().union(*OWNERS.values()) | {"energie", "water", "zorg", "diemen-regie",
                                                       "regie", "beleid", "beheer", "privacy",
-                                                      "inkomen"}  # fmt: skip
+                                                      "inkomen", "beheerder"}  # fmt: skip
 # Everybody else must never reach a world's objects: other organisations, and the staff of
 # another municipality.
 OTHERS = {world: ORGANISATION_ROLES - OWNERS[world] - MUNICIPALITY_STAFF[world] for world in OWNERS}
+# Eigen Haard's admin of API clients (beheerder organisatie) reaches its own organisation's keys
+# and nothing else of the "own" world (no data permission: 403 on its signals and cases).
+OTHERS["own"].discard("beheerder")
 # Who may ever see the tenant's name: the municipality's regie and privacy officer, the landlord
 # that reported it and the provider the case is routed to, of that world's municipality only.
 MAY_SEE_NAME = {"own": {"regie", "privacy"}, "foreign": {"regie", "privacy"},
@@ -195,8 +202,20 @@ def world(covenant, users):
         roles=["inkomensconsulent"],
         password=PASSWORD,
     )
+    beheerder = user_create(
+        email="beheerder@test.example",
+        organisation=covenant["eigen-haard"],
+        roles=["beheerder-partner"],
+        password=PASSWORD,
+    )
+    own_token, _key = api_token_create(organisation=covenant["eigen-haard"], name="eigen")
+    foreign_token, _key = api_token_create(organisation=covenant["ymere"], name="vreemd")
+    diemen_token, _key = api_token_create(
+        organisation=covenant["woonstichting-diemen-demo"], name="diemen"
+    )
     return {
         "own": {
+            "token": own_token.pk,
             "signal": own.public_id,
             "case": own.case.public_id,
             "batch": own_batch.public_id,
@@ -207,6 +226,7 @@ def world(covenant, users):
             "exception": exception.pk,
         },
         "foreign": {
+            "token": foreign_token.pk,
             "signal": foreign.public_id,
             "case": foreign.case.public_id,
             "batch": foreign_batch.public_id,
@@ -217,6 +237,7 @@ def world(covenant, users):
             "exception": exception.pk,
         },
         "diemen": {
+            "token": diemen_token.pk,
             "signal": diemen.public_id,
             "case": diemen.case.public_id,
             "batch": diemen_batch.public_id,
@@ -227,6 +248,7 @@ def world(covenant, users):
             "exception": exception.pk,
         },
         "inkomen": inkomen,
+        "beheerder": beheerder,
     }
 
 
@@ -241,8 +263,8 @@ def kwargs_for(kind: str | None, objects: dict) -> dict:
         return {"code": objects["register"]}
     if kind == "download":
         return {"slug": "signalen", "extension": "csv"}
-    if kind == "exception":
-        return {"pk": objects["exception"]}
+    if kind in ("exception", "token"):
+        return {"pk": objects[kind]}
     return {"public_id": objects[kind]}
 
 
@@ -253,6 +275,7 @@ def run_matrix(clients, world) -> list[str]:
     """Every URL × role × object × method; returns rule violations."""
     all_clients = dict(clients)
     all_clients["inkomen"] = mfa_client(world["inkomen"])
+    all_clients["beheerder"] = mfa_client(world["beheerder"])
     all_clients["anonymous"] = Client()
     problems = []
     for name, (kind, methods) in SPEC.items():

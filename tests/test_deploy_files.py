@@ -161,10 +161,11 @@ def test_the_collectstatic_step_runs_with_the_build_stage_environment(tmp_path):
     build, _final = stages()
     step = next(rest for keyword, rest in build if keyword == "RUN" and "collectstatic" in rest)
     command = step.split("&& ", 1)[1]  # after the pip install of the package itself
-    assert "DJANGO_SETTINGS_MODULE=meldpunt.conf.settings " in command
+    # The production settings: the development ones serve from the source folders, unhashed.
+    assert "DJANGO_SETTINGS_MODULE=meldpunt.conf.production " in command
     (tmp_path / "manifest_only.py").write_text(
-        "from meldpunt.conf.settings import *  # noqa: F403\n"
-        "from meldpunt.conf.settings import STORAGES\n"
+        "from meldpunt.conf.production import *  # noqa: F403\n"
+        "from meldpunt.conf.production import STORAGES\n"
         "STORAGES = {**STORAGES, 'staticfiles': {'BACKEND': "
         "'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\n"
     )
@@ -172,7 +173,7 @@ def test_the_collectstatic_step_runs_with_the_build_stage_environment(tmp_path):
         command.replace("/opt/meldpunt/venv/bin/", f"{BIN}/")
         .replace("/src/node_modules", str(ROOT / "node_modules"))
         .replace("/opt/meldpunt/static", str(tmp_path / "static"))
-        .replace("=meldpunt.conf.settings ", "=manifest_only ")
+        .replace("=meldpunt.conf.production ", "=manifest_only ")
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("MELDPUNT_", "DJANGO_"))}
     clean["PYTHONPATH"] = str(tmp_path)

@@ -166,9 +166,9 @@ def test_openapi_follows_the_nl_api_conventions(client):
 
 
 def test_api_is_rate_limited_for_anonymous_callers(client, settings):
-    from rest_framework.throttling import AnonRateThrottle
+    from meldpunt.core.throttling import VerificationThrottle
 
-    rate = AnonRateThrottle().get_rate()
+    rate = VerificationThrottle().get_rate()
     limit = int(rate.split("/")[0])
     codes = [client.get("/api/v1/verificaties/ONGELDIG").status_code for _ in range(limit + 1)]
     assert codes[-1] == 429 and 429 not in codes[:limit]

@@ -32,9 +32,14 @@ VARIANTS = {
                     "12a", ""],
     "email": ["huurder@example.org", "Huurder@Example.ORG", "a.b@c.nl", "a..b@c.nl", ".a@c.nl",
               "a@-c.nl", "a@c", "a@c.n", "a b@c.nl", "x" * 250 + "@c.nl", "a@localhost",
-              "ü@c.nl", " a@c.nl", "", "geen"],
+              "ü@c.nl", " a@c.nl", "", "geen", '"a b"@c.nl', "Naam <a@c.nl>", "a@[127.0.0.1]",
+              "a@c.nl.", "-a@c.nl", "+a@c.nl", "=a@c.nl", "x" * 65 + "@c.nl", "x" * 64 + "@c.nl",
+              "a@" + "b" * 64 + ".nl", "a@c.123", "a@xn--bcher-kva.ch", "a@bücher.ch",
+              "a@c..nl", "a.@c.nl", "o'neil@c.nl", "a@c.nl\n", "a@@c.nl", "a@c.nl@d.nl",
+              "Ka@c.nl".replace("K", "\u212a")],
     "text": ["Jansen", "  de   Vries ", "=SUM(A1)", "+31", "-5", "-abc", "@x", "x" * 101, "",
-             "   ", "Müller", "O'Neil", "a\tb"],
+             "   ", "Müller", "O'Neil", "a\tb", "\tJansen", "\rJansen", "\t=1+1", " =1+1",
+             "\nJansen", "-2+3+cmd|' /C calc'!A0", "-12", "-1a", "-", "@SUM(A1)", "+"],
 }  # fmt: skip
 
 

@@ -42,6 +42,9 @@ BAD_INPUTS = [
     ({"telefoonnummer": "12ab"}, "telefoonnummer", "Geen geldig telefoonnummer"),
     ({"huisnummer": "twaalf"}, "huisnummer", "huisnummer is een getal"),
     ({"achternaam": '=HYPERLINK("x")'}, "achternaam", "Mag niet beginnen met"),
+    ({"achternaam": "\tJansen"}, "achternaam", "Mag niet beginnen met"),  # as files and the API
+    ({"straat": "\r=1+1"}, "straat", "Mag niet beginnen met"),
+    ({"email": "Jan <jan@example.org>"}, "email", "Geen geldig e-mailadres"),
 ]
 
 

@@ -40,6 +40,8 @@ def demo_users_spec() -> list[tuple[str, str, list[str]]]:
     for org in Organisation.objects.filter(type=OrganisationType.PROVIDER).order_by("slug"):
         spec.append((f"{org.slug}@{DEMO_DOMAIN}", org.slug, ["hulpverlener"]))
     spec.append((f"teamleider.centram@{DEMO_DOMAIN}", "centram", ["teamleider"]))
+    # The admin of Eigen Haard's API clients (API-koppelingen).
+    spec.append((f"beheer.eigen-haard@{DEMO_DOMAIN}", "eigen-haard", ["beheerder-partner"]))
     return spec
 
 

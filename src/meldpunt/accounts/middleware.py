@@ -3,8 +3,10 @@
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from meldpunt.core.api import problem_response
 
 # /healthz and /readyz are answered before this middleware (operations/health.py); listed anyway so
 # a change of middleware order cannot put them behind MFA.
@@ -25,19 +27,14 @@ class RequireMFAMiddleware:
         if (
             user.is_authenticated
             and not path.startswith((settings.STATIC_URL, *EXEMPT_PREFIXES))
-            and user.sees_personal_data
+            and user.needs_second_factor
             and not session_has_mfa(request)
         ):
             if path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "type": "about:blank",
-                        "title": "Tweestapsverificatie vereist",
-                        "status": 403,
-                        "detail": "Meld u aan met tweestapsverificatie.",
-                    },
-                    status=403,
-                    content_type="application/problem+json",
+                return problem_response(
+                    403,
+                    "Meld u aan met tweestapsverificatie.",
+                    title="Tweestapsverificatie vereist",
                 )
             enrolled = Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP

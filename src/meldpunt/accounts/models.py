@@ -30,6 +30,11 @@ class User(AbstractUser):
     def sees_personal_data(self) -> bool:
         return self.has_perm("privacy.view_personal_data")
 
+    @property
+    def needs_second_factor(self) -> bool:
+        """Who sees personal data, or makes keys that do, signs in with a second factor."""
+        return self.sees_personal_data or self.has_perm("accounts.manage_api_clients")
+
 
 class Role(models.Model):
     """A role (rol) of the covenant: a group of permissions for one kind of organisation."""
@@ -51,22 +56,34 @@ class Role(models.Model):
 
 
 class ApiToken(models.Model):
-    """A key with which a landlord's system calls the API; acts as its own service user.
+    """An API client (API-koppeling): a key with which an organisation's system calls the API.
 
-    Only a SHA-256 hash of the key is stored; the key is shown once when it is made.
+    It acts as its own service user (so the processing log names the key), may do only what its
+    scopes allow (accounts/scopes.py) and stops working at ``expires_at``. Only a SHA-256 hash
+    of the key is stored; the key is shown once when it is made.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("naam"), max_length=100)
     prefix = models.CharField(max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("bevoegdheden"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Empty only for keys made before keys expired (docs/adr/0105-api-clients.md).
+    expires_at = models.DateTimeField(_("geldig tot"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("API-sleutel")
         verbose_name_plural = _("API-sleutels")
+        permissions = [("manage_api_clients", "API-koppelingen van de eigen organisatie beheren")]
 
     def __str__(self) -> str:
         return f"API-sleutel {self.prefix}… ({self.name})"

@@ -67,6 +67,21 @@ ROLES: dict[str, dict] = {
         "description": "Overziet de zaken van de eigen organisatie.",
         "permissions": ["cases.view_assigned_case", "cases.work_case", PERSONAL_DATA],
     },
+    # The organisation's own administrator of API clients (beheerder organisatie), one role per
+    # kind of organisation: makes and revokes the keys of the organisation's systems.
+    **{
+        f"beheerder-{kind}": {
+            "name": f"Beheerder organisatie ({label})",
+            "type": kind,
+            "description": "Maakt en trekt de API-koppelingen van de eigen organisatie in.",
+            "permissions": ["accounts.manage_api_clients"],
+        }
+        for kind, label in (
+            (T.MUNICIPALITY, "gemeente"),
+            (T.PARTNER, "partner"),
+            (T.PROVIDER, "uitvoerder"),
+        )
+    },
     "inkomensconsulent": {
         "name": "Inkomensconsulent",
         "type": T.MUNICIPALITY,

@@ -1,18 +1,25 @@
-"""Writes of the accounts app: roles and users."""
+"""Writes of the accounts app: roles, users and API clients."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from meldpunt.core.validators import validate_email_address
 from meldpunt.organisations.models import Organisation
 from meldpunt.privacy.register import register_ensure
 
+from .api_auth import hash_key
 from .models import ApiToken, Role, User
 from .roles import ROLES
+from .scopes import LEGACY_SCOPES, SCOPES, SERVICE_ROLE, scopes_for
 
 
 def _permission(dotted: str) -> Permission:
@@ -70,6 +77,7 @@ def user_create(
                 f"De rol {role.group.name} past niet bij een organisatie van deze soort."
             )
     email = email.strip().lower()
+    validate_email_address(email)
     user = User(
         username=email,
         email=email,
@@ -88,30 +96,74 @@ def user_create(
 
 
 @transaction.atomic
-def api_token_create(*, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
-    """Make an API key for a landlord's system. Returns the token and the key (shown once)."""
-    import secrets
+def api_token_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
+    by: Any = None,
+) -> tuple[ApiToken, str]:
+    """Make an API client (key) for an organisation's system. Returns the token and the key,
+    which is shown once and stored only as a hash.
 
-    from .api_auth import hash_key
-
-    if not organisation.is_partner:
+    ``scopes`` default to what a landlord's system needs (submit, read-feedback); each must fit
+    the kind of organisation. ``expires_at`` defaults to MELDPUNT_API_TOKEN_MAX_DAYS from now
+    and may not lie further ahead.
+    """
+    scopes = list(dict.fromkeys(LEGACY_SCOPES if scopes is None else scopes))
+    allowed = {s.code for s in scopes_for(organisation.type)}
+    if not scopes:
+        raise ValidationError("Kies ten minste één bevoegdheid.")
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        raise ValidationError(f"Onbekende bevoegdheid: {', '.join(unknown)}.")
+    if not set(scopes) <= allowed:
         raise ValidationError(
-            "Alleen een verhuurder (partner) krijgt een API-sleutel om te melden."
+            "Deze bevoegdheden passen niet bij een organisatie van deze soort: "
+            + ", ".join(str(SCOPES[s].label) for s in scopes if s not in allowed)
+            + "."
         )
+    now = timezone.now()
+    latest = now + timedelta(days=settings.MELDPUNT_API_TOKEN_MAX_DAYS)
+    expires_at = expires_at or latest
+    if expires_at <= now:
+        raise ValidationError("De einddatum ligt in het verleden.")
+    if expires_at > latest + timedelta(days=1):  # a date "a year from today" at the end of day
+        raise ValidationError(
+            f"Een API-koppeling is hoogstens {settings.MELDPUNT_API_TOKEN_MAX_DAYS} dagen geldig."
+        )
+    name = name.strip()
+    if not name:
+        raise ValidationError("Geef de koppeling een naam.")
     key = secrets.token_urlsafe(32)
     number = ApiToken.objects.filter(user__organisation=organisation).count() + 1
+    while User.objects.filter(
+        username=f"api-{number}@{organisation.slug}.meldpunt.invalid"
+    ).exists():
+        number += 1
     user = user_create(
         email=f"api-{number}@{organisation.slug}.meldpunt.invalid",
         organisation=organisation,
-        roles=["signaleerder"],
+        roles=[SERVICE_ROLE[organisation.type]],
     )
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=hash_key(key))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=key[:8],
+        key_hash=hash_key(key),
+        scopes=scopes,
+        expires_at=expires_at,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
     return token, key
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> None:
-    from django.utils import timezone
-
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+def api_token_revoke(*, token: ApiToken, by: Any = None) -> None:
+    """Revoke a key for good; its service user is deactivated with it."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(),
+        revoked_by=by if getattr(by, "is_authenticated", False) else None,
+    )
     User.objects.filter(pk=token.user_id).update(is_active=False)

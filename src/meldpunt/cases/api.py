@@ -6,6 +6,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meldpunt.accounts import scopes
+
 from .feedback import record_feedback_read, signal_feedback
 from .models import Signal
 from .selectors import signal_get_own
@@ -32,6 +34,8 @@ class FeedbackSerializer(serializers.Serializer):
     responses=FeedbackSerializer,
 )
 class SignalFeedbackView(APIView):
+    token_scopes = {"GET": scopes.READ_FEEDBACK}
+
     def get(self, request, public_id):
         if not request.user.has_perm("intake.submit_signal"):
             raise PermissionDenied

@@ -9,7 +9,8 @@ def main() -> None:
         return base64.b64encode(secrets.token_bytes(32)).decode()
 
     print("# Generated for local development and demo use by `make run`. Never use in production.")
-    print("DJANGO_DEBUG=true")
+    print("# Off: the product's own error pages, as in production. On: Django's debug pages.")
+    print("DJANGO_DEBUG=false")
     print(f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}")
     print("MELDPUNT_DEMO_MODE=true")
     print(f"MELDPUNT_ENCRYPTION_KEYS=k1:{key()}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -172,22 +173,62 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# allauth's own failed-login limit (10/min per address, 5 per 5 min per account) would lock out
+# everyone at an address, or an account from everywhere, after a few failures: axes does the
+# lockout instead. allauth's other limits stay (e.g. 30 login attempts/min per address).
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_ADAPTER = "meldpunt.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meldpunt"
 MFA_PASSKEY_LOGIN_ENABLED = False
 
-# django-axes: lock an account after repeated failures.
+# django-axes: lock an account at one client address after repeated failures there, and the
+# account everywhere after many more from all addresses together (accounts/lockout.py,
+# docs/adr/0101-hardening.md). Never per address alone: offices and mobile networks share one.
+AXES_HANDLER = "meldpunt.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("MELDPUNT_LOGIN_FAILURE_LIMIT", default=5)
+MELDPUNT_LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("MELDPUNT_LOGIN_ACCOUNT_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = env.float("MELDPUNT_LOGIN_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking per account, not per IP: municipal offices share one outgoing address (ADR 0003).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+# A locked pair counts no further failures: from one address nobody reaches the account limit.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "meldpunt.accounts.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("MELDPUNT_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "meldpunt.core.clientip.axes_client_address"
+
+# The client address of every rate limit and lockout (core/clientip.py, docs/adr/0101):
+# X-Forwarded-For counts only from these proxies (IP addresses or networks; "unix" for a peer
+# on a Unix socket). Empty: every request is counted under its direct peer.
+MELDPUNT_TRUSTED_PROXIES = env.list("MELDPUNT_TRUSTED_PROXIES", default=[])
+# Read only to warn: replaced by MELDPUNT_TRUSTED_PROXIES (check meldpunt.W004).
+MELDPUNT_LEGACY_PROXY_COUNT = env.str("MELDPUNT_PROXY_COUNT", default="")
+
+# E-mail (password reset). With MELDPUNT_EMAIL_HOST: SMTP (production). Without it every
+# message is written as a file to MELDPUNT_EMAIL_FILE_PATH, so `make run` works without a mail
+# server; production warns about that in `check --deploy` (meldpunt.W002).
+EMAIL_HOST = env.str("MELDPUNT_EMAIL_HOST", default="")
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}[env.str("MELDPUNT_EMAIL_BACKEND", default="smtp" if EMAIL_HOST else "file")]
+EMAIL_PORT = env.int("MELDPUNT_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("MELDPUNT_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("MELDPUNT_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("MELDPUNT_EMAIL_USE_TLS", default=True)  # STARTTLS, port 587
+EMAIL_USE_SSL = env.bool("MELDPUNT_EMAIL_USE_SSL", default=False)  # implicit TLS, port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set MELDPUNT_EMAIL_USE_TLS or MELDPUNT_EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env.int("MELDPUNT_EMAIL_TIMEOUT", default=10)
+EMAIL_FILE_PATH = env.str("MELDPUNT_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+DEFAULT_FROM_EMAIL = env.str("MELDPUNT_DEFAULT_FROM_EMAIL", default="meldpunt@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Meldpunt] "
+# No mail to addresses without an account: accounts are made by functioneel beheer, and such a
+# mail would let anyone make the Meldpunt write to any address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
 # Sessions: an idle timeout (the cookie is renewed on every request) and no persistent login.
 SESSION_COOKIE_AGE = env.int("MELDPUNT_SESSION_IDLE_SECONDS", default=15 * 60)
@@ -220,8 +261,20 @@ if NODE_MODULES.is_dir():
     ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Development (`make run`, DEBUG on or off): whitenoise serves the files straight from the
+    # source folders through the finders, fresh on every request, without collectstatic.
+    # Production (production.py): collected, hashed and compressed files.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# Uploads never lie in plaintext in the temp folder: small ones stay in memory, larger ones
+# stream into an encrypted temporary file (privacy/uploads.py, docs/adr/0101-hardening.md).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "meldpunt.privacy.uploads.EncryptedTemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env.str("MELDPUNT_UPLOAD_TEMP_DIR", default="") or None
 MEDIA_ROOT = Path(env.str("MELDPUNT_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -255,22 +308,36 @@ REST_FRAMEWORK = {
         "meldpunt.accounts.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A key may call only the operations its scopes allow (accounts/scopes.py).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "meldpunt.accounts.api_auth.TokenScope",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only, with a size and nesting limit: anything else is a 415 (docs/adr/0101).
+    "DEFAULT_PARSER_CLASSES": ["meldpunt.core.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "meldpunt.core.api.problem_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Rate limits per client address (anonymous: the public verification) and per user/API key.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "meldpunt.core.throttling.AnonThrottle",
+        "meldpunt.core.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("MELDPUNT_API_RATE_ANON", default="60/min"),
         "user": env.str("MELDPUNT_API_RATE_USER", default="600/min"),
+        # the public verification, web page and API together, per client address
+        "verification": env.str("MELDPUNT_VERIFY_RATE", default="30/min"),
     },
 }
 API_VERSION = "1.0.0"
+# Request bodies: larger ones are refused with 413 (the API) before they are read; JSON nested
+# deeper than this is refused with 400 before it is parsed. A batch of 1000 signals is ~1 MB.
+# API clients (keys) are valid for at most this many days; their organisation's admin renews them.
+MELDPUNT_API_TOKEN_MAX_DAYS = env.int("MELDPUNT_API_TOKEN_MAX_DAYS", default=365)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MELDPUNT_MAX_BODY_BYTES", default=4 * 1024 * 1024)
+MELDPUNT_API_MAX_JSON_DEPTH = env.int("MELDPUNT_API_MAX_JSON_DEPTH", default=20)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meldpunt API",
     "DESCRIPTION": "API van het Centraal Meldpunt vroegsignalering huurachterstanden.",
@@ -336,17 +403,24 @@ LOGGING = {
     "filters": {
         "trace": {"()": "meldpunt.core.logging.TraceIdFilter"},
         "redact_path": {"()": "meldpunt.privacy.logging.RedactRequestPathFilter"},
+        "strip_query": {"()": "meldpunt.core.logging.StripQueryStringFilter"},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s trace=%(trace_id)s %(message)s"},
         "json": {"()": "meldpunt.core.logging.JsonFormatter"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if MELDPUNT_LOG_FORMAT == "json" else "text",
             "filters": ["trace"],
-        }
+        },
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
     },
     "root": {"handlers": ["console"], "level": env.str("MELDPUNT_LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -355,5 +429,12 @@ LOGGING = {
         # Request paths may hold personal data someone typed: logged as the URL pattern.
         "django.request": {"filters": ["redact_path"]},
         "django.security.csrf": {"filters": ["redact_path"]},
+        # The development server's access log: paths without their query strings.
+        "django.server": {
+            "handlers": ["server"],
+            "filters": ["strip_query"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }

@@ -34,6 +34,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = False  # no test fetches static files; spares a scan per test client
+WHITENOISE_AUTOREFRESH = False
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     # The worker's tests run real queued tasks through this one.

@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from meldpunt.cases.api import SignalFeedbackView
 from meldpunt.core import views as core_views
+from meldpunt.core.api import UnknownApiPath
 from meldpunt.intake.api import SignalCollection, SignalDetail
 from meldpunt.organisations.api import OrganisationList
 from meldpunt.reporting.ddas import views as ddas_views
@@ -37,6 +38,9 @@ urlpatterns = [
     # DDAS v1.2 collection by CBS, behind the FSC Inway (docs/ddas.md); its contract is
     # DDAS-VS.yaml, not this product's OpenAPI document.
     path("ddas/v1/gegevens", ddas_views.gegevens, name="ddas-gegevens"),
+    # Last of the API: every other path under /api/ answers a problem+json 404.
+    re_path(r"^api(?:/.*)?$", UnknownApiPath.as_view(), name="api-unknown"),
+    path("", include("meldpunt.accounts.urls")),
     path("", include("meldpunt.intake.urls")),
     path("", include("meldpunt.cases.urls")),
     path("", include("meldpunt.organisations.urls")),
@@ -45,3 +49,8 @@ urlpatterns = [
     path("", include("meldpunt.dataprotection.urls")),
     path("", include("meldpunt.reporting.urls")),
 ]
+
+handler400 = "meldpunt.core.views.bad_request"
+handler403 = "meldpunt.core.views.permission_denied"
+handler404 = "meldpunt.core.views.page_not_found"
+handler500 = "meldpunt.core.views.server_error"

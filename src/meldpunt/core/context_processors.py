@@ -48,6 +48,8 @@ def navigation(request):
         items.append((_("Inzageverzoek"), reverse("dataprotection:access-request")))
     if user.has_perm("privacy.change_retentionperiod"):
         items.append((_("Bewaartermijnen"), reverse("dataprotection:retention")))
+    if user.has_perm("accounts.manage_api_clients"):
+        items.append((_("API-koppelingen"), reverse("accounts:api-clients")))
     return {
         "navigation": [
             {"label": label, "url": url, "current": request.path == url} for label, url in items

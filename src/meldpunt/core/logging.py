@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import traceback
 from datetime import UTC, datetime
 
@@ -58,3 +59,29 @@ class JsonFormatter(logging.Formatter):
                 ],
             }
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+# A path followed by a query string, anywhere in a text ("GET /zoek?naam=… HTTP/1.1", or the
+# quoted request line of "Bad request syntax ('GET /?x')").
+_QUERY = re.compile(r"(/[^\s?'\"]*)\?[^\s'\"]*")
+
+
+def strip_query_strings(text: str) -> str:
+    return _QUERY.sub(r"\1", text)
+
+
+class StripQueryStringFilter(logging.Filter):
+    """The development server's access log (logger ``django.server``) without query strings.
+
+    A query string is whatever a form or link put there, so it may hold a name or an e-mail
+    address (docs/privacy.md, "Logging"); the path is enough to see what was asked.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = strip_query_strings(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                strip_query_strings(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from .api import is_api_request
 from .logging import UNKNOWN_PATH
 from .tracing import new_span_id, new_trace_id, parse_traceparent, set_trace_id, traceparent
 
@@ -70,7 +71,7 @@ class ApiVersionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith("/api/"):
+        if is_api_request(request):
             response["API-Version"] = settings.API_VERSION
         return response
 

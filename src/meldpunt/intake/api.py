@@ -16,12 +16,14 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
+from meldpunt.accounts import scopes
 from meldpunt.cases.feedback import record_feedback_read
 from meldpunt.cases.models import Signal
 from meldpunt.cases.selectors import signal_get_own
+from meldpunt.core.api import PROBLEM_JSON, api_problem
+from meldpunt.core.throttling import UserThrottle
 
 from .models import IdempotencyRecord
 from .pipeline import REFUSED, IntakeRun
@@ -40,10 +42,7 @@ SNAKE = {v: k for k, v in CAMEL.items()}
 
 
 def _problem(code: int, title: str, detail: str, invalid: list[dict] | None = None) -> Response:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": code, "detail": detail}
-    if invalid:
-        body["invalidParams"] = invalid
-    return Response(body, status=code, content_type="application/problem+json")
+    return api_problem(code, detail, invalid_params=invalid, title=title)
 
 
 def _field_spec() -> dict[str, serializers.Field]:
@@ -88,11 +87,12 @@ ResultOut = inline_serializer(
 )
 
 
-class SignalThrottle(UserRateThrottle):
-    rate = "600/min"
+class SignalThrottle(UserThrottle):
+    """The user rate (MELDPUNT_API_RATE_USER), per API key."""
 
 
 class SignalCollection(APIView):
+    token_scopes = {"POST": scopes.SUBMIT}
     throttle_classes = [SignalThrottle]
 
     def _require_partner(self, request: Request) -> None:
@@ -136,7 +136,12 @@ class SignalCollection(APIView):
                                 "Onverwerkbare invoer",
                                 "Deze Idempotency-Key is al gebruikt voor een ander verzoek.",
                             )
-                        return Response(stored.response, status=stored.status_code)
+                        return Response(
+                            stored.response,
+                            status=stored.status_code,
+                            # a replayed refusal is the same problem+json as the first answer
+                            content_type=PROBLEM_JSON if stored.status_code >= 400 else None,
+                        )
                     response = self._handle(request)
                     IdempotencyRecord.objects.create(
                         organisation=organisation,
@@ -262,6 +267,7 @@ class SignalCollection(APIView):
 
 
 class SignalDetail(APIView):
+    token_scopes = {"GET": scopes.READ_FEEDBACK}
     throttle_classes = [SignalThrottle]
 
     @extend_schema(

@@ -67,6 +67,8 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                     label=_(spec.label),
                     required=False,
                     max_length=300,
+                    # the spec trims, after refusing a leading tab or CR as files and the API do
+                    strip=False,
                     widget=forms.TextInput(attrs),
                 )
             field.help_text = _HELP.get(spec.name, "")

@@ -13,8 +13,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.utils.translation import gettext_noop
 
 from meldpunt.core.parsing import (
@@ -26,6 +24,7 @@ from meldpunt.core.parsing import (
     parse_date,
     parse_postcode,
 )
+from meldpunt.core.validators import FORMULA_MESSAGE, email_address_problem, starts_like_formula
 from meldpunt.organisations.models import PartnerType
 
 from . import rules
@@ -186,17 +185,18 @@ VOORTRAJECT_FIELDS = (
 FORBIDDEN_COLUMNS = {"bsn", "burgerservicenummer", "sofinummer", "sofi_nummer"}
 
 _PHONE = re.compile(r"^\+?[0-9]{9,15}$")
-_email = EmailValidator()
 
 
 def parse_text(value: Any, spec: FieldSpec) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a reference typed as a number in Excel
-    text = " ".join(str(value if value is not None else "").split())
+    raw = str(value if value is not None else "")
+    text = " ".join(raw.split())
     if len(text) > spec.max_length:
         raise FieldError(f"Te lang: hoogstens {spec.max_length} tekens.")
-    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not text[1:2].isdigit()):
-        raise FieldError("Mag niet beginnen met =, +, - of @.")
+    # The raw start too: a leading tab or CR is a formula trigger, though whitespace is trimmed.
+    if raw.startswith(("\t", "\r")) or starts_like_formula(text):
+        raise FieldError(FORMULA_MESSAGE)
     return text
 
 
@@ -249,15 +249,9 @@ def parse_value(spec: FieldSpec, value: Any) -> Any:
         text = str(value or "").strip()
         if not text:
             return ""
-        try:
-            _email(text)
-            valid = True
-        except ValidationError:
-            valid = False
-        if not valid:  # raised outside the handler: the validator's error is not kept alive
-            raise FieldError("Geen geldig e-mailadres.")
-        if len(text) > spec.max_length:
-            raise FieldError(f"Te lang: hoogstens {spec.max_length} tekens.")
+        problem = email_address_problem(text)
+        if problem is not None:
+            raise FieldError(problem)
         return text.lower()
     return parse_text(value, spec)
 
@@ -271,8 +265,8 @@ _FAST_DATE_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)", re.ASCII)
 _FAST_AMOUNT = re.compile(r"(\d{1,6})(?:[.,](\d\d))?", re.ASCII)
 _FAST_POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")  # ASCII digits, as stdnum
 _FAST_EMAIL = re.compile(
-    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}",
-    re.IGNORECASE,
+    r"[a-z0-9_][a-z0-9_%+-]*(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}",
+    re.IGNORECASE | re.ASCII,
 )
 _BOOLS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
 _MISS = object()
@@ -314,7 +308,7 @@ def _fast_postcode(text: str) -> Any:
 
 
 def _fast_email(text: str) -> Any:
-    if len(text) <= 254 and _FAST_EMAIL.fullmatch(text):
+    if len(text) <= 254 and _FAST_EMAIL.fullmatch(text) and text.index("@") <= 64:
         return text.lower()
     return _MISS
 
@@ -323,6 +317,8 @@ def _fast_text(spec: FieldSpec) -> Any:
     limit = spec.max_length
 
     def parse(text: str) -> Any:
+        if text[:1] in ("\t", "\r"):
+            return _MISS
         text = " ".join(text.split())
         if not text or len(text) > limit or text[:1] in ("=", "+", "@", "-"):
             return _MISS

@@ -18,6 +18,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 @extend_schema(summary="Deelnemende organisaties", tags=["organisaties"])
 class OrganisationList(generics.ListAPIView):
+    # Any API key may read the participants (accounts.scopes.ANY; organisations sits below
+    # accounts in the layers, so the constant is written out).
+    token_scopes = {"GET": "*"}
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.filter(is_active=True).order_by("slug")
     pagination_class = None

@@ -13,7 +13,7 @@ import struct
 from pathlib import Path
 from typing import IO
 
-from .crypto import DecryptionError, keyring
+from .crypto import DecryptionError, KeyRing, keyring
 
 MAGIC = b"MPF1"
 CHUNK = 1 << 20
@@ -24,38 +24,67 @@ def _ad(file_id: str, index: int) -> bytes:
     return f"file:{file_id}:{index}".encode()
 
 
+class EncryptedFileWriter:
+    """Encrypts what is written to it, chunk by chunk, into ``target`` (binary, seekable).
+
+    ``finish()`` seals the last chunk and writes the plaintext length into the header; it leaves
+    ``target`` open. ``ring`` defaults to the key ring of the settings.
+    """
+
+    def __init__(self, target: IO[bytes], file_id: str, ring: KeyRing | None = None) -> None:
+        self._target = target
+        self._file_id = file_id
+        self._ring = ring or keyring()
+        self._start = target.tell()
+        self._pending = bytearray()
+        self._index = 0
+        self.length = 0
+        target.write(_HEADER.pack(MAGIC, 0, CHUNK))
+
+    def _seal(self, block: bytes) -> None:
+        sealed = self._ring.encrypt(block, _ad(self._file_id, self._index))
+        self._target.write(struct.pack(">I", len(sealed)) + sealed)
+        self.length += len(block)
+        self._index += 1
+
+    def write(self, data: bytes) -> int:
+        self._pending += data
+        while len(self._pending) >= CHUNK:
+            self._seal(bytes(self._pending[:CHUNK]))
+            del self._pending[:CHUNK]
+        return len(data)
+
+    def finish(self) -> int:
+        if self._pending:
+            self._seal(bytes(self._pending))
+            self._pending.clear()
+        end = self._target.tell()
+        self._target.seek(self._start)
+        self._target.write(_HEADER.pack(MAGIC, self.length, CHUNK))
+        self._target.seek(end)
+        self._target.flush()
+        return self.length
+
+
 def write_encrypted(source: IO[bytes], target: Path, file_id: str) -> int:
     """Encrypt ``source`` into ``target``; returns the plaintext length."""
-    ring = keyring()
     target.parent.mkdir(parents=True, exist_ok=True)
-    length = 0
     with open(target, "wb") as out:
-        out.write(_HEADER.pack(MAGIC, 0, CHUNK))
-        index = 0
-        while True:
-            block = source.read(CHUNK)
-            if not block:
-                break
-            # Fill each chunk completely (uploaded files may return short reads).
-            while len(block) < CHUNK:
-                more = source.read(CHUNK - len(block))
-                if not more:
-                    break
-                block += more
-            sealed = ring.encrypt(block, _ad(file_id, index))
-            out.write(struct.pack(">I", len(sealed)) + sealed)
-            length += len(block)
-            index += 1
-        out.seek(0)
-        out.write(_HEADER.pack(MAGIC, length, CHUNK))
-    return length
+        writer = EncryptedFileWriter(out, file_id)
+        for block in iter(lambda: source.read(CHUNK), b""):
+            writer.write(block)
+        return writer.finish()
 
 
 class EncryptedFileReader(io.RawIOBase):
     """Read-only, seekable view of the plaintext of a file written by ``write_encrypted``."""
 
-    def __init__(self, path: Path, file_id: str) -> None:
-        self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
+    def __init__(self, source: Path | IO[bytes], file_id: str, ring: KeyRing | None = None) -> None:
+        if isinstance(source, Path):
+            source = open(source, "rb")  # noqa: SIM115 - closed in close()
+        self._file = source
+        self._ring = ring or keyring()
+        self._file.seek(0)
         magic, self._length, self._chunk = _HEADER.unpack(self._file.read(_HEADER.size))
         if magic != MAGIC:
             raise DecryptionError("not an encrypted Meldpunt file")
@@ -93,7 +122,7 @@ class EncryptedFileReader(io.RawIOBase):
             return self._cache[1]
         self._file.seek(self._offsets[index])
         (size,) = struct.unpack(">I", self._file.read(4))
-        plain = keyring().decrypt(self._file.read(size), _ad(self._file_id, index))
+        plain = self._ring.decrypt(self._file.read(size), _ad(self._file_id, index))
         self._cache = (index, plain)
         return plain
 
@@ -110,6 +139,13 @@ class EncryptedFileReader(io.RawIOBase):
         self._file.close()
         super().close()
 
+    @property
+    def length(self) -> int:
+        return self._length
 
-def open_encrypted(path: Path, file_id: str) -> io.BufferedReader:
-    return io.BufferedReader(EncryptedFileReader(path, file_id), buffer_size=CHUNK)
+
+def open_encrypted(
+    source: Path | IO[bytes], file_id: str, ring: KeyRing | None = None
+) -> io.BufferedReader:
+    """The plaintext of ``source`` as a seekable stream; closing it closes ``source``."""
+    return io.BufferedReader(EncryptedFileReader(source, file_id, ring), buffer_size=CHUNK)

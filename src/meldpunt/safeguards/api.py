@@ -8,8 +8,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meldpunt.accounts import scopes
 from meldpunt.cases.models import Signal
 from meldpunt.cases.selectors import signal_get_own
+from meldpunt.core.throttling import VerificationThrottle
 
 from .models import Attestation, Question, WeightyGround
 from .services import attestation_verify, safeguard_check_ask
@@ -50,6 +52,9 @@ def _answer(check) -> dict:
     responses={201: CheckAnswerSerializer},
 )
 class CheckCreateView(APIView):
+    # The answer is feedback on the landlord's own tenant (docs/adr/0105-api-clients.md).
+    token_scopes = {"POST": scopes.READ_FEEDBACK}
+
     def post(self, request, public_id, question):
         if question not in Question.values:
             raise NotFound
@@ -92,6 +97,7 @@ class VerificationSerializer(serializers.Serializer):
 class VerificationView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [VerificationThrottle]
 
     def get(self, request, code):
         attestation = attestation_verify(code)

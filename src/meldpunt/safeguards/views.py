@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from meldpunt.core.throttling import VerificationThrottle, seconds_to_wait
 from meldpunt.privacy.services import processing_log_record
 
 from .forms import RuleConfigForm, VerifyForm
@@ -87,6 +88,12 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
         cleaned = normalise_code(request.GET["code"][:60])
         if cleaned:
             return redirect("safeguards:verify", code=cleaned)
+    if code:
+        wait = seconds_to_wait(request, VerificationThrottle)
+        if wait is not None:
+            response = render(request, "429.html", {"wait": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
     attestation = attestation_verify(code) if code else None
     status = 200 if attestation or not code else 404
     return render(
