@@ -100,6 +100,8 @@ PAGES = [
     ("beleid", "reporting:dashboard", ()),
     ("eigen-haard", "reporting:dashboard", ()),
     ("centram", "reporting:dashboard", ()),
+    ("beleid", "reporting:cost-statement", ()),
+    ("beheer", "reporting:cost-key", ()),
     ("beheer", "intake:configuration", ()),
     ("privacy", "dataprotection:access-request", ()),
     ("beheer", "dataprotection:retention", ()),

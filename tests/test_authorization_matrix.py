@@ -92,6 +92,9 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "dataprotection:access-request-export": (None, ("post",)),
     "reporting:dashboard": (None, ("get",)),
     "reporting:table-download": ("download", ("get",)),
+    "reporting:cost-statement": (None, ("get",)),
+    "reporting:cost-statement-download": ("cost-download", ("get",)),
+    "reporting:cost-key": (None, ("get", "post")),
     "accounts:api-clients": (None, ("get", "post")),
     "accounts:api-client-revoke": ("token", ("post",)),
 }
@@ -263,6 +266,8 @@ def kwargs_for(kind: str | None, objects: dict) -> dict:
         return {"code": objects["register"]}
     if kind == "download":
         return {"slug": "signalen", "extension": "csv"}
+    if kind == "cost-download":
+        return {"partner": "alle", "extension": "xlsx"}
     if kind in ("exception", "token"):
         return {"pk": objects[kind]}
     return {"public_id": objects[kind]}

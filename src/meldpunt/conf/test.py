@@ -45,4 +45,7 @@ TASKS = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking (WAL +
     # busy timeout), which shared-cache in-memory databases do not have.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    # MELDPUNT_TEST_DB lets two runs on one checkout keep out of each other's way.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("MELDPUNT_TEST_DB", str(BASE_DIR / "var" / "test-db.sqlite3"))  # noqa: F405
+    }

@@ -26,6 +26,7 @@ def navigation(request):
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen intake"), reverse("intake:configuration")))
         items.append((_("Routering"), reverse("organisations:routing")))
+        items.append((_("Verdeelsleutel kosten"), reverse("reporting:cost-key")))
     if (
         user.has_perm("cases.view_all_cases")
         or user.has_perm("cases.view_assigned_case")
@@ -40,6 +41,8 @@ def navigation(request):
         or (user.has_perm("cases.view_assigned_case") and user.organisation.is_provider)
     ):
         items.append((_("Cijfers"), reverse("reporting:dashboard")))
+    if user.has_perm("cases.view_statistics") and user.organisation.is_municipality:
+        items.append((_("Kostenverdeling"), reverse("reporting:cost-statement")))
     if user.has_perm("privacy.view_processing_log"):
         items.append((_("Verwerkingslog"), reverse("privacy:log-search")))
     if user.has_perm("privacy.change_processingactivity"):

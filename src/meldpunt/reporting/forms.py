@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.core.forms import AccessibleFormMixin
+from meldpunt.organisations.models import Municipality
 
 from .figures import add_months, month_start, next_month
 from .kpis import BREAKDOWNS, Scope
+from .models import CostMethod
 
 MAX_MONTHS = 60
 
@@ -27,6 +31,27 @@ class MonthField(forms.DateField):
     widget = MonthInput
     input_formats = ["%Y-%m", "%m-%Y", "%Y-%m-%d"]
     default_error_messages = {"invalid": _("Vul een maand in als jjjj-mm, bijvoorbeeld 2026-03.")}
+
+
+class EuroField(forms.CharField):
+    """An amount in euros as people type it: 1.234,56 or 1234,56 or 1234.56 (0 or more)."""
+
+    def to_python(self, value):
+        text = (
+            (super().to_python(value) or "").replace("€", "").replace(" ", "").replace("\u00a0", "")
+        )
+        if not text:
+            return None
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        elif text.count(".") > 1 or re.fullmatch(r"\d{1,3}(\.\d{3})+", text, re.ASCII):
+            text = text.replace(".", "")
+        if not re.fullmatch(r"\d{1,10}(\.\d{1,2})?", text, re.ASCII):
+            raise forms.ValidationError(
+                _("Vul een bedrag in euro in, 0 of meer, met hoogstens twee cijfers achter de "
+                  "komma, bijvoorbeeld 12.500,00.")
+            )  # fmt: skip
+        return Decimal(text)
 
 
 def breakdowns_for(scope: Scope) -> list[tuple[str, str]]:
@@ -68,3 +93,46 @@ class PeriodForm(AccessibleFormMixin, forms.Form):
 def default_period() -> tuple[date, date]:
     today = timezone.localdate()
     return date(today.year, 1, 1), today
+
+
+class StatementForm(PeriodForm):
+    """The cost statement: a municipality of the user's, a period of whole months, and the
+    amount to divide (empty: the yearly costs of the cost key, prorated)."""
+
+    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=None, empty_label=None)
+    amount = EuroField(
+        label=_("Te verdelen bedrag (euro)"), required=False,
+        help_text=_("Leeg: de kosten per jaar van de verdeelsleutel, naar rato van de maanden."),
+    )  # fmt: skip
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, scope=scope, **kwargs)
+        del self.fields["breakdown"]
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            pk__in=scope.municipality_ids
+        ).order_by("name")
+
+
+class CostKeyForm(AccessibleFormMixin, forms.Form):
+    """Functioneel beheer: the method, the yearly costs and (for a fixed key) a percentage per
+    partner of the municipality."""
+
+    method = forms.ChoiceField(label=_("Verdeelsleutel"), choices=CostMethod.choices)
+    yearly_amount = EuroField(label=_("Kosten per jaar (euro)"))
+
+    def __init__(self, *args, partners, key, **kwargs):
+        initial = {"method": key.method, "yearly_amount": key.yearly_amount}
+        shares = {s.partner_id: s.percentage for s in key.shares.all()}
+        for partner in partners:
+            initial[f"partner_{partner.pk}"] = shares.get(partner.pk)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.partners = partners
+        for partner in partners:
+            self.fields[f"partner_{partner.pk}"] = forms.DecimalField(
+                label=_("%(name)s: percentage bij een vaste verdeling") % {"name": partner.name},
+                required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2,
+                localize=True,
+            )  # fmt: skip
+
+    def percentages(self) -> dict[int, Decimal]:
+        return {p.pk: self.cleaned_data.get(f"partner_{p.pk}") or Decimal(0) for p in self.partners}

@@ -8,7 +8,10 @@ them, so they answer fast on a million cases and never touch personal data
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Figure(models.Model):
@@ -59,3 +62,51 @@ class FiguresRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"cijfers {self.month:%Y-%m}"
+
+
+class CostMethod(models.TextChoices):
+    """How the costs of handling the signals are divided (covenant art. 8.1, kostenverdeelsleutel)."""
+
+    PER_SIGNAL = "per-signaal", _("Naar rato van het aantal signalen")
+    PER_CASE = "per-zaak", _("Naar rato van het aantal zaken")
+    FIXED = "vast", _("Vaste verdeling (percentages)")
+
+
+class CostKey(models.Model):
+    """A municipality's cost key: the method and the yearly costs to divide among the signal
+    partners. Set by functioneel beheer; every change is in ConfigurationChange."""
+
+    municipality = models.OneToOneField(
+        "organisations.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    method = models.CharField(
+        _("verdeelsleutel"),
+        max_length=20,
+        choices=CostMethod.choices,
+        default=CostMethod.PER_SIGNAL,
+    )
+    yearly_amount = models.DecimalField(
+        _("kosten per jaar (euro)"), max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"kostenverdeling {self.municipality_id}"
+
+
+class CostShare(models.Model):
+    """A partner's fixed percentage under the method ``vast``."""
+
+    cost_key = models.ForeignKey(CostKey, on_delete=models.CASCADE, related_name="shares")
+    partner = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    percentage = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cost_key", "partner"], name="one_share_per_partner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.percentage}%"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cost_views, views
 
 app_name = "reporting"
 
@@ -11,4 +11,14 @@ urlpatterns = [
         views.table_download,
         name="table-download",
     ),
+]
+
+urlpatterns += [
+    path("cijfers/kostenverdeling/", cost_views.statement_view, name="cost-statement"),
+    path(
+        "cijfers/kostenverdeling/<slug:partner>.<str:extension>",
+        cost_views.statement_download,
+        name="cost-statement-download",
+    ),
+    path("instellingen/kostenverdeling/", cost_views.cost_key_view, name="cost-key"),
 ]
