@@ -71,8 +71,14 @@ messages: install
 	cd src/meldpunt && export DJANGO_SETTINGS_MODULE=meldpunt.conf.test && \
 	  ../../$(MELDPUNT) makemessages -l en --no-obsolete && ../../$(MELDPUNT) compilemessages
 
-bench: install-test
+bench: install-test .venv-bench/.installed
 	$(BIN)/python -m tests.bench.run
+
+# The load generator (locust, with gevent) lives apart from the test environment.
+.venv-bench/.installed: requirements-bench.lock
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	@touch $@
 
 # PostgreSQL point-in-time recovery on a throw-away cluster (docs/operations.md, ~30 s).
 pitr-rehearsal: install
