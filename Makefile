@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MELDPUNT := $(BIN)/meldpunt
 
-.PHONY: run test install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal
+.PHONY: run test browser screenshots install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal
 
 run: install .env
 	@mkdir -p var
@@ -19,8 +19,24 @@ run: install .env
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(MELDPUNT) runserver 127.0.0.1:8000
 
-test: install-test
+test: install-test browser
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium (never a downloaded browser): installed here when
+# missing and we are root; otherwise they are skipped with a loud reason (.ci/run requires them).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "!!! /usr/bin/chromium is missing and this is not root: the BROWSER TESTS WILL BE SKIPPED"; \
+	  fi; \
+	fi
+
+# Refresh the committed screenshots of every role's home screen (README).
+screenshots: install-test browser
+	MELDPUNT_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/test_browser_journeys.py -k screenshot
 
 install: $(VENV)/.installed node_modules/.installed
 

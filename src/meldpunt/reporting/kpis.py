@@ -87,6 +87,9 @@ class Column:
     label: str
     measure: str
     key: str = ""
+    # The label is a stored DDAS value (a status, result, category): it stays Dutch in every
+    # language and is marked lang="nl" on the page.
+    vocabulary: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,13 @@ class Table:
     total_label: str = "totaal"
     note: str = ""
     row_keys: list[Any] = field(default_factory=list)
+    column_languages: list[str] = field(default_factory=list)
+
+    @property
+    def header_columns(self) -> list[tuple[str, str]]:
+        """(label, language) per column: "nl" for a DDAS value, "" for interface text."""
+        languages = self.column_languages or [""] * len(self.columns)
+        return list(zip(self.columns, languages, strict=True))
 
     def as_records(self) -> list[list[Any]]:
         """The table as a download: a header, one line per row and the totals."""
@@ -247,7 +257,8 @@ def _specs(totals: dict[tuple[str, str], int]) -> list[TableSpec]:
     ]
     return [
         TableSpec("signalen", _("Signalen: ontvangen en wat ermee gebeurde"), _("ontvangen"),
-                  tuple(Column(str(s), "signals.status", str(s)) for s in statuses),
+                  tuple(Column(str(s), "signals.status", str(s), vocabulary=True)
+                        for s in statuses),
                   per_signal=True),
         TableSpec("bereik", _("Zaken: bereik"), _("zaken"), (
             Column(_("geen contactpoging"), "cases.not_attempted"),
@@ -258,11 +269,11 @@ def _specs(totals: dict[tuple[str, str], int]) -> list[TableSpec]:
             Column(label, "cases.first_attempt_deadline", key) for key, label in
             (("op tijd", _("op tijd")), ("te laat", _("te laat"))))),
         TableSpec("instrumenten", _("Ingezette instrumenten per categorie"), _("instrumenten"),
-                  tuple(Column(c, "instruments.category", c)
+                  tuple(Column(c, "instruments.category", c, vocabulary=True)
                         for c in keys("instruments.category"))),
         TableSpec("eindresultaten", _("Afgesloten zaken per eindresultaat (DDAS)"),
                   _("afgesloten"),
-                  tuple(Column(r or _("onbekend"), "cases.closed", r)
+                  tuple(Column(r or _("onbekend"), "cases.closed", r, vocabulary=bool(r))
                         for r in keys("cases.closed"))),
         TableSpec("toetsen", _("Toetsen Sluitende Aanpak"), _("toetsen"),
                   tuple(Column(c.replace(":", ": "), "checks", c) for c in keys("checks"))),
@@ -275,7 +286,13 @@ def _specs(totals: dict[tuple[str, str], int]) -> list[TableSpec]:
     ]  # fmt: skip
 
 
-def _publish(
+def _publish(spec: TableSpec, *args: Any, **kwargs: Any) -> Table:
+    table = _publish_counts(spec, *args, **kwargs)
+    table.column_languages = ["nl" if c.vocabulary else "" for c in spec.columns]
+    return table
+
+
+def _publish_counts(
     spec: TableSpec,
     breakdown: str,
     grouped: dict[Any, dict[tuple[str, str], int]],
