@@ -8,6 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = "Zaken"
 
     def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers the home-screen panels, core.home)
+
         # The instrument catalogue is data that must exist wherever the schema exists, like
         # the roles (docs/adr/0003-roles.md): re-ensured after migrate and after a flush.
         from .catalogue import catalogue_ensure_after_migrate

@@ -7,11 +7,13 @@ from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from .api import is_api_request, problem_response
+from .home import panels_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The user's work queue: the panels the apps registered for the user's roles."""
+    return render(request, "core/home.html", {"panels": panels_for(request)})
 
 
 @require_GET

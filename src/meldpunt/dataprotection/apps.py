@@ -8,3 +8,6 @@ class DataProtectionConfig(AppConfig):
     name = "meldpunt.dataprotection"
     label = "dataprotection"
     verbose_name = "Gegevensbescherming"
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers the home-screen panels, core.home)

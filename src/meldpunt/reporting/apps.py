@@ -11,6 +11,8 @@ class ReportingConfig(AppConfig):
     verbose_name = "Rapportage"
 
     def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers the home-screen panels, core.home)
+
         checks.register(ddas_configuration_check, checks.Tags.security)
 
 
