@@ -28,7 +28,7 @@ def signals(covenant, users):
                 achternaam=f"Thuisschermnaam{i}",
                 geboortedatum=f"1970-01-{i + 1:02d}",
             ),
-        )  # fmt: skip
+        )
         for i in range(3)
     ]
     return made
@@ -65,8 +65,12 @@ def test_regie_sees_how_many_wait_for_triage_and_the_provider_what_to_pick_up(
     assert count_of(html, "Zaken wachten op triage") == waiting
     for signal in signals:
         if signal.case.status == CaseStatus.RECEIVED:
-            case_assign(case_id=signal.case_id, provider=covenant["centram"],
-                        track=Track.VROEG_EROPAF, by=users["regie"])  # fmt: skip
+            case_assign(
+                case_id=signal.case_id,
+                provider=covenant["centram"],
+                track=Track.VROEG_EROPAF,
+                by=users["regie"],
+            )
     html = clients["regie"].get(reverse("home")).content.decode()
     assert count_of(html, "Zaken wachten op triage") == 0
     to_pick_up = Case.objects.filter(provider=covenant["centram"], status=CaseStatus.ASSIGNED)

@@ -39,12 +39,12 @@ def provider_panel(request: HttpRequest) -> Panel | None:
                 reverse("cases:case-list"),
                 cases.filter(status=CaseStatus.ASSIGNED).count(),
                 attention=True,
-            ),  # fmt: skip
+            ),
             Entry(
                 _("In behandeling"),
                 reverse("cases:case-list"),
                 cases.filter(status__in=WORKING).count(),
-            ),  # fmt: skip
+            ),
             Entry(_("Over de termijn"), reverse("cases:overdue"), len(overdue), attention=True),
         ),
     )

@@ -81,7 +81,7 @@ def triage_panel(request: HttpRequest) -> Panel | None:
                 reverse("intake:triage"),
                 waiting.count(),
                 attention=True,
-            ),  # fmt: skip
+            ),
             Entry(
                 _("Crisissignalen wachten op triage"),
                 reverse("intake:triage"),

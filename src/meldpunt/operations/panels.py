@@ -39,7 +39,7 @@ def processing_log_panel(request: HttpRequest) -> Panel | None:
                 _("Records in het verwerkingslog"),
                 reverse("privacy:log-search"),
                 head.length if head else 0,
-            ),  # fmt: skip
+            ),
             Entry(status, reverse("privacy:log-search"), attention=attention),
         ),
     )
