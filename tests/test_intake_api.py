@@ -41,7 +41,7 @@ def test_single_signal_is_created_and_logged_to_the_token_user(api):
     assert response.status_code == 201, response.content
     assert response["API-Version"]
     body = response.json()
-    assert body["status"] == "Nog niet opgepakt" and body["alEerderOntvangen"] is False
+    assert body["status"] == "Ontvangen" and body["alEerderOntvangen"] is False
     signal = Signal.objects.get(public_id=body["id"])
     assert signal.channel == "api" and signal.submitted_by == api.token.user
     assert ProcessingLogEntry.objects.get().actor == api.token.user
@@ -50,7 +50,7 @@ def test_single_signal_is_created_and_logged_to_the_token_user(api):
 def test_read_back_status_by_own_landlord_only(api, covenant):
     body = post(api, api_signal()).json()
     got = api.get(f"{URL}/{body['id']}").json()
-    assert got["status"] == "Nog niet opgepakt" and got["partnerReferentie"] == "HC-000123"
+    assert got["status"] == "Ontvangen" and got["partnerReferentie"] == "HC-000123"
     assert "achternaam" not in json.dumps(got)
     _token, other_key = api_token_create(organisation=covenant["ymere"], name="x")
     other = Client(HTTP_AUTHORIZATION=f"Token {other_key}")

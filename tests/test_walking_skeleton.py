@@ -32,7 +32,7 @@ def test_signal_travels_from_landlord_to_the_provider_of_the_district(clients, c
 
     # The landlord sees its signal with feedback, without personal data.
     page = clients["eigen-haard"].get(reverse("intake:signal-list")).content.decode()
-    assert "HC-000123" in page and "Nog niet opgepakt" in page
+    assert "HC-000123" in page and "Ontvangen" in page
     assert "Testpersoon" not in page
 
     # Regie sees it in the triage list and can open it.

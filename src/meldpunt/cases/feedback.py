@@ -3,19 +3,27 @@
 Only what domain.md step 9 allows: received / not taken up (reason only for the four reportable
 reasons) / taken up / instrument deployed (category and date) / closed. Never notes, amounts,
 other creditors, household details, end results or the provider's findings.
+
+The one contract for every partner and every channel: the signal list, the feedback page, the
+API (signal and feedback) and the webhooks all show a ``Feedback`` from here. A partner follows
+only a case its own signal opened (``CaseQuerySet.opened_by``): a signal that joined a case
+another partner's signal opened stays "Ontvangen", whatever happens in that case, because the
+intake cannot tell a co-creditor from someone probing an address (issue #13).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from meldpunt.privacy.services import processing_log_record
 
-from .models import InstrumentDeployment
+from .models import InstrumentDeployment, Signal
 from .vocabulary import NOT_TAKEN_UP, REPORTABLE_NOT_TAKEN_UP
 from .workflow import CaseStatus
 
@@ -42,8 +50,23 @@ class Feedback:
         return "Ontvangen"
 
 
-def signal_feedback(signal) -> Feedback:
+def _opened_by(case_id: int) -> int | None:
+    return (
+        Signal.objects.filter(case_id=case_id)
+        .order_by("received_at", "id")
+        .values_list("partner_id", flat=True)
+        .first()
+    )
+
+
+def signal_feedback(signal, *, case_opened_by: int | Literal["ask"] | None = "ask") -> Feedback:
+    """The feedback on one signal (``case_opened_by``: the partner of its case's first signal,
+    when the caller has it already)."""
     case = signal.case
+    if case is not None:
+        opener = _opened_by(case.pk) if case_opened_by == "ask" else case_opened_by
+        if opener != signal.partner_id:
+            return Feedback(received_on=timezone.localdate(signal.received_at))
     status = signal.status
     end_result = case.end_result if case is not None else ""
     not_taken_up = status in NOT_TAKEN_UP or end_result in NOT_TAKEN_UP
@@ -68,6 +91,41 @@ def signal_feedback(signal) -> Feedback:
         closed_on=timezone.localdate(case.closed_at)
         if case.status == CaseStatus.CLOSED and case.closed_at
         else None,
+    )
+
+
+def receipt_status(signal_status: str) -> str:
+    """What the answer to a delivery says about a signal just received: a reason for not taking
+    it up that the partner may know (the stage with its reason), otherwise "Ontvangen". Whether
+    the case it joined is picked up is not the partner's to know at receipt (see above)."""
+    if signal_status in REPORTABLE_NOT_TAKEN_UP:
+        return signal_status
+    if signal_status in NOT_TAKEN_UP:
+        return "Niet opgepakt"
+    return "Ontvangen"
+
+
+def signals_with_feedback(signals: Iterable[Any]) -> list[tuple[Any, Feedback]]:
+    """A page of a partner's signals, each with its feedback (for the signal list)."""
+    rows = list(
+        Signal.objects.filter(pk__in=[s.pk for s in signals])
+        .select_related("case")
+        .annotate(case_opened_by=first_signal_partner_of_signal())
+        .defer("details")
+    )
+    by_pk = {r.pk: r for r in rows}
+    return [
+        (s, signal_feedback(by_pk[s.pk], case_opened_by=by_pk[s.pk].case_opened_by))
+        for s in signals
+    ]
+
+
+def first_signal_partner_of_signal():
+    """The partner of the first signal of a signal's case (None without a case)."""
+    return Subquery(
+        Signal.objects.filter(case_id=OuterRef("case_id"))
+        .order_by("received_at", "id")
+        .values("partner_id")[:1]
     )
 
 

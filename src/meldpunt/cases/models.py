@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.organisations.models import OrganisationType
@@ -39,6 +39,21 @@ class CaseQuerySet(models.QuerySet):
                 track=Track.GEREGELDE_BETALING, municipality_id__in=organisation.municipality_ids()
             )
         return self.none()
+
+    def opened_by(self, partner_id: int) -> CaseQuerySet:
+        """The cases whose first signal came from this partner: the only cases a partner
+        follows (cases.feedback). A later partner's signal in the same case learns nothing of
+        it, because the intake cannot tell a co-creditor from someone probing an address."""
+        return self.annotate(_opened_by=first_signal_partner()).filter(_opened_by=partner_id)
+
+
+def first_signal_partner() -> Subquery:
+    """The partner of a case's first signal (by arrival), for a query over cases (OuterRef)."""
+    return Subquery(
+        Signal.objects.filter(case_id=OuterRef("pk"))
+        .order_by("received_at", "id")
+        .values("partner_id")[:1]
+    )
 
 
 class Case(models.Model):
@@ -516,8 +531,12 @@ class Instrument(models.Model):
 class InstrumentDeploymentQuerySet(models.QuerySet):
     def for_tenancy(self, tenancy: Tenancy) -> InstrumentDeploymentQuerySet:
         """What counts for one tenancy: deployed in a case that holds one of its signals, or
-        recorded by the landlord for it directly (safeguards.selectors.facts_for_tenancy)."""
-        return self.filter(Q(case__signals__tenancy=tenancy) | Q(tenancy=tenancy)).distinct()
+        recorded by the landlord for it directly (safeguards.selectors.facts_for_tenancy).
+
+        Only cases the tenancy's landlord opened count: a landlord whose signal joined another
+        partner's case learns nothing of that case, not even through a check (cases.feedback)."""
+        cases = Case.objects.filter(signals__tenancy=tenancy).opened_by(tenancy.partner_id)
+        return self.filter(Q(case__in=cases.values("pk")) | Q(tenancy=tenancy)).distinct()
 
 
 class InstrumentDeployment(models.Model):

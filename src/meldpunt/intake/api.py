@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meldpunt.accounts import scopes
-from meldpunt.cases.feedback import record_feedback_read
+from meldpunt.cases.feedback import receipt_status, record_feedback_read, signal_feedback
 from meldpunt.cases.models import Signal
 from meldpunt.cases.selectors import signal_get_own
 from meldpunt.core.api import PROBLEM_JSON, api_problem
@@ -225,7 +225,7 @@ class SignalCollection(APIView):
         body = {
             "id": str(outcome.public_id),
             "partnerReferentie": raw["partner_referentie"],
-            "status": outcome.signal_status,
+            "status": receipt_status(outcome.signal_status),
             "alEerderOntvangen": outcome.already_received,
         }
         return Response(
@@ -253,7 +253,7 @@ class SignalCollection(APIView):
                     "index": outcome.row,
                     "status": "accepted",
                     "id": str(outcome.public_id),
-                    "signaalStatus": outcome.signal_status,
+                    "signaalStatus": receipt_status(outcome.signal_status),
                     "alEerderOntvangen": outcome.already_received,
                 }
         ordered = [results[i] for i in sorted(results)]
@@ -287,6 +287,6 @@ class SignalDetail(APIView):
                 "partnerReferentie": signal.partner_reference,
                 "signaaldatum": signal.signal_date.isoformat(),
                 "ontvangen": signal.received_at.isoformat(),
-                "status": signal.status,
+                "status": signal_feedback(signal).stage,
             }
         )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meldpunt.cases.feedback import signals_with_feedback
 from meldpunt.cases.models import Case
 from meldpunt.cases.selectors import automatic_decisions, own_signals
 from meldpunt.cases.services import signal_overturn
@@ -63,7 +64,8 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     """A landlord's own signals with the minimal feedback (terugkoppeling); no personal data."""
     signals = own_signals(request.user).order_by("-received_at", "-id")
     page = Paginator(signals, 50).get_page(request.GET.get("pagina"))
-    return render(request, "intake/signal_list.html", {"page": page})
+    rows = signals_with_feedback(page.object_list)
+    return render(request, "intake/signal_list.html", {"page": page, "rows": rows})
 
 
 @login_required

@@ -427,7 +427,8 @@ def eviction_check(facts: Facts, config: Config | None = None) -> Answer:
             Listed("refusal", "Weigert medewerking", r.on, r.by)
             for r in (refusals if "E3" in grounds_rows else [])
         ] + [
-            Listed("broken", f"Afspraken niet nagekomen: {b.instrument_name}", b.on, b.by)
+            # Not by whom: that would tell the landlord which participant works with the tenant.
+            Listed("broken", f"Afspraken niet nagekomen: {b.instrument_name}", b.on)
             for b in broken
         ]
         parts = []

@@ -61,7 +61,9 @@ def facts_for_tenancy(
     cases of their own; nothing of theirs is in these cases, so nothing of theirs counts.
     Fact ids are "<type>:<public_id>" so a recorded check points at the rows it rested on.
     """
-    cases = Case.objects.filter(signals__tenancy=tenancy).values("pk")
+    # Only the cases this landlord's own signal opened: a signal that joined another partner's
+    # case learns nothing of it (cases.feedback, domain.md step 9).
+    cases = Case.objects.filter(signals__tenancy=tenancy).opened_by(tenancy.partner_id).values("pk")
     deployments = list(
         InstrumentDeployment.objects.for_tenancy(tenancy)
         .filter(instrument__counts_through_attempts=False)
@@ -87,7 +89,8 @@ def facts_for_tenancy(
         instruments=tuple(
             rules.InstrumentFact(
                 id=f"instrument:{d.public_id}",
-                name=d.instrument.name,
+                # Named by its category only (domain.md step 9), in the answer and the verklaring.
+                name=d.instrument.get_category_display(),
                 category=d.instrument.get_category_display(),
                 deployer_type=d.organisation.type,
                 deployed_on=d.deployed_on,
@@ -120,7 +123,7 @@ def facts_for_tenancy(
                 on=e.on,
                 recorder_type=e.organisation.type,
                 instrument_id=f"instrument:{e.deployment.public_id}",
-                instrument_name=e.deployment.instrument.name,
+                instrument_name=e.deployment.instrument.get_category_display(),
                 due_on=e.deployment.first_due_on,
             )
             for e in events

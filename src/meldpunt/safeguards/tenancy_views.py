@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.cases.feedback import signals_with_feedback
 from meldpunt.cases.forms import DeployForm, EventForm
 from meldpunt.cases.models import InstrumentDeployment, Signal, Tenancy
 from meldpunt.cases.selectors import own_signals, own_tenancies, signal_get_own, tenancy_get_own
@@ -67,7 +68,9 @@ def _tenancy_context(request: HttpRequest, tenancy: Tenancy, **forms) -> dict:
     return {
         "tenancy": tenancy,
         "registered": (tenancy.details or {}).get("person", {}),
-        "signals": own_signals(user).filter(tenancy=tenancy).order_by("-received_at", "-id"),
+        "signals": signals_with_feedback(
+            own_signals(user).filter(tenancy=tenancy).order_by("-received_at", "-id")
+        ),
         "own_deployments": own,
         "checks": SafeguardCheck.objects.for_user(user).filter(tenancy=tenancy),
         "can_ask": user.has_perm("safeguards.ask_check"),
