@@ -101,6 +101,7 @@ PAGES = [
     ("eigen-haard", "reporting:dashboard", ()),
     ("centram", "reporting:dashboard", ()),
     ("beleid", "reporting:cost-statement", ()),
+    ("beleid", "reporting:ddas-export", ()),
     ("beheer", "reporting:cost-key", ()),
     ("beheer", "intake:configuration", ()),
     ("privacy", "dataprotection:access-request", ()),

@@ -95,6 +95,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "reporting:cost-statement": (None, ("get",)),
     "reporting:cost-statement-download": ("cost-download", ("get",)),
     "reporting:cost-key": (None, ("get", "post")),
+    "reporting:ddas-export": (None, ("get", "post")),
     "accounts:api-clients": (None, ("get", "post")),
     "accounts:api-client-revoke": ("token", ("post",)),
 }

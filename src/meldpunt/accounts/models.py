@@ -32,8 +32,13 @@ class User(AbstractUser):
 
     @property
     def needs_second_factor(self) -> bool:
-        """Who sees personal data, or makes keys that do, signs in with a second factor."""
-        return self.sees_personal_data or self.has_perm("accounts.manage_api_clients")
+        """Who sees personal data, makes keys that do or downloads the DDAS delivery signs in
+        with a second factor."""
+        return (
+            self.sees_personal_data
+            or self.has_perm("accounts.manage_api_clients")
+            or self.has_perm("reporting.export_ddas")
+        )
 
 
 class Role(models.Model):

@@ -6,6 +6,9 @@ Code checks permissions (``user.has_perm``), never role names.
 from meldpunt.organisations.models import OrganisationType as T
 
 PERSONAL_DATA = "privacy.view_personal_data"
+# The DDAS delivery carries postcode, house number and birth date: whoever downloads it signs in
+# with a second factor (User.needs_second_factor), though it shows no personal data on screen.
+DDAS_EXPORT = "reporting.export_ddas"
 
 ROLES: dict[str, dict] = {
     "signaleerder": {
@@ -34,8 +37,11 @@ ROLES: dict[str, dict] = {
     "beleid": {
         "name": "Beleid",
         "type": T.MUNICIPALITY,
-        "description": "Ziet alleen geaggregeerde cijfers, nooit persoonsgegevens.",
-        "permissions": ["cases.view_statistics"],
+        "description": (
+            "Ziet geaggregeerde cijfers, nooit persoonsgegevens op het scherm; downloadt de "
+            "DDAS-levering aan het CBS (met tweestapsverificatie)."
+        ),
+        "permissions": ["cases.view_statistics", DDAS_EXPORT],
     },
     "functioneel-beheer": {
         "name": "Functioneel beheer",

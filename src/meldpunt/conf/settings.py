@@ -380,8 +380,15 @@ MELDPUNT_TASK_RESULTS_KEEP_DAYS = env.int("MELDPUNT_TASK_RESULTS_KEEP_DAYS", def
 MELDPUNT_SUPPRESSION_K = env.int("MELDPUNT_SUPPRESSION_K", default=10)
 
 # DDAS v1.2: CBS collects with POST /ddas/v1/gegevens behind an FSC Inway (docs/ddas.md).
-# Off while no source is configured (the endpoint answers 404).
-MELDPUNT_DDAS_SOURCE = env.str("MELDPUNT_DDAS_SOURCE", default="")
+# The data source is the case file; the endpoint is off (404) until CBS's peer id is set.
+MELDPUNT_DDAS_SOURCE = env.str(
+    "MELDPUNT_DDAS_SOURCE", default="meldpunt.reporting.delivery.CaseFileSource"
+)
+# The aanleverende organisatie of every levering: empty = the municipality itself.
+MELDPUNT_DDAS_ORGANISATION_NAME = env.str("MELDPUNT_DDAS_ORGANISATION_NAME", default="")
+MELDPUNT_DDAS_KVK_NUMBER = env.str("MELDPUNT_DDAS_KVK_NUMBER", default="")
+# Its contact persons, JSON: [{"naam": …, "telefoonnummer": …, "email": …, "functietitel": …}].
+MELDPUNT_DDAS_CONTACT_PERSONS = env.json("MELDPUNT_DDAS_CONTACT_PERSONS", default=[])
 MELDPUNT_DDAS_SUPPLIER_CODE = env.str("MELDPUNT_DDAS_SUPPLIER_CODE", default="")
 MELDPUNT_DDAS_SIGNING_KEY = env.str("MELDPUNT_DDAS_SIGNING_KEY", default="")
 MELDPUNT_DDAS_SIGNING_KEY_PASSWORD = env.str("MELDPUNT_DDAS_SIGNING_KEY_PASSWORD", default="")

@@ -43,6 +43,8 @@ def navigation(request):
         items.append((_("Cijfers"), reverse("reporting:dashboard")))
     if user.has_perm("cases.view_statistics") and user.organisation.is_municipality:
         items.append((_("Kostenverdeling"), reverse("reporting:cost-statement")))
+    if user.has_perm("reporting.export_ddas") and user.organisation.is_municipality:
+        items.append((_("DDAS-levering"), reverse("reporting:ddas-export")))
     if user.has_perm("privacy.view_processing_log"):
         items.append((_("Verwerkingslog"), reverse("privacy:log-search")))
     if user.has_perm("privacy.change_processingactivity"):

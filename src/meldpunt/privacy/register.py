@@ -12,11 +12,18 @@ from django.db import transaction
 
 from .models import ProcessingActivity
 
+# The data migrations that add activities to the register (never edited once applied).
+SEED_MIGRATIONS = ("0002_register_seed", "0006_register_ddas")
+
 
 @transaction.atomic
 def register_ensure() -> None:
-    seed = importlib.import_module("meldpunt.privacy.migrations.0002_register_seed")
-    for code, name, purpose, basis, categories, retention in seed.ACTIVITIES:
+    activities = [
+        activity
+        for module in SEED_MIGRATIONS
+        for activity in importlib.import_module(f"meldpunt.privacy.migrations.{module}").ACTIVITIES
+    ]
+    for code, name, purpose, basis, categories, retention in activities:
         if not ProcessingActivity.objects.filter(code=code, is_current=True).exists():
             ProcessingActivity.objects.create(
                 code=code,

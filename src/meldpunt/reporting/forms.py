@@ -136,3 +136,15 @@ class CostKeyForm(AccessibleFormMixin, forms.Form):
 
     def percentages(self) -> dict[int, Decimal]:
         return {p.pk: self.cleaned_data.get(f"partner_{p.pk}") or Decimal(0) for p in self.partners}
+
+
+class DdasExportForm(AccessibleFormMixin, forms.Form):
+    """The month of the DDAS delivery to download (a completed month or the current one)."""
+
+    month = MonthField(label=_("Maand"))
+
+    def clean_month(self):
+        month = month_start(self.cleaned_data["month"])
+        if month > month_start(timezone.localdate()):
+            raise forms.ValidationError(_("Kies deze maand of een eerdere."))
+        return month

@@ -49,6 +49,10 @@ class Figure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["municipality", "measure", "month"], name="figure_lookup")]
+        # On this model because the reporting app has no model of the delivery itself.
+        permissions = [
+            ("export_ddas", "Mag de DDAS-levering aan het CBS downloaden (MFA verplicht)")
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.month:%Y-%m}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cost_views, views
+from . import cost_views, ddas_views, views
 
 app_name = "reporting"
 
@@ -22,3 +22,5 @@ urlpatterns += [
     ),
     path("instellingen/kostenverdeling/", cost_views.cost_key_view, name="cost-key"),
 ]
+
+urlpatterns += [path("cijfers/ddas/", ddas_views.ddas_export_view, name="ddas-export")]

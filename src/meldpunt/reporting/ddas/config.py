@@ -29,7 +29,10 @@ class DeliveryConfig:
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "MELDPUNT_DDAS_SOURCE", ""))
+    """Switched on by naming the client (CBS's peer id); a source alone is not enough."""
+    return bool(getattr(settings, "MELDPUNT_DDAS_SOURCE", "")) and bool(
+        getattr(settings, "MELDPUNT_DDAS_CLIENT_PEER_IDS", None)
+    )
 
 
 def supplier_code() -> str:
