@@ -75,6 +75,8 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "safeguards:landlord-instrument-create": ("tenancy", ("post",)),
     "safeguards:landlord-event-create": ("tenancy", ("post",)),
     "safeguards:tenancy-check-ask": ("tenancy+question", ("get", "post")),
+    "safeguards:tenancy-outcome": ("tenancy", ("get", "post")),
+    "safeguards:tenancy-outcome-withdraw": ("tenancy", ("get", "post")),
     "safeguards:landlord-instruments": (None, ("get",)),
     "safeguards:check-detail": ("check", ("get",)),
     "safeguards:attestation": ("check", ("get",)),

@@ -19,6 +19,7 @@ ROLES: dict[str, dict] = {
             "intake.submit_signal",
             "cases.record_own_instrument",
             "safeguards.ask_check",
+            "safeguards.record_outcome",
             PERSONAL_DATA,
         ],
     },

@@ -376,6 +376,10 @@ MELDPUNT_WORKER_STALE_SECONDS = env.int("MELDPUNT_WORKER_STALE_SECONDS", default
 MELDPUNT_READY_WORKER_SECONDS = env.int("MELDPUNT_READY_WORKER_SECONDS", default=60)
 MELDPUNT_TASK_RESULTS_KEEP_DAYS = env.int("MELDPUNT_TASK_RESULTS_KEEP_DAYS", default=14)
 
+# Outcomes a landlord registers (safeguards.TenancyOutcome, ADR 0106): a verklaring counts as
+# valid for a bailiff hand-over or an eviction this many days after it was issued.
+MELDPUNT_VERKLARING_VALID_DAYS = env.int("MELDPUNT_VERKLARING_VALID_DAYS", default=90)
+
 # Published figures: a count below this is suppressed (reporting/suppression.py, ADR 0103).
 MELDPUNT_SUPPRESSION_K = env.int("MELDPUNT_SUPPRESSION_K", default=10)
 

@@ -167,6 +167,10 @@ def access_request_export(*, by: Any, subject_id: str, file_format: str) -> dict
             case_file.export_co_tenant_mention(s) for s in held["co_tenant_in"]
         ],
         "toetsen_sluitende_aanpak": [safeguards.export_check(c) for c in checks],
+        "uitkomsten": [
+            safeguards.export_outcome(o)
+            for o in safeguards.outcomes_about(tenancy_ids=[t.pk for t in tenancies])
+        ],
         "verwerkingslog": [_log_line(e) for e in log],
     }
     processing_log_record_many(

@@ -144,6 +144,7 @@ def _anonymise_expired(run: RetentionRun, cutoffs: dict[str, datetime]) -> None:
         if rows:
             ids = [pk for pk, _p, _s in rows]
             safeguards.anonymise_checks(tenancy_ids=ids)
+            safeguards.anonymise_outcomes(tenancy_ids=ids)
             case_file.anonymise_tenancies(ids)
             processing_log_record_many(
                 actor=None,

@@ -1,8 +1,9 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from meldpunt.core.forms import AccessibleFormMixin, DateInput
 
-from .models import RuleConfig, WeightyGround
+from .models import OutcomeKind, RuleConfig, WeightyGround, WithdrawReason
 
 
 class EvictionCheckForm(AccessibleFormMixin, forms.Form):
@@ -110,3 +111,62 @@ class TenancyRegisterForm(AccessibleFormMixin, forms.Form):
         label="Toevoeging", max_length=4, required=False,
         widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
     )  # fmt: skip
+
+
+class OutcomeForm(AccessibleFormMixin, forms.Form):
+    """What followed for the landlord's own tenant: a kind and a date, nothing more (ADR 0106)."""
+
+    kind = forms.ChoiceField(
+        label=_("Wat is er gebeurd?"),
+        choices=OutcomeKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies wat er is gebeurd."),
+            "invalid_choice": _("Kies een uitkomst uit de lijst."),
+        },
+    )
+    occurred_on = forms.DateField(
+        label=_("Datum"),
+        widget=DateInput(attrs={"class": "utrecht-textbox", "required": True}),
+        error_messages={
+            "required": _("Vul de datum in."),
+            "invalid": _("Vul een geldige datum in."),
+        },
+    )
+    verification_code = forms.CharField(
+        label=_("Verificatiecode van de verklaring waarop u zich baseert"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox", "autocomplete": "off"}),
+        help_text=_(
+            "Alleen bij deurwaarder of ontruiming. Zonder code zoekt het Meldpunt zelf of er op "
+            "die datum een geldige verklaring voor deze huurder was."
+        ),
+    )
+
+
+class OutcomeWithdrawForm(AccessibleFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Welke uitkomst trekt u in?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies de uitkomst die u intrekt."),
+            "invalid_choice": _("Kies een uitkomst uit de lijst."),
+        },
+    )
+    reason = forms.ChoiceField(
+        label=_("Reden van intrekking"),
+        choices=WithdrawReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies de reden van intrekking."),
+            "invalid_choice": _("Kies een reden uit de lijst."),
+        },
+    )
+
+    def __init__(self, *args, outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            (str(o.public_id), f"{o.get_kind_display()}, {o.occurred_on:%d-%m-%Y}")
+            for o in outcomes
+        ]

@@ -172,3 +172,132 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"verklaring {self.public_id}"
+
+
+class OutcomeKind(models.TextChoices):
+    """What followed for a tenancy, as the landlord registers it (ADR 0106).
+
+    DDAS v1.2 has no vocabulary for what happens after vroegsignalering; these are the steps of
+    the collection and eviction route the covenant's art. 1.13 is about, in the landlords' own
+    words. The ``-`` slugs are the API values.
+    """
+
+    ARREARS_SETTLED = "huurschuld-voldaan", _("Huurschuld voldaan")
+    PAYMENT_PLAN = "betalingsregeling", _("Betalingsregeling getroffen")
+    BAILIFF = "deurwaarder", _("Overgedragen aan de deurwaarder")
+    JUDGMENT = "vonnis", _("Vonnis van de rechter")
+    EVICTION_ANNOUNCED = "ontruiming-aangezegd", _("Ontruiming aangezegd")
+    EVICTION_CALLED_OFF = "ontruiming-afgeblazen", _("Ontruiming afgeblazen")
+    EVICTION_EXECUTED = "ontruiming-uitgevoerd", _("Ontruiming uitgevoerd")
+    TENANT_LEFT = "vertrokken", _("Huurder vertrokken")
+
+
+# The outcomes the Sluitende Aanpak is a condition for, and the question whose verklaring counts.
+VERKLARING_QUESTION: dict[str, str] = {
+    OutcomeKind.BAILIFF: Question.BAILIFF,
+    OutcomeKind.EVICTION_ANNOUNCED: Question.EVICTION,
+    OutcomeKind.EVICTION_EXECUTED: Question.EVICTION,
+}
+
+
+class WithdrawReason(models.TextChoices):
+    # A choice, not free text: the reason never carries more about the tenant (data minimisation).
+    MISTAKE = "vergissing", _("Per vergissing vastgelegd")
+    WRONG_TENANT = "verkeerde-huurder", _("Bij de verkeerde huurder vastgelegd")
+    WRONG_DETAILS = "verkeerde-gegevens", _("Verkeerde uitkomst of datum (de juiste volgt)")
+
+
+class TenancyOutcomeQuerySet(models.QuerySet):
+    def for_user(self, user) -> TenancyOutcomeQuerySet:
+        """A landlord sees the outcomes it registered itself; the municipality's regie those in
+        its municipalities; nobody else any (beleid sees figures only)."""
+        if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+            return self.none()
+        if user.has_perm("cases.view_all_cases") and user.organisation.is_municipality:
+            return self.filter(municipality_id__in=user.organisation.municipality_ids())
+        if user.has_perm("safeguards.record_outcome") and user.organisation.is_landlord:
+            return self.filter(organisation_id=user.organisation_id)
+        return self.none()
+
+    def in_force(self) -> TenancyOutcomeQuerySet:
+        return self.filter(withdrawal__isnull=True)
+
+    def without_valid_verklaring(self) -> TenancyOutcomeQuerySet:
+        """Bailiff hand-overs and evictions for which no valid verklaring existed that day."""
+        return self.in_force().filter(verklaring_valid=False)
+
+
+class TenancyOutcome(models.Model):
+    """One outcome a landlord registered for its own tenancy: what, on which day, and whether a
+    valid verklaring Sluitende Aanpak existed that day.
+
+    Append-only (a database trigger refuses changing what was registered); a mistake is
+    withdrawn with an ``OutcomeWithdrawal``, which keeps the row and says who withdrew it, when
+    and why. Holds no free text: the kind and the date are all a landlord says.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tenancy = models.ForeignKey("cases.Tenancy", on_delete=models.PROTECT, related_name="outcomes")
+    # The landlord and the municipality, kept beside the tenancy so the figures need no join
+    # and survive the tenancy forgetting its person.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("uitkomst"), max_length=30, choices=OutcomeKind.choices)
+    occurred_on = models.DateField(_("datum"))
+    # Null when the kind needs no verklaring (arrears settled, a payment plan, ...).
+    verklaring_valid = models.BooleanField(_("geldige verklaring"), null=True)
+    attestation = models.ForeignKey(
+        Attestation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenancyOutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uitkomst huurrelatie")
+        verbose_name_plural = _("uitkomsten huurrelaties")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            models.Index(fields=["municipality", "kind", "occurred_on"], name="outcome_figures"),
+        ]
+        permissions = [
+            ("record_outcome", "Mag uitkomsten vastleggen voor eigen huurders"),
+        ]
+
+    def __str__(self) -> str:
+        return f"uitkomst {self.public_id}"
+
+    @property
+    def needs_verklaring(self) -> bool:
+        return self.kind in VERKLARING_QUESTION
+
+    @property
+    def withdrawn(self) -> bool:
+        return hasattr(self, "withdrawal")
+
+
+class OutcomeWithdrawal(models.Model):
+    """An outcome withdrawn (ingetrokken): the outcome stays, marked, with who, when and why."""
+
+    outcome = models.OneToOneField(
+        TenancyOutcome, on_delete=models.PROTECT, related_name="withdrawal"
+    )
+    reason = models.CharField(_("reden"), max_length=30, choices=WithdrawReason.choices)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intrekking uitkomst")
+        verbose_name_plural = _("intrekkingen uitkomsten")
+
+    def __str__(self) -> str:
+        return f"intrekking {self.outcome_id}"

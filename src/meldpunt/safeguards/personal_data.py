@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 
 from meldpunt.core.anonymous import iso
 
-from .models import SafeguardCheck
+from .models import SafeguardCheck, TenancyOutcome
 
 CHECK_PERSONAL_FIELDS = ("justification", "partner_reference")
 
@@ -71,4 +71,35 @@ def export_check(check: SafeguardCheck) -> dict[str, Any]:
             "ingetrokken": iso(attestation.revoked_at),
             "reden_intrekking": attestation.revoke_reason or None,
         },
+    }
+
+
+def anonymise_outcomes(*, tenancy_ids: Iterable[Any]) -> None:
+    """Outcomes of forgotten tenancies stay for the figures (kind, landlord, whether a verklaring
+    was valid) with their dates coarsened to the month; they hold no other personal data."""
+    TenancyOutcome.objects.filter(tenancy_id__in=list(tenancy_ids)).update(
+        occurred_on=TruncMonth("occurred_on"), recorded_at=TruncMonth("recorded_at")
+    )
+
+
+def outcomes_about(*, tenancy_ids: Iterable[Any]) -> QuerySet[TenancyOutcome]:
+    return (
+        TenancyOutcome.objects.filter(tenancy_id__in=list(tenancy_ids))
+        .select_related("organisation", "withdrawal")
+        .order_by("recorded_at", "id")
+    )
+
+
+def export_outcome(outcome: TenancyOutcome) -> dict[str, Any]:
+    withdrawal = getattr(outcome, "withdrawal", None)
+    return {
+        "id": str(outcome.public_id),
+        "verhuurder": outcome.organisation.name,
+        "uitkomst": outcome.get_kind_display(),
+        "datum": iso(outcome.occurred_on),
+        "vastgelegd": iso(outcome.recorded_at),
+        "geldige_verklaring": outcome.verklaring_valid,
+        "ingetrokken": None
+        if withdrawal is None
+        else {"op": iso(withdrawal.withdrawn_at), "reden": withdrawal.get_reason_display()},
     }

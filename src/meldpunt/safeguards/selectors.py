@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from meldpunt.cases.models import (
     Case,
@@ -16,7 +18,7 @@ from meldpunt.cases.models import (
 from meldpunt.organisations.models import Organisation
 
 from . import rules
-from .models import RuleConfig
+from .models import Attestation, RuleConfig
 
 
 def current_config() -> rules.Config:
@@ -132,3 +134,26 @@ def facts_for_tenancy(
         weighty_ground=weighty_ground,
         justification=justification,
     )
+
+
+def attestation_valid_on(attestation: Attestation, *, question: str, on: date) -> bool:
+    """Whether this verklaring answered ``question`` and was in force on ``on``: issued on or
+    before that day, at most MELDPUNT_VERKLARING_VALID_DAYS earlier, not revoked by then."""
+    issued = timezone.localdate(attestation.issued_at)
+    revoked = attestation.revoked_at and timezone.localdate(attestation.revoked_at)
+    return (
+        attestation.check_record.question == question
+        and issued <= on
+        and (on - issued).days <= settings.MELDPUNT_VERKLARING_VALID_DAYS
+        and not (revoked and revoked <= on)
+    )
+
+
+def valid_attestation_on(*, tenancy: Tenancy, question: str, on: date) -> Attestation | None:
+    """The newest verklaring for this tenancy that was valid for ``question`` on ``on``."""
+    candidates = (
+        Attestation.objects.filter(check_record__tenancy=tenancy, check_record__question=question)
+        .select_related("check_record")
+        .order_by("-issued_at", "-id")
+    )
+    return next((a for a in candidates if attestation_valid_on(a, question=question, on=on)), None)

@@ -1,4 +1,5 @@
-"""Writes of the safeguards app: asking a Sluitende Aanpak check and issuing its verklaring."""
+"""Writes of the safeguards app: asking a Sluitende Aanpak check and issuing its verklaring,
+and the outcomes a landlord registers for its own tenancies."""
 
 from __future__ import annotations
 
@@ -18,14 +19,24 @@ from meldpunt.privacy.services import processing_log_record
 
 from . import rules
 from .models import (
+    VERKLARING_QUESTION,
     Attestation,
+    OutcomeKind,
+    OutcomeWithdrawal,
     Question,
     RuleConfig,
     SafeguardCheck,
+    TenancyOutcome,
     WeightyGround,
+    WithdrawReason,
     code_digest,
 )
-from .selectors import current_config, facts_for_tenancy
+from .selectors import (
+    attestation_valid_on,
+    current_config,
+    facts_for_tenancy,
+    valid_attestation_on,
+)
 
 
 def new_verification_code() -> str:
@@ -182,3 +193,120 @@ def rule_config_change(*, by: Any, values: dict[str, int]) -> RuleConfig:
     ):
         raise PermissionDenied
     return RuleConfig.objects.create(changed_by=by, **values)
+
+
+def _outcome_landlord(by: Any) -> None:
+    if not getattr(by, "is_authenticated", False) or not by.has_perm("safeguards.record_outcome"):
+        raise PermissionDenied
+    if by.organisation is None or not by.organisation.is_landlord:
+        raise PermissionDenied  # outcomes are about tenancies: landlords only
+
+
+@transaction.atomic
+def tenancy_outcome_record(
+    *,
+    by: Any,
+    tenancy_id: int,
+    kind: str,
+    occurred_on: date,
+    verification_code: str = "",
+    today: date | None = None,
+) -> TenancyOutcome:
+    """A landlord registers what followed for one of its own tenancies (ADR 0106).
+
+    For a bailiff hand-over or an eviction the outcome records whether a valid verklaring
+    existed on that day: the one whose code the landlord gives, or else any for this tenancy.
+    """
+    _outcome_landlord(by)
+    try:
+        tenancy = tenancy_get_own(by, tenancy_id)
+    except Tenancy.DoesNotExist:
+        raise PermissionDenied from None
+    if kind not in OutcomeKind.values:
+        raise ValidationError({"kind": "Kies een uitkomst uit de lijst."})
+    today = today or timezone.localdate()
+    if not isinstance(occurred_on, date):
+        raise ValidationError({"occurred_on": "Vul een geldige datum in."})
+    if occurred_on > today:
+        raise ValidationError({"occurred_on": "De datum mag niet in de toekomst liggen."})
+    question = VERKLARING_QUESTION.get(kind)
+    code = normalise_code(verification_code)
+    attestation, valid = None, None
+    if code and question is None:
+        raise ValidationError(
+            {"verification_code": "Een verificatiecode hoort alleen bij deurwaarder of ontruiming."}
+        )
+    if code:
+        attestation = (
+            Attestation.objects.select_related("check_record")
+            .filter(
+                code_digest=code_digest(code),
+                check_record__tenancy=tenancy,
+                check_record__organisation_id=by.organisation_id,
+            )
+            .first()
+        )
+        if attestation is None:
+            raise ValidationError(
+                {"verification_code": "Er is geen verklaring met deze code voor deze huurder."}
+            )
+        valid = attestation_valid_on(attestation, question=question, on=occurred_on)
+    elif question is not None:
+        attestation = valid_attestation_on(tenancy=tenancy, question=question, on=occurred_on)
+        valid = attestation is not None
+    outcome = TenancyOutcome.objects.create(
+        tenancy=tenancy,
+        organisation_id=by.organisation_id,
+        municipality_id=tenancy.municipality_id,
+        kind=kind,
+        occurred_on=occurred_on,
+        verklaring_valid=valid,
+        attestation=attestation,
+        recorded_by=by,
+    )
+    processing_log_record(
+        actor=by,
+        activity="sluitende-aanpak",
+        action="create",
+        name="outcome.record",
+        subject_id=tenancy.person.subject_id if tenancy.person_id else "",
+        object_type="tenancy_outcome",
+        object_id=outcome.public_id,
+        fields=["kind", "occurred_on"] + (["verklaring"] if question else []),
+    )
+    return outcome
+
+
+@transaction.atomic
+def tenancy_outcome_withdraw(
+    *, by: Any, tenancy_id: int, outcome_id: Any, reason: str
+) -> OutcomeWithdrawal:
+    """The landlord withdraws one of its outcomes; the outcome stays on record, marked."""
+    _outcome_landlord(by)
+    try:
+        tenancy = tenancy_get_own(by, tenancy_id)
+    except Tenancy.DoesNotExist:
+        raise PermissionDenied from None
+    if reason not in WithdrawReason.values:
+        raise ValidationError({"reason": "Kies een reden van intrekking uit de lijst."})
+    outcome = (
+        TenancyOutcome.objects.select_for_update()
+        .filter(tenancy=tenancy, organisation_id=by.organisation_id, public_id=outcome_id)
+        .first()
+    )
+    if outcome is None:
+        raise ValidationError({"outcome": "Deze uitkomst is niet gevonden bij deze huurder."})
+    if OutcomeWithdrawal.objects.filter(outcome=outcome).exists():
+        raise ValidationError({"outcome": "Deze uitkomst is al ingetrokken."})
+    withdrawal = OutcomeWithdrawal.objects.create(outcome=outcome, reason=reason, withdrawn_by=by)
+    processing_log_record(
+        actor=by,
+        activity="sluitende-aanpak",
+        action="update",
+        name="outcome.withdraw",
+        subject_id=tenancy.person.subject_id if tenancy.person_id else "",
+        object_type="tenancy_outcome",
+        object_id=outcome.public_id,
+        fields=["withdrawn"],
+    )
+    return withdrawal

@@ -5,6 +5,7 @@ it from one of its signals or by registering the tenant itself (a tenant never s
 signal outside the target group), so B2 is reachable for every tenant (issue #9).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,9 +26,10 @@ from meldpunt.cases.services import (
 )
 from meldpunt.privacy.services import Processing, processing_log_record, processing_log_record_many
 
-from .forms import EvictionCheckForm, TenancyRegisterForm
-from .models import Question, SafeguardCheck
-from .services import safeguard_check_ask
+from .forms import EvictionCheckForm, OutcomeForm, OutcomeWithdrawForm, TenancyRegisterForm
+from .models import Question, SafeguardCheck, TenancyOutcome
+from .services import safeguard_check_ask, tenancy_outcome_record
+from .services import tenancy_outcome_withdraw as tenancy_outcome_withdraw_service
 
 
 def _own_tenancy(request: HttpRequest, public_id) -> Tenancy:
@@ -56,7 +58,7 @@ def _tenancy_context(request: HttpRequest, tenancy: Tenancy, **forms) -> dict:
         subject_id=tenancy.person.subject_id,
         object_type="tenancy",
         object_id=tenancy.public_id,
-        fields=["reference", "own_instruments", "checks"],
+        fields=["reference", "own_instruments", "checks", "outcomes"],
     )
     own = (
         InstrumentDeployment.objects.filter(tenancy=tenancy, organisation_id=user.organisation_id)
@@ -74,6 +76,11 @@ def _tenancy_context(request: HttpRequest, tenancy: Tenancy, **forms) -> dict:
         "own_deployments": own,
         "checks": SafeguardCheck.objects.for_user(user).filter(tenancy=tenancy),
         "can_ask": user.has_perm("safeguards.ask_check"),
+        "can_record_outcome": user.has_perm("safeguards.record_outcome"),
+        "outcomes_in_force": TenancyOutcome.objects.for_user(user)
+        .filter(tenancy=tenancy)
+        .in_force()
+        .count(),
         "instrument_form": (
             forms.get("instrument_form")
             or DeployForm(organisation=user.organisation, with_amount=False)
@@ -275,3 +282,104 @@ def landlord_instruments(request: HttpRequest) -> HttpResponse:
         ],
     )
     return render(request, "safeguards/landlord_instruments.html", {"page": page})
+
+
+def _outcome_tenancy(request: HttpRequest, public_id) -> Tenancy:
+    if not request.user.has_perm("safeguards.record_outcome") or not (
+        request.user.organisation and request.user.organisation.is_landlord
+    ):
+        raise PermissionDenied
+    return _own_tenancy(request, public_id)
+
+
+def _own_outcomes(request: HttpRequest, tenancy: Tenancy):
+    """The outcomes this landlord registered for this tenancy; each rendering one log record."""
+    outcomes = list(
+        TenancyOutcome.objects.for_user(request.user)
+        .filter(tenancy=tenancy)
+        .select_related("withdrawal")
+    )
+    processing_log_record(
+        actor=request.user,
+        activity="sluitende-aanpak",
+        action="read",
+        name="outcome.list",
+        subject_id=tenancy.person.subject_id if tenancy.person_id else "",
+        object_type="tenancy",
+        object_id=tenancy.public_id,
+        fields=["outcomes"],
+    )
+    return outcomes
+
+
+@login_required
+def tenancy_outcome(request: HttpRequest, public_id) -> HttpResponse:
+    """The landlord registers what followed for its own tenant, and sees what it registered.
+
+    Shows nothing of the case: only the landlord's own outcomes and whether its own verklaring
+    was valid that day (the acceptance point of issue #11).
+    """
+    tenancy = _outcome_tenancy(request, public_id)
+    form = OutcomeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = tenancy_outcome_record(
+                by=request.user, tenancy_id=tenancy.pk, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if outcome.verklaring_valid is False:
+                messages.warning(
+                    request,
+                    _(
+                        "De uitkomst is vastgelegd. Er was op die datum geen geldige verklaring "
+                        "Sluitende Aanpak voor deze huurder; de gemeente ziet dit."
+                    ),
+                )
+            else:
+                messages.success(request, _("De uitkomst is vastgelegd."))
+            return redirect("safeguards:tenancy-outcome", public_id=tenancy.public_id)
+    outcomes = _own_outcomes(request, tenancy)
+    return render(
+        request,
+        "safeguards/tenancy_outcome.html",
+        {
+            "tenancy": tenancy,
+            "form": form,
+            "outcomes": outcomes,
+            "can_withdraw": any(not o.withdrawn for o in outcomes),
+            "valid_days": settings.MELDPUNT_VERKLARING_VALID_DAYS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def tenancy_outcome_withdraw(request: HttpRequest, public_id) -> HttpResponse:
+    """Withdraw one of the landlord's own outcomes; it stays on record, marked as withdrawn."""
+    tenancy = _outcome_tenancy(request, public_id)
+    outcomes = [o for o in _own_outcomes(request, tenancy) if not o.withdrawn]
+    initial = {"outcome": request.GET.get("uitkomst", "")}
+    form = OutcomeWithdrawForm(
+        request.POST if request.method == "POST" else None, outcomes=outcomes, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            tenancy_outcome_withdraw_service(
+                by=request.user,
+                tenancy_id=tenancy.pk,
+                outcome_id=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("De uitkomst is ingetrokken."))
+            return redirect("safeguards:tenancy-outcome", public_id=tenancy.public_id)
+    return render(
+        request,
+        "safeguards/tenancy_outcome_withdraw.html",
+        {"tenancy": tenancy, "form": form, "outcomes": outcomes},
+        status=400 if form.errors else 200,
+    )

@@ -28,6 +28,16 @@ urlpatterns = [
         name="tenancy-check-ask",
     ),
     path(
+        "verhuurder/huurders/<uuid:public_id>/uitkomst",
+        tenancy_views.tenancy_outcome,
+        name="tenancy-outcome",
+    ),
+    path(
+        "verhuurder/huurders/<uuid:public_id>/uitkomst/intrekken",
+        tenancy_views.tenancy_outcome_withdraw,
+        name="tenancy-outcome-withdraw",
+    ),
+    path(
         "verhuurder-instrumenten",
         tenancy_views.landlord_instruments,
         name="landlord-instruments",

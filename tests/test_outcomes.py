@@ -1,0 +1,292 @@
+"""Outcomes a landlord registers for its own tenancy (issue #11, ADR 0106).
+
+What followed (arrears settled, bailiff, eviction, ...), on which day, and whether a valid
+verklaring Sluitende Aanpak existed that day; append-only with a withdrawal that keeps history;
+every write and read in the processing log; the landlord's screen shows nothing of the case.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from meldpunt.cases.models import Instrument, Track
+from meldpunt.cases.services import (
+    case_assign,
+    case_note_add,
+    case_pick_up,
+    contact_attempt_record,
+    instrument_deploy,
+    landlord_instrument_record,
+)
+from meldpunt.intake.services import signal_submit
+from meldpunt.privacy.models import ProcessingLogEntry
+from meldpunt.safeguards.models import Attestation, OutcomeWithdrawal, TenancyOutcome
+from meldpunt.safeguards.services import (
+    attestation_revoke,
+    safeguard_check_ask,
+    tenancy_outcome_record,
+    tenancy_outcome_withdraw,
+)
+
+from .conftest import shows, signal_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signal(covenant, users):
+    return signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                         raw=signal_data(partner_referentie="EH-UIT-1"))  # fmt: skip
+
+
+def allowed_bailiff_check(signal, users, today):
+    """An allowed bailiff check (B2: the landlord's own payment plan), so a verklaring."""
+    landlord_instrument_record(
+        tenancy_id=signal.tenancy_id, by=users["eigen-haard"],
+        instrument=Instrument.objects.get(code="betalingsregeling-verhuurder"),
+        deployed_on=today - timedelta(days=30), first_due_on=today - timedelta(days=15),
+        agreements="5 termijnen",
+    )  # fmt: skip
+    check = safeguard_check_ask(
+        tenancy_id=signal.tenancy_id, by=users["eigen-haard"], question="deurwaarder"
+    )
+    assert check.allowed
+    return check
+
+
+def record(users, signal, kind, on, **kwargs):
+    return tenancy_outcome_record(
+        by=users["eigen-haard"], tenancy_id=signal.tenancy_id, kind=kind, occurred_on=on, **kwargs
+    )
+
+
+def test_bailiff_with_a_valid_verklaring_found_without_a_code(signal, users, today):
+    check = allowed_bailiff_check(signal, users, today)
+    outcome = record(users, signal, "deurwaarder", today)
+    assert outcome.verklaring_valid is True
+    assert outcome.attestation == check.attestation
+    assert outcome.organisation.slug == "eigen-haard"
+    assert outcome.municipality_id == signal.tenancy.municipality_id
+
+
+def test_bailiff_with_the_code_the_landlord_relied_on(signal, users, today):
+    check = allowed_bailiff_check(signal, users, today)
+    code = check.attestation.code.lower().replace("-", " ")  # as typed from paper
+    outcome = record(users, signal, "deurwaarder", today, verification_code=code)
+    assert outcome.verklaring_valid is True and outcome.attestation == check.attestation
+
+
+def test_without_any_verklaring_the_outcome_says_so(signal, users, today):
+    assert record(users, signal, "deurwaarder", today).verklaring_valid is False
+    assert record(users, signal, "ontruiming-uitgevoerd", today).verklaring_valid is False
+    assert record(users, signal, "ontruiming-aangezegd", today).verklaring_valid is False
+
+
+def test_a_bailiff_verklaring_does_not_cover_an_eviction(signal, users, today):
+    check = allowed_bailiff_check(signal, users, today)
+    assert record(users, signal, "ontruiming-uitgevoerd", today).verklaring_valid is False
+    outcome = record(users, signal, "ontruiming-uitgevoerd", today,
+                     verification_code=check.attestation.code)  # fmt: skip
+    assert outcome.verklaring_valid is False
+
+
+def test_validity_window_is_the_setting_and_counts_from_the_day_of_issue(
+    signal, users, today, settings
+):
+    settings.MELDPUNT_VERKLARING_VALID_DAYS = 90
+    check = allowed_bailiff_check(signal, users, today)
+    Attestation.objects.filter(pk=check.attestation.pk).update(
+        issued_at=timezone.now() - timedelta(days=100)
+    )
+    assert record(users, signal, "deurwaarder", today).verklaring_valid is False
+    assert record(users, signal, "deurwaarder", today - timedelta(days=10)).verklaring_valid
+    # Before the verklaring was issued it did not exist yet.
+    assert record(users, signal, "deurwaarder", today - timedelta(days=101)).verklaring_valid is (
+        False
+    )
+    settings.MELDPUNT_VERKLARING_VALID_DAYS = 120
+    assert record(users, signal, "deurwaarder", today).verklaring_valid is True
+
+
+def test_a_revoked_verklaring_is_not_valid_from_its_revocation(signal, users, today):
+    check = allowed_bailiff_check(signal, users, today)
+    attestation_revoke(attestation_id=check.attestation.pk, by=users["regie"], reason="fout")
+    assert record(users, signal, "deurwaarder", today).verklaring_valid is False
+    # Issued five days ago and revoked today: it was valid yesterday.
+    Attestation.objects.filter(pk=check.attestation.pk).update(
+        issued_at=timezone.now() - timedelta(days=5)
+    )
+    assert record(users, signal, "deurwaarder", today - timedelta(days=1)).verklaring_valid
+
+
+def test_kinds_without_a_verklaring_record_none(signal, users, today):
+    for kind in ("huurschuld-voldaan", "betalingsregeling", "vonnis", "ontruiming-afgeblazen",
+                 "vertrokken"):  # fmt: skip
+        assert record(users, signal, kind, today).verklaring_valid is None
+
+
+def test_bad_input_is_refused_in_dutch_and_writes_nothing(signal, users, covenant, today):
+    check = allowed_bailiff_check(signal, users, today)
+    other = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                          raw=signal_data(partner_referentie="EH-UIT-2", achternaam="Ander",
+                                          geboortedatum="1971-01-01"))  # fmt: skip
+    assert other.tenancy_id != signal.tenancy_id
+    cases = [
+        (dict(kind="ontruimd"), "kind", "Kies een uitkomst uit de lijst."),
+        (dict(kind="deurwaarder", on=today + timedelta(days=1)), "occurred_on", "toekomst"),
+        (dict(kind="deurwaarder", verification_code="AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"),
+         "verification_code", "Er is geen verklaring met deze code voor deze huurder."),
+        (dict(kind="vertrokken", verification_code=check.attestation.code), "verification_code",
+         "alleen bij deurwaarder of ontruiming"),
+    ]  # fmt: skip
+    for kwargs, field, message in cases:
+        with pytest.raises(ValidationError) as exc:
+            record(users, signal, kwargs["kind"], kwargs.get("on", today),
+                   verification_code=kwargs.get("verification_code", ""))  # fmt: skip
+        assert message in " ".join(exc.value.message_dict[field])
+    # A verklaring of the landlord's other tenant does not count for this one.
+    with pytest.raises(ValidationError):
+        record(users, other, "deurwaarder", today, verification_code=check.attestation.code)
+    assert not TenancyOutcome.objects.exists()
+
+
+def test_only_the_landlord_itself_records_for_its_own_tenancy(signal, users, today):
+    for who in ("ymere", "centram", "regie", "beleid", "energie"):
+        with pytest.raises(PermissionDenied):
+            tenancy_outcome_record(by=users[who], tenancy_id=signal.tenancy_id,
+                                   kind="deurwaarder", occurred_on=today)  # fmt: skip
+    assert not TenancyOutcome.objects.exists()
+
+
+def test_withdrawal_keeps_history_and_drops_the_outcome_from_what_is_in_force(signal, users, today):
+    outcome = record(users, signal, "ontruiming-uitgevoerd", today)
+    withdrawal = tenancy_outcome_withdraw(by=users["eigen-haard"], tenancy_id=signal.tenancy_id,
+                                          outcome_id=outcome.public_id, reason="vergissing")  # fmt: skip
+    assert withdrawal.withdrawn_by == users["eigen-haard"]
+    assert TenancyOutcome.objects.filter(pk=outcome.pk).exists()
+    assert not TenancyOutcome.objects.in_force().exists()
+    assert not TenancyOutcome.objects.without_valid_verklaring().exists()
+    with pytest.raises(ValidationError, match="al ingetrokken"):
+        tenancy_outcome_withdraw(by=users["eigen-haard"], tenancy_id=signal.tenancy_id,
+                                 outcome_id=outcome.public_id, reason="vergissing")  # fmt: skip
+    with pytest.raises(ValidationError, match="reden"):
+        tenancy_outcome_withdraw(by=users["eigen-haard"], tenancy_id=signal.tenancy_id,
+                                 outcome_id=outcome.public_id, reason="zomaar")  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        tenancy_outcome_withdraw(by=users["ymere"], tenancy_id=signal.tenancy_id,
+                                 outcome_id=outcome.public_id, reason="vergissing")  # fmt: skip
+
+
+def test_the_database_refuses_changing_what_was_registered(signal, users, today):
+    outcome = record(users, signal, "deurwaarder", today)
+    for changes in ({"kind": "vertrokken"}, {"verklaring_valid": True}):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            TenancyOutcome.objects.filter(pk=outcome.pk).update(**changes)
+    withdrawal = tenancy_outcome_withdraw(by=users["eigen-haard"], tenancy_id=signal.tenancy_id,
+                                          outcome_id=outcome.public_id, reason="vergissing")  # fmt: skip
+    with pytest.raises(DatabaseError), transaction.atomic():
+        OutcomeWithdrawal.objects.filter(pk=withdrawal.pk).update(reason="verkeerde-huurder")
+    # Retention may still coarsen the date to the month.
+    TenancyOutcome.objects.filter(pk=outcome.pk).update(occurred_on=today.replace(day=1))
+
+
+def test_every_write_and_read_is_in_the_processing_log(signal, users, clients, today):
+    subject = str(signal.tenancy.person.subject_id)
+    outcome = record(users, signal, "deurwaarder", today)
+    tenancy_outcome_withdraw(by=users["eigen-haard"], tenancy_id=signal.tenancy_id,
+                             outcome_id=outcome.public_id, reason="vergissing")  # fmt: skip
+    clients["eigen-haard"].get(
+        reverse("safeguards:tenancy-outcome", args=[signal.tenancy.public_id])
+    )
+    entries = ProcessingLogEntry.objects.filter(data_subject_id=subject)
+    names = {(e.name, e.action) for e in entries}
+    assert {("outcome.record", "create"), ("outcome.withdraw", "update"),
+            ("outcome.list", "read")} <= names  # fmt: skip
+    assert entries.get(name="outcome.record").object_id == str(outcome.public_id)
+
+
+def test_landlord_screen_records_and_lists_its_own_outcomes(signal, users, clients, today):
+    client = clients["eigen-haard"]
+    url = reverse("safeguards:tenancy-outcome", args=[signal.tenancy.public_id])
+    detail = client.get(reverse("safeguards:tenancy", args=[signal.tenancy.public_id]))
+    assert url in detail.content.decode()
+    page = client.get(url)
+    assert page.status_code == 200 and "Wat is er gebeurd?" in page.content.decode()
+    response = client.post(url, {"kind": "deurwaarder", "occurred_on": today.isoformat()},
+                           follow=True)  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 200 and "geen geldige verklaring" in html
+    assert "Overgedragen aan de deurwaarder" in html
+    outcome = TenancyOutcome.objects.get()
+    assert outcome.recorded_by == users["eigen-haard"] and outcome.verklaring_valid is False
+    # Bad input: a Dutch message at the field, nothing written.
+    bad = client.post(url, {"kind": "deurwaarder", "occurred_on": "31-02-2026"})
+    assert bad.status_code == 400 and "Vul een geldige datum in." in bad.content.decode()
+    future = client.post(url, {"kind": "deurwaarder",
+                               "occurred_on": (today + timedelta(days=3)).isoformat()})  # fmt: skip
+    assert future.status_code == 400 and "toekomst" in future.content.decode()
+    assert TenancyOutcome.objects.count() == 1
+    # Withdraw through its own page; the outcome stays listed as withdrawn.
+    withdraw_url = reverse("safeguards:tenancy-outcome-withdraw", args=[signal.tenancy.public_id])
+    form = client.get(f"{withdraw_url}?uitkomst={outcome.public_id}")
+    assert form.status_code == 200 and "checked" in form.content.decode()
+    assert client.post(withdraw_url, {"outcome": str(outcome.public_id)}).status_code == 400
+    done = client.post(withdraw_url, {"outcome": str(outcome.public_id), "reason": "vergissing"},
+                       follow=True)  # fmt: skip
+    assert "ingetrokken op" in done.content.decode()
+    assert OutcomeWithdrawal.objects.filter(outcome=outcome).exists()
+
+
+def test_other_organisations_never_reach_the_screen(signal, clients):
+    for name in ("tenancy-outcome", "tenancy-outcome-withdraw"):
+        url = reverse(f"safeguards:{name}", args=[signal.tenancy.public_id])
+        for who in ("ymere", "centram", "regie", "beleid", "energie", "diemen-verhuurder"):
+            assert clients[who].get(url).status_code in (403, 404), (name, who)
+            assert clients[who].post(url, {"kind": "vertrokken"}).status_code in (403, 404)
+    assert not TenancyOutcome.objects.exists()
+
+
+PROBES = {
+    "note": "Probenotitie-schuld-bij-Zilveren-Kruis",
+    "agreements": "Probeafspraak-zeventien-termijnen",
+}
+
+
+def test_the_landlord_learns_nothing_of_the_case_beyond_its_own_feedback(
+    signal, users, clients, covenant, today
+):
+    """Leak test: the case's facts, with probe values, never appear on the outcome screens."""
+    centram = users["centram"]
+    case_assign(case_id=signal.case_id, provider=covenant["centram"], track=Track.VROEG_EROPAF,
+                by=users["regie"])  # fmt: skip
+    case_pick_up(case_id=signal.case_id, by=centram)
+    contact_attempt_record(case_id=signal.case_id, by=centram, on=today, kind="Huisbezoek",
+                           reached=True, part_of_day="Avond")  # fmt: skip
+    case_note_add(case_id=signal.case_id, by=centram, text=PROBES["note"])
+    instrument_deploy(case_id=signal.case_id, by=centram,
+                      instrument=Instrument.objects.get(code="budgetbeheer"),
+                      deployed_on=today, first_due_on=today, agreements=PROBES["agreements"])  # fmt: skip
+    check = safeguard_check_ask(
+        tenancy_id=signal.tenancy_id, by=users["eigen-haard"], question="deurwaarder"
+    )
+    client = clients["eigen-haard"]
+    url = reverse("safeguards:tenancy-outcome", args=[signal.tenancy.public_id])
+    client.post(url, {"kind": "deurwaarder", "occurred_on": today.isoformat()})
+    pages = [
+        client.get(url).content.decode(),
+        client.get(
+            reverse("safeguards:tenancy-outcome-withdraw", args=[signal.tenancy.public_id])
+        ).content.decode(),
+    ]
+    for html in pages:
+        for probe in (*PROBES.values(), "CentraM", "Budgetbeheer", "Huisbezoek", "Avond"):
+            assert not shows(html, probe), probe
+    # What it does see is its own: the outcome and whether its own verklaring was valid.
+    assert "Overgedragen aan de deurwaarder" in pages[0]
+    assert TenancyOutcome.objects.get().verklaring_valid is check.allowed
