@@ -59,6 +59,8 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "intake:configuration": (None, ("get", "post")),
     "cases:case-list": (None, ("get",)),
     "cases:overdue": (None, ("get",)),
+    "cases:team": (None, ("get", "post")),
+    "cases:case-take": ("case", ("post",)),
     "cases:case-detail": ("case", ("get",)),
     "cases:case-assign": ("case", ("post",)),
     "cases:case-pick-up": ("case", ("post",)),

@@ -18,6 +18,10 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # What letters and the tenant see of the caseworker: a direct number and a mailbox, not
+    # the log-in address (issue #12).
+    direct_phone = models.CharField(_("direct telefoonnummer"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("e-mailadres voor huurders"), blank=True)
 
     class Meta:
         verbose_name = _("gebruiker")

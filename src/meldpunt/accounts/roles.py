@@ -71,8 +71,14 @@ ROLES: dict[str, dict] = {
     "teamleider": {
         "name": "Teamleider",
         "type": T.PROVIDER,
-        "description": "Overziet de zaken van de eigen organisatie.",
-        "permissions": ["cases.view_assigned_case", "cases.work_case", PERSONAL_DATA],
+        "description": "Overziet de zaken van de eigen organisatie en verdeelt ze over de "
+        "casemanagers.",
+        "permissions": [
+            "cases.view_assigned_case",
+            "cases.work_case",
+            "cases.distribute_cases",
+            PERSONAL_DATA,
+        ],
     },
     # The organisation's own administrator of API clients (beheerder organisatie), one role per
     # kind of organisation: makes and revokes the keys of the organisation's systems.

@@ -61,15 +61,41 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+# Before contact is made or an instrument is deployed, outreach is still running.
+OUTREACH_OPEN = (CaseStatus.ASSIGNED, CaseStatus.PICKED_UP)
+
+
+def due_date(
+    received: date, *, crisis: bool, attempted: bool, targets: Targets | None = None
+) -> date:
+    """The date the next outreach step of a case received on ``received`` is due: the first
+    contact attempt (working days, shorter for a crisis signal), then contact made or outreach
+    complete. The same rules as ``overdue_cases``, for the stored ``Case.due_on``."""
+    targets = targets or current_targets()
+    if not attempted:
+        days = (
+            targets.crisis_first_attempt_working_days
+            if crisis
+            else targets.first_attempt_working_days
+        )
+        return add_working_days(received, days)
+    return received + timedelta(days=targets.outreach_days)
+
+
+def case_due_on(case: Case, *, attempted: bool | None = None) -> date | None:
+    """What ``case.due_on`` should be now: empty once outreach is no longer running."""
+    if case.status not in (CaseStatus.RECEIVED, *OUTREACH_OPEN):
+        return None
+    if attempted is None:
+        attempted = case.pk is not None and case.attempts.exists()
+    return due_date(timezone.localdate(case.opened_at), crisis=case.crisis, attempted=attempted)
+
+
 @dataclass(frozen=True)
 class Overdue:
     case: Case
     reason: str
     due: date
-
-
-# Before contact is made or an instrument is deployed, outreach is still running.
-OUTREACH_OPEN = (CaseStatus.ASSIGNED, CaseStatus.PICKED_UP)
 
 
 def overdue_cases(cases: QuerySet[Case], *, today: date | None = None) -> list[Overdue]:

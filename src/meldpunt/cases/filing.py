@@ -20,9 +20,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from meldpunt.core.db import insert_rows, select_in
 
+from .deadlines import Targets, case_due_on, current_targets, due_date
 from .models import Case, CaseMember, CaseStatusChange, Person, Signal, Tenancy
 from .workflow import CaseStatus
 
@@ -45,7 +47,7 @@ CASE_COLUMNS = (
     "public_id", "subject_id", "household_index", "district_id", "municipality_id", "crisis",
     "routing_reason",
     "status", "track", "provider_id", "opened_at", "assigned_at", "picked_up_on", "closed_at",
-    "end_result",
+    "end_result", "due_on",
 )  # fmt: skip
 _PERSON_COLUMNS = ("subject_id", "name_key", "birth_key", "created_at")
 _TENANCY_COLUMNS = ("public_id", "partner_id", "person_id", "reference", "household_index",
@@ -142,6 +144,7 @@ class CaseFileBatch:
         self._members: list[tuple[CaseRef, PersonRef, str]] = []
         self._signals: list[tuple[list, CaseRef | None, PersonRef, TenancyRef]] = []
         self._crisis: set[int] = set()
+        self._targets: Targets | None = None
 
     # -- what the file holds ---------------------------------------------------------------
 
@@ -252,7 +255,7 @@ class CaseFileBatch:
         assigned_at = self.at if status == _ASSIGNED else None
         row = [next(self._ids), person.subject, household, district_id, municipality_id, crisis,
                routing_reason, status, track, provider_id, self.at, assigned_at, None, None,
-               ""]  # fmt: skip
+               "", self._due(crisis)]  # fmt: skip
         case = CaseRef(None, crisis, routing_reason, row)
         self._cases.append(case)
         self.add_member(case, person, _TENANT)
@@ -276,6 +279,14 @@ class CaseFileBatch:
             self._crisis.add(case.pk)
         else:
             case.row[CASE_COLUMNS.index("crisis")] = True
+            case.row[CASE_COLUMNS.index("due_on")] = self._due(True)
+
+    def _due(self, crisis: bool) -> str:
+        """A new case's first deadline (the first contact attempt), in database form."""
+        if self._targets is None:
+            self._targets = current_targets()
+        received = timezone.localdate()
+        return due_date(received, crisis=crisis, attempted=False, targets=self._targets).isoformat()
 
     def file_signal(
         self, values: list, case: CaseRef | None, person: PersonRef, tenancy: TenancyRef
@@ -318,6 +329,11 @@ class CaseFileBatch:
         insert_rows(CaseStatusChange, _HISTORY_COLUMNS, history, ready=_HISTORY_COLUMNS)
         if self._crisis:
             Case.objects.filter(pk__in=self._crisis).update(crisis=True)
+            # A crisis signal shortens the deadline of a case not yet attempted.
+            for open_case in Case.objects.filter(pk__in=self._crisis):
+                due_on = case_due_on(open_case)
+                if due_on != open_case.due_on:
+                    Case.objects.filter(pk=open_case.pk).update(due_on=due_on)
         rows = []
         for values, case, person, tenancy in self._signals:
             values[_CASE_AT] = case.pk if case is not None else None

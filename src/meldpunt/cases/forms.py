@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from meldpunt.core.forms import AccessibleFormMixin, DateInput
 from meldpunt.organisations.models import Organisation, OrganisationType
@@ -206,3 +207,40 @@ class CloseForm(AccessibleFormMixin, forms.Form):
         error_messages={"required": "Kies een eindresultaat."},
     )
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+# --- caseworkers (issue #12) --------------------------------------------------------------
+
+
+class DistributeForm(AccessibleFormMixin, forms.Form):
+    """The team lead gives the ticked cases to one caseworker (or back to the team's queue)."""
+
+    cases = forms.MultipleChoiceField(
+        label=_("Zaken"), choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    caseworker = forms.ModelChoiceField(
+        label=_("Casemanager"),
+        queryset=None,
+        required=False,
+        empty_label=_("— niemand: terug naar de organisatie —"),
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+    reason = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=200,
+        help_text=_("Bijvoorbeeld: verlof, of verdeling naar werkvoorraad."),
+        widget=forms.TextInput(attrs=TEXTBOX),
+    )
+
+    def __init__(self, *args, caseworkers, cases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = caseworkers
+        self.fields["caseworker"].label_from_instance = worker_name
+        self.fields["cases"].choices = [(str(c.public_id), c.reference) for c in cases]
+        self.fields["cases"].error_messages["required"] = _("Kies de zaken die u wilt toewijzen.")
+
+
+def worker_name(user) -> str:
+    """How a colleague is named on screen: the name, else the log-in address."""
+    return user.get_full_name() or user.email

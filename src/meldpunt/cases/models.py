@@ -83,6 +83,21 @@ class Case(models.Model):
         related_name="assigned_cases",
     )
     routing_reason = models.CharField(_("reden toewijzing"), max_length=200, blank=True)
+    # The caseworker within the provider (or income team) who works the case: set by the team
+    # lead (cases.distribute_cases) or by the caseworker picking it up; history in
+    # CaseworkerAssignment.
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("casemanager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caseload",
+    )
+    # The date the next outreach step is due (first attempt, then contact or outreach done);
+    # empty once contact is made or help deployed. Kept by the services when the step begins
+    # (cases.deadlines.due_date), so lists filter and sort on it (docs/adr/0108).
+    due_on = models.DateField(_("termijn"), null=True, blank=True)
     crisis = models.BooleanField(_("crisissignaal"), default=False)
     opened_at = models.DateTimeField(_("geopend"), auto_now_add=True)
     assigned_at = models.DateTimeField(_("toegewezen"), null=True, blank=True)
@@ -105,8 +120,18 @@ class Case(models.Model):
             ("view_income_cases", "Mag de zaken van de route Geregelde betaling zien"),
             ("work_case", "Mag zaakwerk vastleggen: oppakken, contactpogingen, instrumenten"),
             ("record_own_instrument", "Mag eigen instrumenten vastleggen voor eigen huurders"),
+            ("distribute_cases", "Mag zaken van de eigen organisatie aan casemanagers toewijzen"),
         ]
-        indexes = [models.Index(fields=["provider", "status"])]
+        indexes = [
+            models.Index(fields=["provider", "status"]),
+            # The work queues: "my cases by deadline", a provider's and a municipality's open
+            # cases by deadline (docs/adr/0108; make bench, tests/bench/caselist.py).
+            models.Index(
+                fields=["caseworker", "status", "due_on", "id"], name="case_caseworker_due"
+            ),
+            models.Index(fields=["provider", "due_on", "id"], name="case_provider_due"),
+            models.Index(fields=["municipality", "due_on", "id"], name="case_municipality_due"),
+        ]
 
     def __str__(self) -> str:
         return f"zaak {self.public_id}"
@@ -123,6 +148,40 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+
+class CaseworkerAssignment(models.Model):
+    """Append-only history of who works a case: the team lead's (re)assignment or a caseworker
+    taking the case up. ``caseworker`` empty: the case went back to the organisation's queue."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="caseworker_history")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("reden"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("toewijzing aan een casemanager")
+        verbose_name_plural = _("toewijzingen aan casemanagers")
+
+    def __str__(self) -> str:
+        return f"toewijzing {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("De toewijzingen worden alleen aangevuld, nooit gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("De toewijzingen worden nooit verwijderd.")
 
 
 class Person(models.Model):

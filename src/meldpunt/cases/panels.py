@@ -3,15 +3,18 @@ regie's overdue cases per provider. Counts and case numbers only."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meldpunt.core.home import Entry, Panel, register_panel
+from meldpunt.core.home import Entry, Panel, Row, register_panel
 
-from .deadlines import overdue_cases
+from .deadlines import OUTREACH_OPEN, overdue_cases
+from .forms import worker_name
 from .models import Case, Track
+from .selectors import caseload
 from .workflow import CaseStatus
 
 WORKING = (
@@ -97,4 +100,83 @@ def income_panel(request: HttpRequest) -> Panel | None:
             Entry(_("Op te pakken"), url, counts.get(CaseStatus.ASSIGNED, 0), attention=True),
             Entry(_("In behandeling"), url, sum(counts.get(s, 0) for s in WORKING)),
         ),
+    )
+
+
+def _works_cases(user) -> bool:
+    return user.has_perm("cases.work_case") and (
+        (user.has_perm("cases.view_assigned_case") and user.organisation.is_provider)
+        or (user.has_perm("cases.view_income_cases") and not user.has_perm("cases.view_all_cases"))
+    )
+
+
+@register_panel
+def my_cases_panel(request: HttpRequest) -> Panel | None:
+    """The caseworker's own queue: my open cases by deadline, overdue first."""
+    user = request.user
+    if not _works_cases(user):
+        return None
+    today = timezone.localdate()
+    mine = Case.objects.for_user(user).filter(caseworker=user).exclude(status=CaseStatus.CLOSED)
+    overdue = mine.filter(status__in=OUTREACH_OPEN, due_on__lt=today)
+    nobody = Case.objects.for_user(user).filter(caseworker__isnull=True, status=CaseStatus.ASSIGNED)
+    first = mine.order_by(F("due_on").asc(nulls_last=True), "-crisis", "opened_at", "id")[:8]
+    rows = tuple(
+        Row(
+            _("Zaak %(ref)s") % {"ref": case.reference},
+            reverse("cases:case-detail", args=[case.public_id]),
+            (
+                case.get_status_display(),
+                _("termijn %(date)s") % {"date": case.due_on.strftime("%d-%m-%Y")}
+                if case.due_on
+                else _("geen termijn"),
+            ),
+            attention=case.due_on is not None and case.due_on < today,
+        )
+        for case in first
+    )
+    list_url = reverse("cases:case-list")
+    return Panel(
+        key="my-cases",
+        title=_("Mijn zaken"),
+        order=5,
+        entries=(
+            Entry(_("Mijn lopende zaken"), list_url, mine.count()),
+            Entry(_("Mijn zaken over de termijn"), list_url, overdue.count(), attention=True),
+            Entry(_("Nog door niemand opgepakt"), list_url, nobody.count(), attention=True),
+        ),
+        rows=rows,
+        empty=_("U heeft nog geen zaken. Pak een zaak op of vraag uw teamleider."),
+    )
+
+
+@register_panel
+def team_panel(request: HttpRequest) -> Panel | None:
+    """The team lead's queue: unassigned cases and overdue per caseworker."""
+    user = request.user
+    if not user.has_perm("cases.distribute_cases"):
+        return None
+    url = reverse("cases:team")
+    load = caseload(user)
+    unassigned = next(row for row in load if row["caseworker"] is None)
+    entries = [Entry(_("Zaken die nog niemand heeft"), f"{url}?van=geen", unassigned["open"],
+                     attention=True)]  # fmt: skip
+    entries += [
+        Entry(
+            _("%(name)s: %(n)s lopend, over de termijn")
+            % {"name": worker_name(row["caseworker"]), "n": row["open"]},
+            f"{url}?van={row['caseworker'].pk}",
+            row["overdue"],
+            attention=True,
+        )
+        for row in load
+        if row["caseworker"] is not None
+    ]
+    return Panel(
+        key="team",
+        title=_("Team"),
+        order=6,
+        entries=tuple(entries),
+        more_url=url,
+        more_label=_("Zaken verdelen"),
     )

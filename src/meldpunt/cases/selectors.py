@@ -7,11 +7,15 @@ written once. Views turn ``DoesNotExist`` into 404, services into PermissionDeni
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from .deadlines import OUTREACH_OPEN
 from .models import Case, CaseMember, Signal, SignalQuerySet, Tenancy, TenancyQuerySet
 from .vocabulary import AUTOMATIC_NOT_TAKEN_UP
 from .workflow import CaseStatus
@@ -100,3 +104,40 @@ def automatic_decisions(user: Any, *, status: str = "") -> SignalQuerySet:
         .defer("details")
         .order_by("-received_at", "-id")
     )
+
+
+def caseworkers_of(organisation: Any) -> QuerySet:
+    """The active users of ``organisation`` who may work cases: whom a team lead can assign."""
+    from_groups = Q(
+        groups__permissions__codename="work_case",
+        groups__permissions__content_type__app_label="cases",
+    )
+    return (
+        get_user_model()
+        .objects.filter(organisation=organisation, is_active=True)
+        .filter(from_groups)
+        .distinct()
+        .order_by("first_name", "last_name", "email", "id")
+    )
+
+
+def caseload(user: Any, *, today: date | None = None) -> list[dict]:
+    """Per caseworker of the team lead's organisation: open cases, of which overdue and not yet
+    picked up; and one line for the cases nobody has yet (``caseworker`` None)."""
+    today = today or timezone.localdate()
+    cases = Case.objects.for_user(user).exclude(status=CaseStatus.CLOSED)
+    rows = {
+        row["caseworker"]: row
+        for row in cases.values("caseworker").annotate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(status__in=OUTREACH_OPEN, due_on__lt=today)),
+            to_pick_up=Count("id", filter=Q(status=CaseStatus.ASSIGNED)),
+        )
+    }
+    empty = {"open": 0, "overdue": 0, "to_pick_up": 0}
+    result = [
+        {"caseworker": worker, **{k: rows.get(worker.pk, empty)[k] for k in empty}}
+        for worker in caseworkers_of(user.organisation)
+    ]
+    result.append({"caseworker": None, **{k: rows.get(None, empty)[k] for k in empty}})
+    return result

@@ -15,14 +15,16 @@ from meldpunt.core.parsing import FieldError, parse_amount, parse_postcode
 from meldpunt.organisations.models import Organisation
 from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.keys import birth_key, household_key, person_key
-from meldpunt.privacy.services import processing_log_record
+from meldpunt.privacy.services import Processing, processing_log_record, processing_log_record_many
 
 from . import identity
+from .deadlines import OUTREACH_OPEN, case_due_on
 from .models import (
     Case,
     CaseMember,
     CaseNote,
     CaseStatusChange,
+    CaseworkerAssignment,
     ContactAttempt,
     Instrument,
     InstrumentDeployment,
@@ -33,7 +35,7 @@ from .models import (
     Tenancy,
     Track,
 )
-from .selectors import tenancy_get_own
+from .selectors import caseworkers_of, tenancy_get_own
 from .vocabulary import (
     AUTOMATIC_NOT_TAKEN_UP,
     END_RESULTS,
@@ -88,7 +90,10 @@ def _apply_transition(
     case.status = to_status
     if to_status == CaseStatus.CLOSED:
         case.closed_at = timezone.now()
-    case.save(update_fields=["status", "closed_at", *extra_fields])
+    # Outreach is over once contact is made, help deployed or the case closed: no deadline.
+    if to_status not in (CaseStatus.RECEIVED, *OUTREACH_OPEN):
+        case.due_on = None
+    case.save(update_fields=["status", "closed_at", "due_on", *extra_fields])
     _record(case, source, to_status, by, reason)
 
 
@@ -215,6 +220,9 @@ def _check_workable(case: Case) -> None:
 
 
 def _pick_up(case: Case, by: Any, on: date | None = None) -> None:
+    if case.caseworker_id is None and works_for(by, case):
+        # Who picks a case up works it, unless the team lead gave it to someone already.
+        _set_caseworker(case, by, by, "zelf opgepakt")
     case.picked_up_on = on or timezone.localdate()
     _apply_transition(
         case, CaseStatus.PICKED_UP, by, "zaak opgepakt", extra_fields=("picked_up_on",)
@@ -279,6 +287,10 @@ def contact_attempt_record(
         organisation_id=by.organisation_id,
         recorded_by=by,
     )
+    due_on = case_due_on(case, attempted=True)
+    if due_on != case.due_on:
+        case.due_on = due_on
+        case.save(update_fields=["due_on"])
     if reached and case.status == CaseStatus.PICKED_UP:
         _apply_transition(case, CaseStatus.IN_CONTACT, by, "huurder bereikt")
     _log(
@@ -813,9 +825,13 @@ def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
             crisis=signal.crisis,
             routing_reason="handmatig opgepakt door regie",
         )
+        case.due_on = case_due_on(case, attempted=False)
+        case.save(update_fields=["due_on"])
         _record(case, "", CaseStatus.RECEIVED, by, f"signaal toch opgepakt: {reason}")
     elif signal.crisis and not case.crisis:
-        Case.objects.filter(pk=case.pk).update(crisis=True)
+        case.crisis = True
+        case.due_on = case_due_on(case)
+        Case.objects.filter(pk=case.pk).update(crisis=True, due_on=case.due_on)
     CaseMember.objects.get_or_create(case=case, person=signal.person)
     previous = signal.status
     signal.status = (
@@ -838,3 +854,101 @@ def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
         fields=["status", "case"],
     )
     return signal
+
+
+# ---------------------------------------------------------------------------------------------
+# Caseworkers (issue #12): the team lead distributes, a caseworker takes a case up.
+# ---------------------------------------------------------------------------------------------
+
+
+def works_for(user: Any, case: Case) -> bool:
+    """Whether ``user`` is one of the caseworkers of the organisation working ``case``."""
+    if not user.has_perm("cases.work_case") or user.organisation_id is None:
+        return False
+    if case.provider_id is not None:
+        return case.provider_id == user.organisation_id
+    return (
+        case.track == Track.GEREGELDE_BETALING
+        and user.has_perm("cases.view_income_cases")
+        and not user.has_perm("cases.view_all_cases")
+    )
+
+
+def _set_caseworker(case: Case, caseworker: Any, by: Any, reason: str) -> None:
+    previous_id = case.caseworker_id
+    case.caseworker = caseworker
+    Case.objects.filter(pk=case.pk).update(caseworker=caseworker)
+    CaseworkerAssignment.objects.create(
+        case=case, caseworker=caseworker, previous_id=previous_id, by=by, reason=reason[:300]
+    )
+
+
+@transaction.atomic
+def case_caseworker_assign(
+    *, case_ids: list[int], caseworker: Any | None, by: Any, reason: str = ""
+) -> int:
+    """The team lead gives open cases of the own organisation to one of its caseworkers (or
+    back to the organisation's queue with ``caseworker`` None). Returns how many changed hands;
+    every change is in the case's assignment history and the processing log."""
+    if not by.has_perm("cases.distribute_cases"):
+        raise PermissionDenied
+    if not case_ids:
+        raise ValidationError({"cases": "Kies de zaken die u wilt toewijzen."})
+    if (
+        caseworker is not None
+        and not caseworkers_of(by.organisation).filter(pk=caseworker.pk).exists()
+    ):
+        raise ValidationError({"caseworker": "Kies een casemanager van uw eigen organisatie."})
+    cases = list(
+        Case.objects.for_user(by)
+        .select_for_update()
+        .filter(pk__in=set(case_ids))
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("id")
+    )
+    if len(cases) != len(set(case_ids)):
+        raise ValidationError(
+            {"cases": "Een of meer gekozen zaken zijn afgesloten of niet van uw organisatie; "
+                      "er is niets toegewezen."}
+        )  # fmt: skip
+    changed = [c for c in cases if c.caseworker_id != (caseworker.pk if caseworker else None)]
+    label = "terug naar de organisatie" if caseworker is None else "toegewezen door teamleider"
+    for case in changed:
+        _set_caseworker(case, caseworker, by, f"{label}. {reason}".strip())
+    processing_log_record_many(
+        actor=by,
+        activity="outreach",
+        action="update",
+        name="case.assign_caseworker",
+        items=[
+            Processing(case.subject_id, "case", case.public_id, ("caseworker",)) for case in changed
+        ],
+    )
+    return len(changed)
+
+
+@transaction.atomic
+def case_take(*, case_id: int, by: Any) -> Case:
+    """A caseworker takes a case of the own organisation that nobody works yet."""
+    case = _worker_case(by, case_id)
+    if not case.is_open:
+        raise ValidationError("Deze zaak is afgesloten.")
+    if not works_for(by, case):
+        raise PermissionDenied
+    if case.caseworker_id == by.pk:
+        return case
+    if case.caseworker_id is not None:
+        raise ValidationError(
+            "Een collega werkt deze zaak al. Vraag uw teamleider om haar aan u toe te wijzen."
+        )
+    _set_caseworker(case, by, by, "zelf toegewezen")
+    _log(
+        by,
+        case,
+        action="update",
+        name="case.take",
+        object_type="case",
+        object_id=case.public_id,
+        fields=["caseworker"],
+    )
+    return case

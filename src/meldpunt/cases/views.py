@@ -1,29 +1,53 @@
 """Screens of case work. Every query goes through Case.objects.for_user."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from meldpunt.privacy.services import processing_log_record
 
 from .deadlines import overdue_cases
 from .feedback import record_feedback_read, signal_feedback
-from .forms import AssignForm, CloseForm, ContactAttemptForm, DeployForm, EventForm, NoteForm
+from .forms import (
+    AssignForm,
+    CloseForm,
+    ContactAttemptForm,
+    DeployForm,
+    DistributeForm,
+    EventForm,
+    NoteForm,
+    worker_name,
+)
 from .models import Case, InstrumentDeployment, InstrumentEvent, Signal
-from .selectors import other_open_cases_at_address, person_history, signal_get_own
+from .selectors import (
+    caseload,
+    caseworkers_of,
+    other_open_cases_at_address,
+    person_history,
+    signal_get_own,
+)
 from .services import (
     case_assign,
+    case_caseworker_assign,
     case_close,
     case_note_add,
     case_pick_up,
+    case_take,
     contact_attempt_record,
     instrument_deploy,
     instrument_event_record,
+    works_for,
 )
 from .workflow import CaseStatus
 
@@ -112,6 +136,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         ),
         "notes": case.notes.select_related("organisation"),
         "can_work": can_work,
+        "can_take": can_work and case.caseworker_id is None and works_for(user, case),
     }
     if can_work:
         context.update(
@@ -142,7 +167,9 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The case with the tenant's data: each view is one record in the processing log."""
     _require_case_access(request.user)
     case = get_object_or_404(
-        Case.objects.for_user(request.user).select_related("district__provider", "provider"),
+        Case.objects.for_user(request.user).select_related(
+            "district__provider", "provider", "caseworker"
+        ),
         public_id=public_id,
     )
     return render(request, "cases/case_detail.html", _detail_context(request, case))
@@ -343,3 +370,103 @@ def case_assign_view(request: HttpRequest, public_id) -> HttpResponse:
         _detail_context(request, case, assign_form=form),
         status=400,
     )
+
+
+# --- caseworkers (issue #12) ----------------------------------------------------------------
+
+
+def _team_cases(user, holder: str):
+    """The open cases of the team lead's organisation held by ``holder`` (a caseworker's id, or
+    "geen" for nobody yet), by deadline: overdue first, crisis before the rest on one day."""
+    cases = (
+        Case.objects.for_user(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("district", "caseworker")
+        .order_by(F("due_on").asc(nulls_last=True), "-crisis", "opened_at", "id")
+    )
+    if holder == "geen":
+        return cases.filter(caseworker__isnull=True)
+    return cases.filter(caseworker_id=int(holder))
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """The team lead's screen: caseload and overdue per caseworker, the cases nobody has yet,
+    and (re)assigning one or many. Case numbers and deadlines only, no personal data."""
+    user = request.user
+    if not user.has_perm("cases.distribute_cases"):
+        raise PermissionDenied
+    workers = caseworkers_of(user.organisation)
+    holder = request.POST.get("van") or request.GET.get("van") or "geen"
+    if holder != "geen" and not (holder.isdigit() and workers.filter(pk=holder).exists()):
+        holder = "geen"
+    cases = _team_cases(user, holder)
+    page = Paginator(cases, 100).get_page(request.GET.get("pagina"))
+    form = DistributeForm(request.POST or None, caseworkers=workers, cases=page.object_list)
+    status = 200
+    if request.method == "POST":
+        chosen = request.POST.getlist("cases")
+        form.fields["cases"].choices = [
+            (str(c.public_id), c.reference) for c in cases.filter(public_id__in=_uuids(chosen))
+        ]
+        if form.is_valid():
+            ids = list(
+                cases.filter(public_id__in=form.cleaned_data["cases"]).values_list("pk", flat=True)
+            )
+            try:
+                n = case_caseworker_assign(
+                    case_ids=ids,
+                    caseworker=form.cleaned_data["caseworker"],
+                    by=user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(n)s zaak is toegewezen.", "%(n)s zaken zijn toegewezen.", n)
+                    % {"n": n},
+                )
+                return redirect(f"{reverse('cases:team')}?van={holder}")
+        status = 400
+    return render(
+        request,
+        "cases/team.html",
+        {
+            "caseload": caseload(user),
+            "holder": holder,
+            "holder_name": next((worker_name(w) for w in workers if str(w.pk) == holder), ""),
+            "page": page,
+            "form": form,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def _uuids(values: list[str]) -> list[str]:
+    """Only well-formed case numbers: anything else is ignored, never a crash."""
+    result = []
+    for value in values:
+        try:
+            result.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return result
+
+
+@login_required
+@require_POST
+def case_take_view(request: HttpRequest, public_id) -> HttpResponse:
+    """A caseworker takes a case of the own organisation that nobody works yet."""
+    if not request.user.has_perm("cases.work_case"):
+        raise PermissionDenied
+    case = get_object_or_404(Case.objects.for_user(request.user), public_id=public_id)
+    try:
+        case_take(case_id=case.pk, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("U werkt nu deze zaak."))
+    return redirect("cases:case-detail", public_id=case.public_id)
