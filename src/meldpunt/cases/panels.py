@@ -163,8 +163,7 @@ def team_panel(request: HttpRequest) -> Panel | None:
                      attention=True)]  # fmt: skip
     entries += [
         Entry(
-            _("%(name)s: %(n)s lopend, over de termijn")
-            % {"name": worker_name(row["caseworker"]), "n": row["open"]},
+            worker_name(row["caseworker"]),
             f"{url}?van={row['caseworker'].pk}",
             row["overdue"],
             attention=True,
@@ -175,6 +174,7 @@ def team_panel(request: HttpRequest) -> Panel | None:
     return Panel(
         key="team",
         title=_("Team"),
+        description=_("Per casemanager: het aantal zaken over de termijn."),
         order=6,
         entries=tuple(entries),
         more_url=url,
