@@ -44,6 +44,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "api-v1:signal-detail": ("signal", ("get",)),
     "api-v1:signal-feedback": ("signal", ("get",)),
     "api-v1:safeguard-check": ("signal+question", ("post",)),
+    "api-v1:signal-outcomes": ("signal", ("get", "post")),
     "api-v1:verification": ("code", ("get",)),
     "api-v1:openapi": (None, ("get",)),
     "ddas-gegevens": (None, ("post",)),

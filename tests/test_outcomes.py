@@ -12,9 +12,11 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from meldpunt.accounts.services import api_token_create
 from meldpunt.cases.models import Instrument, Track
 from meldpunt.cases.services import (
     case_assign,
@@ -290,3 +292,93 @@ def test_the_landlord_learns_nothing_of_the_case_beyond_its_own_feedback(
     # What it does see is its own: the outcome and whether its own verklaring was valid.
     assert "Overgedragen aan de deurwaarder" in pages[0]
     assert TenancyOutcome.objects.get().verklaring_valid is check.allowed
+
+
+# The API: GET/POST /api/v1/signalen/{id}/uitkomsten with a key of scope "outcomes" (ADR 0105).
+
+
+def api_client(organisation, scopes=("outcomes",)):
+    _token, key = api_token_create(organisation=organisation, name="uitkomsten",
+                                   scopes=list(scopes))  # fmt: skip
+    return Client(HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def outcomes_url(signal):
+    return reverse("api-v1:signal-outcomes", args=[signal.public_id])
+
+
+def test_api_registers_and_lists_the_landlords_own_outcomes(signal, users, covenant, today):
+    check = allowed_bailiff_check(signal, users, today)
+    client = api_client(covenant["eigen-haard"])
+    created = client.post(outcomes_url(signal), {"uitkomst": "deurwaarder",
+                          "datum": today.isoformat(), "verificatiecode": check.attestation.code},
+                          content_type="application/json")  # fmt: skip
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["uitkomst"] == "deurwaarder" and body["geldigeVerklaring"] is True
+    assert body["omschrijving"] == "Overgedragen aan de deurwaarder" and body["ingetrokken"] is None
+    client.post(outcomes_url(signal), {"uitkomst": "huurschuld-voldaan",
+                "datum": today.isoformat()}, content_type="application/json")  # fmt: skip
+    listed = client.get(outcomes_url(signal))
+    assert listed.status_code == 200
+    assert [(o["uitkomst"], o["geldigeVerklaring"]) for o in listed.json()] in (
+        [("deurwaarder", True), ("huurschuld-voldaan", None)],
+        [("huurschuld-voldaan", None), ("deurwaarder", True)],
+    )
+    # Only its own feedback: exactly these keys, nothing of the case.
+    assert {frozenset(o) for o in listed.json()} == {
+        frozenset({"id", "uitkomst", "omschrijving", "datum", "geldigeVerklaring", "ingetrokken"})
+    }
+    # Each use is in the processing log under the key's own service user.
+    entries = ProcessingLogEntry.objects.filter(name__startswith="outcome.")
+    assert {e.name for e in entries} == {"outcome.record", "outcome.list"}
+    assert all(e.actor.organisation_id == covenant["eigen-haard"].pk for e in entries)
+    assert all(e.actor != users["eigen-haard"] for e in entries)
+
+
+def test_api_refuses_bad_input_as_dutch_problem_json(signal, covenant, today):
+    client = api_client(covenant["eigen-haard"])
+    cases = [
+        ({"uitkomst": "ontruimd", "datum": today.isoformat()}, "uitkomst"),
+        ({"uitkomst": "deurwaarder", "datum": "02-12-2026"}, "datum"),
+        ({"uitkomst": "deurwaarder"}, "datum"),
+        ({"uitkomst": "deurwaarder", "datum": (today + timedelta(days=1)).isoformat()}, "datum"),
+        ({"uitkomst": "deurwaarder", "datum": today.isoformat(),
+          "verificatiecode": "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"}, "verificatiecode"),
+    ]  # fmt: skip
+    for body, field in cases:
+        response = client.post(outcomes_url(signal), body, content_type="application/json")
+        assert response.status_code == 400, (body, response.content)
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert field in {p["name"] for p in response.json()["invalidParams"]}, response.json()
+    assert not TenancyOutcome.objects.exists()
+
+
+def test_api_needs_the_outcomes_scope_and_the_own_signal(signal, covenant, today):
+    body = {"uitkomst": "vertrokken", "datum": today.isoformat()}
+    without_scope = api_client(covenant["eigen-haard"], scopes=("submit", "read-feedback"))
+    assert without_scope.get(outcomes_url(signal)).status_code == 403
+    assert without_scope.post(outcomes_url(signal), body,
+                              content_type="application/json").status_code == 403  # fmt: skip
+    other = api_client(covenant["ymere"])
+    assert other.get(outcomes_url(signal)).status_code == 404
+    assert other.post(outcomes_url(signal), body,
+                      content_type="application/json").status_code == 404  # fmt: skip
+    assert Client().get(outcomes_url(signal)).status_code in (401, 403)
+    assert not TenancyOutcome.objects.exists()
+
+
+def test_api_answer_holds_no_case_facts(signal, users, covenant, today):
+    centram = users["centram"]
+    case_assign(case_id=signal.case_id, provider=covenant["centram"], track=Track.VROEG_EROPAF,
+                by=users["regie"])  # fmt: skip
+    case_note_add(case_id=signal.case_id, by=centram, text=PROBES["note"])
+    instrument_deploy(case_id=signal.case_id, by=centram,
+                      instrument=Instrument.objects.get(code="budgetbeheer"), deployed_on=today,
+                      first_due_on=today, agreements=PROBES["agreements"])  # fmt: skip
+    client = api_client(covenant["eigen-haard"])
+    posted = client.post(outcomes_url(signal), {"uitkomst": "ontruiming-uitgevoerd",
+                         "datum": today.isoformat()}, content_type="application/json")  # fmt: skip
+    for text in (posted.content.decode(), client.get(outcomes_url(signal)).content.decode()):
+        for probe in (*PROBES.values(), "CentraM", "Budgetbeheer", "budgetbeheer"):
+            assert not shows(text, probe), probe

@@ -8,7 +8,7 @@ from meldpunt.core.api import UnknownApiPath
 from meldpunt.intake.api import SignalCollection, SignalDetail
 from meldpunt.organisations.api import OrganisationList
 from meldpunt.reporting.ddas import views as ddas_views
-from meldpunt.safeguards.api import CheckCreateView, VerificationView
+from meldpunt.safeguards.api import CheckCreateView, SignalOutcomesView, VerificationView
 
 api_v1 = [
     path("organisaties", OrganisationList.as_view(), name="organisation-list"),
@@ -23,6 +23,11 @@ api_v1 = [
         "signalen/<uuid:public_id>/toetsen/<slug:question>",
         CheckCreateView.as_view(),
         name="safeguard-check",
+    ),
+    path(
+        "signalen/<uuid:public_id>/uitkomsten",
+        SignalOutcomesView.as_view(),
+        name="signal-outcomes",
     ),
     path("verificaties/<str:code>", VerificationView.as_view(), name="verification"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

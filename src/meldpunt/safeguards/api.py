@@ -1,7 +1,9 @@
-"""API of the Sluitende Aanpak: a landlord asks a check; anyone verifies a verklaring."""
+"""API of the Sluitende Aanpak: a landlord asks a check and registers outcomes; anyone verifies a
+verklaring."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -12,9 +14,12 @@ from meldpunt.accounts import scopes
 from meldpunt.cases.models import Signal
 from meldpunt.cases.selectors import signal_get_own
 from meldpunt.core.throttling import VerificationThrottle
+from meldpunt.privacy.services import processing_log_record
 
-from .models import Attestation, Question, WeightyGround
-from .services import attestation_verify, safeguard_check_ask
+from .models import Attestation, OutcomeKind, Question, TenancyOutcome, WeightyGround
+from .services import attestation_verify, safeguard_check_ask, tenancy_outcome_record
+
+LISTED_KINDS = ", ".join(OutcomeKind.values)
 
 
 class CheckRequestSerializer(serializers.Serializer):
@@ -116,3 +121,127 @@ class VerificationView(APIView):
             "referentieVerhuurder": check.partner_reference,
         }
         return Response(VerificationSerializer(data).data)
+
+
+class OutcomeRequestSerializer(serializers.Serializer):
+    uitkomst = serializers.ChoiceField(
+        choices=OutcomeKind.values,
+        error_messages={"invalid_choice": "Kies een uitkomst uit de lijst: " + LISTED_KINDS},
+    )
+    datum = serializers.DateField(
+        error_messages={"invalid": "Geef een geldige datum als JJJJ-MM-DD."}
+    )
+    verificatiecode = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+
+class WithdrawalSerializer(serializers.Serializer):
+    op = serializers.DateField()
+    reden = serializers.CharField()
+
+
+class OutcomeSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    uitkomst = serializers.CharField()
+    omschrijving = serializers.CharField()
+    datum = serializers.DateField()
+    geldigeVerklaring = serializers.BooleanField(
+        allow_null=True,
+        help_text="Of er op die datum een geldige verklaring Sluitende Aanpak was; leeg waar "
+        "de uitkomst er geen vraagt.",
+    )
+    ingetrokken = WithdrawalSerializer(allow_null=True)
+
+
+def _outcome(outcome: TenancyOutcome) -> dict:
+    withdrawal = getattr(outcome, "withdrawal", None)
+    return {
+        "id": outcome.public_id,
+        "uitkomst": outcome.kind,
+        "omschrijving": outcome.get_kind_display(),
+        "datum": outcome.occurred_on,
+        "geldigeVerklaring": outcome.verklaring_valid,
+        "ingetrokken": None
+        if withdrawal is None
+        else {
+            "op": timezone.localdate(withdrawal.withdrawn_at),
+            "reden": withdrawal.get_reason_display(),
+        },
+    }
+
+
+# The service's field names, as the API spells them.
+_API_FIELDS = {"kind": "uitkomst", "occurred_on": "datum", "verification_code": "verificatiecode"}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Uitkomsten van de huurrelatie van een eigen signaal",
+        tags=["uitkomsten"],
+        responses=OutcomeSerializer(many=True),
+    ),
+    post=extend_schema(
+        summary="Uitkomst vastleggen voor de huurrelatie van een eigen signaal",
+        tags=["uitkomsten"],
+        request=OutcomeRequestSerializer,
+        responses={201: OutcomeSerializer},
+    ),
+)
+class SignalOutcomesView(APIView):
+    """What followed for the tenant of one of the landlord's own signals (ADR 0106).
+
+    Answers only with the landlord's own outcomes; nothing of the case.
+    """
+
+    token_scopes = {"GET": scopes.OUTCOMES, "POST": scopes.OUTCOMES}
+
+    def _tenancy(self, request, public_id):
+        user = request.user
+        if not user.has_perm("safeguards.record_outcome") or not (
+            user.organisation and user.organisation.is_landlord
+        ):
+            raise PermissionDenied
+        try:
+            signal = signal_get_own(user, public_id=public_id)
+        except Signal.DoesNotExist:
+            raise NotFound from None
+        if signal.tenancy_id is None:
+            raise NotFound
+        return signal.tenancy
+
+    def get(self, request, public_id):
+        tenancy = self._tenancy(request, public_id)
+        outcomes = (
+            TenancyOutcome.objects.for_user(request.user)
+            .filter(tenancy=tenancy)
+            .select_related("withdrawal")
+        )
+        processing_log_record(
+            actor=request.user,
+            activity="sluitende-aanpak",
+            action="read",
+            name="outcome.list",
+            subject_id=tenancy.person.subject_id if tenancy.person_id else "",
+            object_type="tenancy",
+            object_id=tenancy.public_id,
+            fields=["outcomes"],
+        )
+        return Response(OutcomeSerializer([_outcome(o) for o in outcomes], many=True).data)
+
+    def post(self, request, public_id):
+        tenancy = self._tenancy(request, public_id)
+        body = OutcomeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            outcome = tenancy_outcome_record(
+                by=request.user,
+                tenancy_id=tenancy.pk,
+                kind=body.validated_data["uitkomst"],
+                occurred_on=body.validated_data["datum"],
+                verification_code=body.validated_data.get("verificatiecode", ""),
+            )
+        except DjangoValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"uitkomst": exc.messages}
+            raise serializers.ValidationError(
+                {_API_FIELDS.get(k, k): v for k, v in errors.items()}
+            ) from None
+        return Response(OutcomeSerializer(_outcome(outcome)).data, status=status.HTTP_201_CREATED)
