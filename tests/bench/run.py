@@ -4,7 +4,8 @@ Each measurement runs the real command (`meldpunt import-signalen`) in a fresh p
 a fresh database, as an operator would. Figures go to stdout and to bench-report.txt.
 
 Environment knobs: BENCH_ROWS (default 100000), BENCH_MEMORY_ROWS (default 1000000; 0 skips),
-BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; "" skips PostgreSQL).
+BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; "" skips PostgreSQL),
+BENCH_DDAS=0 skips the DDAS part (tests/bench/ddas.py, BENCH_DDAS_SIGNALS).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+from tests.bench import ddas
 from tests.bench.generate import write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -231,6 +233,8 @@ def main() -> None:
                 big,
                 memory_rows,
             )
+    if os.environ.get("BENCH_DDAS", "1") != "0":  # the DDAS export and CBS pages (issue 11)
+        ddas.main(say)
     (ROOT / "bench-report.txt").write_text("\n".join(REPORT) + "\n")
 
 
