@@ -18,7 +18,7 @@ COPY requirements.lock ./
 RUN python -m venv /opt/meldpunt/venv \
     && /opt/meldpunt/venv/bin/pip install -r requirements.lock
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 COPY pyproject.toml README.md ./
 COPY src ./src
 # Static files (NL Design System CSS, htmx) are collected and compressed here, once; the final

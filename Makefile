@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MELDPUNT := $(BIN)/meldpunt
 
-.PHONY: run test browser screenshots install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal
+.PHONY: run test browser screenshots install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal openapi api-lint
 
 run: install .env
 	@mkdir -p var
@@ -65,6 +65,16 @@ lint: install-test
 	$(BIN)/ruff format --check src tests
 	@# The layers of docs/architecture.md (pyproject.toml [tool.importlinter]); lazy imports count.
 	cd src && ../$(BIN)/lint-imports --config ../pyproject.toml
+	@$(MAKE) --no-print-directory api-lint
+
+# The committed OpenAPI document, generated from the code (tests/test_openapi.py keeps it current).
+openapi: install
+	DJANGO_SETTINGS_MODULE=meldpunt.conf.test $(MELDPUNT) spectacular --file openapi.yaml --validate --fail-on-warn
+
+# The NL API Design Rules (Logius' Spectral ruleset) on the committed document: 0 errors, 0 warnings.
+NLGOV_RULESET ?= ../shared/reference/nlgov-api-design-rules/ruleset.yaml
+api-lint: node_modules/.installed
+	node_modules/.bin/spectral lint --fail-severity=warn --ruleset $(NLGOV_RULESET) openapi.yaml
 
 format: install-test
 	$(BIN)/ruff format src tests

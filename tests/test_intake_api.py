@@ -157,8 +157,10 @@ def test_only_landlords_get_tokens(covenant):
 def test_openapi_follows_the_nl_api_conventions(client):
     spec = client.get("/api/v1/openapi.json").json()
     paths = list(spec["paths"])
-    assert "/signalen" in paths and "/signalen/{public_id}" in paths
-    assert all(not p.endswith("/") and p == p.lower() for p in paths)
+    assert "/signalen" in paths and "/signalen/{signaalId}" in paths
+    # kebab-case segments, camelCase path parameters, no trailing slash
+    assert all(not p.endswith("/") for p in paths)
+    assert all(s == s.lower() for p in paths for s in p.split("/") if not s.startswith("{"))
     schemas = spec["components"]["schemas"]
     props = next(v for k, v in schemas.items() if k.startswith("SignaalAanlevering"))["properties"]
     assert "partnerReferentie" in props and "achterstandBedrag" in props

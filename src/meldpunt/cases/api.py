@@ -36,11 +36,11 @@ class FeedbackSerializer(serializers.Serializer):
 class SignalFeedbackView(APIView):
     token_scopes = {"GET": scopes.READ_FEEDBACK}
 
-    def get(self, request, public_id):
+    def get(self, request, signaalId):  # camelCase: the path parameter
         if not request.user.has_perm("intake.submit_signal"):
             raise PermissionDenied
         try:
-            signal = signal_get_own(request.user, public_id=public_id)
+            signal = signal_get_own(request.user, public_id=signaalId)
         except Signal.DoesNotExist:
             raise NotFound from None
         record_feedback_read(request.user, signal)

@@ -348,6 +348,12 @@ SPECTACULAR_SETTINGS = {
     "CONTACT": {"name": "Meldpunt", "email": "meldpunt@example.org", "url": "https://example.org"},
     "LICENSE": {"name": "EUPL-1.2"},
     "SERVERS": [{"url": "/api/v1"}],
+    # The NL API Design Rules: API-Version and problem+json errors on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "meldpunt.core.openapi.nl_api_design_rules",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Registry adapter for triage (BRP, benefits): a class implementing registries.base.Registry.

@@ -10,17 +10,18 @@ from meldpunt.organisations.api import OrganisationList
 from meldpunt.reporting.ddas import views as ddas_views
 from meldpunt.safeguards.api import CheckCreateView, SignalOutcomesView, VerificationView
 
+# Path parameters are camelCase (NL API Design Rules); the views take them under these names.
 api_v1 = [
     path("organisaties", OrganisationList.as_view(), name="organisation-list"),
     path("signalen", SignalCollection.as_view(), name="signal-collection"),
-    path("signalen/<uuid:public_id>", SignalDetail.as_view(), name="signal-detail"),
+    path("signalen/<uuid:signaalId>", SignalDetail.as_view(), name="signal-detail"),
     path(
-        "signalen/<uuid:public_id>/terugkoppeling",
+        "signalen/<uuid:signaalId>/terugkoppeling",
         SignalFeedbackView.as_view(),
         name="signal-feedback",
     ),
     path(
-        "signalen/<uuid:public_id>/toetsen/<slug:question>",
+        "signalen/<uuid:signaalId>/toetsen/<slug:vraag>",
         CheckCreateView.as_view(),
         name="safeguard-check",
     ),

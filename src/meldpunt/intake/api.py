@@ -11,7 +11,13 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -76,13 +82,71 @@ def _field_spec() -> dict[str, serializers.Field]:
 
 
 SignalIn = inline_serializer("SignaalAanlevering", fields=_field_spec())
+BatchIn = inline_serializer(
+    "SignaalBatch",
+    fields={
+        "signalen": serializers.ListField(
+            child=type(SignalIn)(),  # the same component as a single signal
+            min_length=1,
+            max_length=MAX_BATCH,
+        )
+    },
+)
+RECEIPT_HELP = (
+    "Ontvangen, of de reden waarom het signaal niet wordt opgepakt als u die mag weten "
+    "(de terugkoppeling, cases/feedback.py)"
+)
 ResultOut = inline_serializer(
     "SignaalResultaat",
     fields={
         "id": serializers.UUIDField(),
         "partnerReferentie": serializers.CharField(),
-        "status": serializers.CharField(help_text="DDAS signaalstatus"),
+        "status": serializers.CharField(help_text=RECEIPT_HELP),
         "alEerderOntvangen": serializers.BooleanField(),
+    },
+)
+INVALID_PARAM = {
+    "name": serializers.CharField(),
+    "code": serializers.CharField(),
+    "reason": serializers.CharField(),
+}
+BatchRowOut = inline_serializer(
+    "BatchRegel",
+    fields={
+        "index": serializers.IntegerField(min_value=1),
+        "status": serializers.ChoiceField(choices=["accepted", "refused"]),
+        "id": serializers.UUIDField(required=False),
+        "signaalStatus": serializers.CharField(required=False, help_text=RECEIPT_HELP),
+        "alEerderOntvangen": serializers.BooleanField(required=False),
+        "fouten": inline_serializer("OngeldigVeld", INVALID_PARAM, many=True, required=False),
+    },
+)
+BatchOut = inline_serializer(
+    "BatchResultaat",
+    fields={
+        "geaccepteerd": serializers.IntegerField(min_value=0),
+        "geweigerd": serializers.IntegerField(min_value=0),
+        "resultaten": serializers.ListField(child=BatchRowOut),
+    },
+)
+SignalOrBatchIn = PolymorphicProxySerializer(
+    component_name="SignaalOfBatch",
+    serializers=[SignalIn, BatchIn],
+    resource_type_field_name=None,
+)
+SignalOrBatchOut = PolymorphicProxySerializer(
+    component_name="SignaalResultaatOfBatch",
+    serializers=[ResultOut, BatchOut],
+    resource_type_field_name=None,
+)
+SignalStateOut = inline_serializer(
+    "SignaalStand",
+    fields={
+        "id": serializers.UUIDField(),
+        "partnerReferentie": serializers.CharField(),
+        "signaaldatum": serializers.DateField(),
+        "ontvangen": serializers.DateTimeField(),
+        "status": serializers.CharField(help_text="De stand van de terugkoppeling"),
     },
 )
 
@@ -105,8 +169,17 @@ class SignalCollection(APIView):
     @extend_schema(
         summary="Signaal of signalen melden",
         description='Eén signaal als object, of een batch als {"signalen": [...]} (hoogstens 1000).',
-        request=SignalIn,
-        responses={201: ResultOut, 200: ResultOut},
+        request=SignalOrBatchIn,
+        responses={
+            201: OpenApiResponse(ResultOut, description="Het signaal is ontvangen."),
+            200: OpenApiResponse(
+                SignalOrBatchOut,
+                description="Een batch is verwerkt (per regel het resultaat), of het signaal "
+                "was al eerder ontvangen.",
+            ),
+            409: OpenApiResponse(description="Een gelijktijdig verzoek met dezelfde sleutel."),
+            422: OpenApiResponse(description="De Idempotency-Key is al gebruikt voor iets anders."),
+        },
         parameters=[
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
         ],
@@ -272,12 +345,12 @@ class SignalDetail(APIView):
 
     @extend_schema(
         summary="Terugkoppeling over een eigen signaal",
-        responses={200: ResultOut},
+        responses={200: SignalStateOut},
         tags=["signalen"],
     )
-    def get(self, request: Request, public_id) -> Response:
+    def get(self, request: Request, signaalId) -> Response:  # camelCase: the path parameter
         try:
-            signal = signal_get_own(request.user, public_id=public_id)
+            signal = signal_get_own(request.user, public_id=signaalId)
         except Signal.DoesNotExist:
             raise NotFound from None
         record_feedback_read(request.user, signal)

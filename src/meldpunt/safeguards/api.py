@@ -60,13 +60,14 @@ class CheckCreateView(APIView):
     # The answer is feedback on the landlord's own tenant (docs/adr/0105-api-clients.md).
     token_scopes = {"POST": scopes.READ_FEEDBACK}
 
-    def post(self, request, public_id, question):
+    def post(self, request, signaalId, vraag):  # camelCase: the path parameter
+        question = vraag
         if question not in Question.values:
             raise NotFound
         if not request.user.has_perm("safeguards.ask_check"):
             raise PermissionDenied
         try:
-            signal = signal_get_own(request.user, public_id=public_id)
+            signal = signal_get_own(request.user, public_id=signaalId)
         except Signal.DoesNotExist:
             raise NotFound from None
         if signal.tenancy_id is None:
