@@ -26,7 +26,7 @@ api_v1 = [
         name="safeguard-check",
     ),
     path(
-        "signalen/<uuid:public_id>/uitkomsten",
+        "signalen/<uuid:signaalId>/uitkomsten",
         SignalOutcomesView.as_view(),
         name="signal-outcomes",
     ),

@@ -209,8 +209,8 @@ class SignalOutcomesView(APIView):
             raise NotFound
         return signal.tenancy
 
-    def get(self, request, public_id):
-        tenancy = self._tenancy(request, public_id)
+    def get(self, request, signaalId):  # camelCase: the path parameter
+        tenancy = self._tenancy(request, signaalId)
         outcomes = (
             TenancyOutcome.objects.for_user(request.user)
             .filter(tenancy=tenancy)
@@ -228,8 +228,8 @@ class SignalOutcomesView(APIView):
         )
         return Response(OutcomeSerializer([_outcome(o) for o in outcomes], many=True).data)
 
-    def post(self, request, public_id):
-        tenancy = self._tenancy(request, public_id)
+    def post(self, request, signaalId):  # camelCase: the path parameter
+        tenancy = self._tenancy(request, signaalId)
         body = OutcomeRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
