@@ -2,9 +2,10 @@
 
 Each measure is anchored in one month: signals in the month they were received, cases in the
 month they were opened (their outreach, whenever it happened) or closed, instruments in the
-month they were deployed, checks in the month they were asked. Recent months change as the work
-goes on, so the worker recomputes the last thirteen every quarter of an hour (recurrence looks a
-year ahead) and everything nightly; ``meldpunt refresh-figures`` does it on request.
+month they were deployed, checks in the month they were asked, outcomes in the month they
+happened. Recent months change as the work goes on, so the worker recomputes the last thirteen
+every quarter of an hour (recurrence looks a year ahead) and everything nightly;
+``meldpunt refresh-figures`` does it on request.
 
 Nothing personal is read: pseudonymous ids, dates and categories only.
 """
@@ -27,7 +28,7 @@ from meldpunt.cases.models import (
     Signal,
 )
 from meldpunt.organisations.models import Organisation
-from meldpunt.safeguards.models import SafeguardCheck
+from meldpunt.safeguards.models import OutcomeKind, SafeguardCheck, TenancyOutcome
 
 from .models import Figure, FiguresRefresh
 
@@ -243,6 +244,25 @@ def _checks(counts: Counter, month: date, end_month: date) -> None:
         _with_partners(counts, "checks", f"{question}:{outcome}", dims, [organisation], n)
 
 
+# The outcomes whose count the covenant asks for (ADR 0106): bailiff hand-overs and evictions,
+# each with or without a valid verklaring that day.
+COUNTED_OUTCOMES = (OutcomeKind.BAILIFF, OutcomeKind.EVICTION_EXECUTED)
+
+
+def _outcomes(counts: Counter, month: date, end_month: date) -> None:
+    """Outcomes in force (not withdrawn) in the month they happened, per landlord."""
+    rows = (
+        TenancyOutcome.objects.in_force()
+        .filter(kind__in=COUNTED_OUTCOMES, occurred_on__gte=month, occurred_on__lt=end_month)
+        .values_list("municipality_id", "organisation_id", "kind", "verklaring_valid")
+        .annotate(n=Count("id"))
+    )
+    for municipality, organisation, kind, valid, n in rows:
+        dims = (municipality, None, "", None, None, "")
+        key = f"{kind}:{'met' if valid else 'zonder'}"
+        _with_partners(counts, "outcomes", key, dims, [organisation], n)
+
+
 @transaction.atomic
 def figures_refresh_month(month: date, *, today: date | None = None) -> int:
     """Recompute every figure of one month; returns the number of rows written."""
@@ -257,6 +277,7 @@ def figures_refresh_month(month: date, *, today: date | None = None) -> int:
     _closed(counts, start, end, today)
     _deployments(counts, month, end_month)
     _checks(counts, month, end_month)
+    _outcomes(counts, month, end_month)
     Figure.objects.filter(month=month).delete()
     Figure.objects.bulk_create(
         (

@@ -9,7 +9,8 @@ The measures (docs/adr/0011-figures.md): signals received; not taken up by reaso
 reached (a contact attempt with ``bereikt``) as a share; days from receipt to first attempt and to
 first contact (median and 90th percentile); instruments by category with the budgetbeheer share
 (art. 7); DDAS end results; Sluitende Aanpak checks; deadline compliance; recurrence within 6 and
-12 months after closing (art. 2.4).
+12 months after closing (art. 2.4); bailiff hand-overs and evictions with and without a valid
+verklaring, per year and per landlord (ADR 0106).
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ MEASURES = [
     "cases.closed", "cases.first_attempt_deadline", "instruments.category", "instruments.code",
     "checks", "recurrence.6m", "recurrence.followed_6m", "recurrence.12m",
     "recurrence.followed_12m", "cases.first_attempt_days", "cases.first_contact_days",
+    "outcomes",
 ]  # fmt: skip
 
 
@@ -235,6 +237,8 @@ def _labels(breakdown: str, values: set[Any]) -> dict[Any, str]:
         return {**names, None: str(_("geen stadsdeel"))}
     if breakdown == "month":
         return {m: f"{m:%Y-%m}" for m in values}
+    if breakdown == "year":
+        return {y: str(y) for y in values}
     if breakdown == "track":
         return {t: str(Track(t).label) if t in Track.values else str(_("nog geen route"))
                 for t in values}  # fmt: skip
@@ -283,7 +287,28 @@ def _specs(totals: dict[tuple[str, str], int]) -> list[TableSpec]:
         TableSpec("terugkeer-12", _("Terugkeer: een nieuw signaal binnen 12 maanden na afsluiten"),
                   _("gevolgd"), (Column(_("nieuw signaal"), "recurrence.12m"),
                                  Column(_("geen nieuw signaal"), "recurrence.none_12m"))),
+        OUTCOMES_SPEC,
     ]  # fmt: skip
+
+
+# Bailiff hand-overs and evictions as the landlords registered them (ADR 0106), each with or
+# without a valid verklaring that day: the covenant's own test (art. 1.13). Each belongs to one
+# landlord, so the rows of a breakdown by partner add up.
+OUTCOMES_SPEC = TableSpec(
+    "uitkomsten",
+    _("Deurwaarder en ontruimingen, met en zonder geldige verklaring"),
+    _("uitkomsten"),
+    (
+        Column(_("deurwaarder, met geldige verklaring"), "outcomes", "deurwaarder:met"),
+        Column(_("deurwaarder, zonder geldige verklaring"), "outcomes", "deurwaarder:zonder"),
+        Column(_("ontruiming, met geldige verklaring"), "outcomes", "ontruiming-uitgevoerd:met"),
+        Column(
+            _("ontruiming, zonder geldige verklaring"), "outcomes", "ontruiming-uitgevoerd:zonder"
+        ),
+    ),
+    per_signal=True,
+)
+ROW_LABELS = {**BREAKDOWNS, "year": _("jaar")}
 
 
 def _publish(spec: TableSpec, *args: Any, **kwargs: Any) -> Table:
@@ -332,7 +357,7 @@ def _publish_counts(
                          "het totaal telt haar één keer."))  # fmt: skip
     return Table(
         title=str(spec.title),
-        row_label=str(BREAKDOWNS[breakdown]),
+        row_label=str(ROW_LABELS[breakdown]),
         rows=[labels.get(g, str(g)) for g in groups],
         columns=[str(c.label) for c in columns],
         cells=cells,
@@ -359,6 +384,11 @@ def _percentile(histogram: dict[int, int], fraction: float) -> int | None:
     return max(histogram)
 
 
+def _sum_published(*counts: int | None) -> int | None:
+    """The sum of published counts; hidden when one of them is."""
+    return None if any(c is None for c in counts) else sum(counts)  # type: ignore[arg-type]
+
+
 def _share(numerator: int | None, denominator: int | None, k: int) -> float | None:
     """A percentage of two published counts; hidden when either is hidden or the base is small."""
     if numerator is None or denominator is None or denominator < k:
@@ -380,11 +410,24 @@ def dashboard(user: Any, *, start: date, end: date, breakdown: str = "") -> Dash
     overall = _grouped(scope, start, end, "").get("", defaultdict(int))
     grouped = _grouped(scope, start, end, breakdown) if breakdown else {"": overall}
     specs = _specs(overall)
+    if scope.provider_id:
+        specs.remove(OUTCOMES_SPEC)  # a landlord's outcomes are not about a provider's work
     for spec in specs:
         if spec.columns:
             result.tables.append(_publish(spec, breakdown, grouped, overall, k))
     months = months_between(start, end)
     by_month = _grouped(scope, start, end, "month")
+    if not scope.provider_id:
+        # The covenant's headline figure is per year (and per landlord: the breakdown above).
+        by_year: dict[Any, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+        for month, values in by_month.items():
+            for measure_key, n in values.items():
+                if measure_key[0] == "outcomes":
+                    by_year[month.year][measure_key] += n
+        years = sorted({m.year for m in months})
+        table = _publish(OUTCOMES_SPEC, "year", by_year, overall, k, groups=years)
+        table.slug = "uitkomsten-per-jaar"
+        result.tables.append(table)
     for spec in specs[:2]:
         table = _publish(spec, "month", by_month, overall, k, groups=months)
         table.slug = f"{spec.slug}-per-maand"
@@ -429,6 +472,16 @@ def dashboard(user: Any, *, start: date, end: date, breakdown: str = "") -> Dash
         "recurrence_12m_share": _share(published("terugkeer-12", str(_("nieuw signaal"))),
                                        published("terugkeer-12"), k),
     }  # fmt: skip
+    if not scope.provider_id:
+        outcomes = one_way.get("uitkomsten") or _publish(OUTCOMES_SPEC, "", grouped, overall, k)
+        cells = dict(zip((c.key for c in OUTCOMES_SPEC.columns), outcomes.column_totals,
+                         strict=True))  # fmt: skip
+        result.headline.update(
+            bailiff_without_verklaring=cells["deurwaarder:zonder"],
+            evictions=_sum_published(cells["ontruiming-uitgevoerd:met"],
+                                     cells["ontruiming-uitgevoerd:zonder"]),
+            evictions_without_verklaring=cells["ontruiming-uitgevoerd:zonder"],
+        )  # fmt: skip
     result.refreshed_at = (
         FiguresRefresh.objects.filter(month__in=months)
         .order_by("refreshed_at")
