@@ -31,6 +31,7 @@ ROLES: dict[str, dict] = {
             "intake.triage_signal",
             "cases.view_all_cases",
             "cases.work_case",
+            "cases.work_income_track",
             "safeguards.revoke_attestation",
             PERSONAL_DATA,
         ],
@@ -99,6 +100,11 @@ ROLES: dict[str, dict] = {
         "name": "Inkomensconsulent",
         "type": T.MUNICIPALITY,
         "description": "Werkt de zaken van de route Geregelde betaling (RVE Inkomen).",
-        "permissions": ["cases.view_income_cases", "cases.work_case", PERSONAL_DATA],
+        "permissions": [
+            "cases.view_income_cases",
+            "cases.work_case",
+            "cases.work_income_track",
+            PERSONAL_DATA,
+        ],
     },
 }

@@ -14,7 +14,7 @@ from meldpunt.organisations.models import OrganisationType
 from meldpunt.privacy.fields import EncryptedJSONField, EncryptedTextField
 
 from .vocabulary import END_RESULT_CHOICES, ContactKind, PartOfDay, SignalStatus
-from .workflow import CaseStatus
+from .workflow import ArrangementEndReason, ArrangementStatus, CaseStatus, LegalBasis
 
 
 class Track(models.TextChoices):
@@ -121,6 +121,7 @@ class Case(models.Model):
             ("work_case", "Mag zaakwerk vastleggen: oppakken, contactpogingen, instrumenten"),
             ("record_own_instrument", "Mag eigen instrumenten vastleggen voor eigen huurders"),
             ("distribute_cases", "Mag zaken van de eigen organisatie aan casemanagers toewijzen"),
+            ("work_income_track", "Mag Geregelde betaling voorstellen, opdragen en beëindigen"),
         ]
         indexes = [
             models.Index(fields=["provider", "status"]),
@@ -626,6 +627,9 @@ class InstrumentDeployment(models.Model):
     # it has passed can an agreement be broken (docs/adr/0009-demonstrable-facts.md).
     first_due_on = models.DateField(_("eerste vervaldatum"), null=True, blank=True)
     ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+    # Set only when the tenant stopped it (Geregelde betaling on the tenant's request): the
+    # Sluitende Aanpak sees a stop by the tenant as such. Never shown to the landlord.
+    ended_by_tenant = models.BooleanField(_("beëindigd door de huurder"), default=False)
     agreements = EncryptedTextField(null=True, blank=True)
     monthly_amount = EncryptedTextField(null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -730,3 +734,181 @@ class DeadlineConfig(models.Model):
 
     def __str__(self) -> str:
         return f"termijnen van {self.changed_at:%Y-%m-%d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Geregelde betaling (issue #15, docs/adr/0111-geregelde-betaling.md)
+# ---------------------------------------------------------------------------------------------
+
+
+class ArrangementQuerySet(models.QuerySet):
+    def for_user(self, user) -> ArrangementQuerySet:
+        """The arrangements of the cases this user may see (Case.objects.for_user)."""
+        return self.filter(case__in=Case.objects.for_user(user))
+
+
+class Arrangement(models.Model):
+    """Geregelde betaling for one case: the rent paid from the tenant's Participatiewet benefit
+    by the municipality's income administration (which does the withholding, not the Meldpunt).
+
+    Amounts, the client number and the landlord's payment reference are encrypted; the landlord
+    only ever learns that it runs, since when, and the payment reference it gave.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="arrangements")
+    # The municipality organisation that instructs the withholding (the deployer of the
+    # instrument once it runs).
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("stand"), max_length=20, choices=ArrangementStatus.choices,
+        default=ArrangementStatus.PROPOSED,
+    )  # fmt: skip
+    client_number = EncryptedTextField(_("klantnummer inkomensadministratie"))
+    rent_amount = EncryptedTextField(_("huur per maand"))
+    arrears_instalment = EncryptedTextField(_("aflossing achterstand per maand"), null=True)
+    payment_reference = EncryptedTextField(_("betalingskenmerk verhuurder"))
+    first_period = models.DateField(_("eerste periode"))
+    last_period = models.DateField(_("laatste periode"), null=True, blank=True)
+    consent_on = models.DateField(_("toestemming huurder op"), null=True, blank=True)
+    legal_basis = models.CharField(
+        _("grondslag"), max_length=20, choices=LegalBasis.choices, blank=True
+    )
+    # The deadline of the step it waits for (agreement, instruction, confirmation).
+    due_on = models.DateField(_("termijn"), null=True, blank=True)
+    started_on = models.DateField(_("loopt sinds"), null=True, blank=True)
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reden beëindiging"), max_length=30, choices=ArrangementEndReason.choices, blank=True
+    )
+    deployment = models.OneToOneField(
+        InstrumentDeployment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ArrangementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("geregelde betaling")
+        verbose_name_plural = _("geregelde betalingen")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=~Q(status="beeindigd"), name="arrangement_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"geregelde betaling {self.public_id}"
+
+    @property
+    def reference(self) -> str:
+        return self.public_id.hex[-8:]
+
+
+class ArrangementChange(models.Model):
+    """Append-only history of an arrangement's steps: who, which organisation, when, why."""
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    reason = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("stap geregelde betaling")
+        verbose_name_plural = _("stappen geregelde betaling")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("De geschiedenis wordt alleen aangevuld, nooit gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("De geschiedenis wordt nooit verwijderd.")
+
+
+class IncomeInstruction(models.Model):
+    """One instruction to the income administration (start, change, stop): the outbox.
+
+    Written in the same transaction as the step that needs it; the worker delivers it through
+    the adapter (registries.income) and retries until it is delivered; the administration's
+    receipt confirms or refuses it. ``payload`` is what was instructed, encrypted.
+    """
+
+    class Kind(models.TextChoices):
+        START = "start", _("Start inhouding")
+        CHANGE = "wijziging", _("Wijziging inhouding")
+        STOP = "stop", _("Stop inhouding")
+
+    class Status(models.TextChoices):
+        PENDING = "te-versturen", _("Nog te versturen")
+        DELIVERED = "verstuurd", _("Verstuurd, wacht op bevestiging")
+        CONFIRMED = "bevestigd", _("Bevestigd")
+        REFUSED = "afgewezen", _("Afgewezen")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    arrangement = models.ForeignKey(
+        Arrangement, on_delete=models.PROTECT, related_name="instructions"
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    payload = EncryptedJSONField()
+    status = models.CharField(
+        _("stand"), max_length=15, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Why the last delivery failed, in Dutch, never with personal data.
+    last_error = models.CharField(max_length=200, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    batch = models.CharField(_("bestand"), max_length=120, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(_("antwoord"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("opdracht aan de inkomensadministratie")
+        verbose_name_plural = _("opdrachten aan de inkomensadministratie")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="instruction_outbox")]
+
+    def __str__(self) -> str:
+        return f"opdracht {self.public_id}"
+
+
+class IncomeReceipt(models.Model):
+    """One receipt file read back from the income administration: applied whole or refused
+    whole (``message`` says why, in Dutch, by line)."""
+
+    name = models.CharField(max_length=200)
+    read_at = models.DateTimeField(auto_now_add=True)
+    accepted = models.BooleanField(default=False)
+    lines = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("ontvangstbevestiging")
+        verbose_name_plural = _("ontvangstbevestigingen")
+        ordering = ["-read_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -38,3 +38,57 @@ TRANSITIONS: dict[str, set[str]] = {
 
 def can_transition(source: str, target: str) -> bool:
     return target in TRANSITIONS.get(source, set())
+
+
+# ---------------------------------------------------------------------------------------------
+# Geregelde betaling (issue #15, docs/adr/0111-geregelde-betaling.md): the track's own steps, in
+# a table of their own beside the case's. The case itself moves as for any instrument: picked up
+# at the proposal, "instrument ingezet" once the income administration confirms the start.
+# ---------------------------------------------------------------------------------------------
+
+
+class ArrangementStatus(models.TextChoices):
+    PROPOSED = "voorgesteld", _("Voorgesteld")
+    AGREED = "afgesproken", _("Afgesproken met de huurder")
+    INSTRUCTED = "opgedragen", _("Inhouding opgedragen")
+    RUNNING = "loopt", _("Loopt")
+    ENDED = "beeindigd", _("Beëindigd")
+
+
+class ArrangementEndReason(models.TextChoices):
+    TENANT_REQUEST = "verzoek-huurder", _("Op verzoek van de huurder")
+    BENEFIT_ENDED = "uitkering-beeindigd", _("Uitkering beëindigd")
+    MOVED = "verhuisd", _("Verhuisd")
+    ARREARS_CLEARED = "achterstand-ingelopen", _("Achterstand ingelopen")
+    OTHER = "anders", _("Andere reden")
+
+
+class LegalBasis(models.TextChoices):
+    """The Participatiewet article the withholding rests on (named when agreed)."""
+
+    VOLUNTARY = "pw-vrijwillig", _("Participatiewet: op verzoek van de uitkeringsgerechtigde")
+    ART_57 = "pw-art-57", _("Participatiewet art. 57 (betaling in natura)")
+    ART_60B = "pw-art-60b", _("Participatiewet art. 60b (inhouding en betaling vaste lasten)")
+
+
+A = ArrangementStatus
+ARRANGEMENT_TRANSITIONS: dict[str, set[str]] = {
+    A.PROPOSED: {A.AGREED, A.ENDED},
+    A.AGREED: {A.INSTRUCTED, A.ENDED},
+    # Refused by the income administration: back to agreed, to correct and instruct again.
+    A.INSTRUCTED: {A.RUNNING, A.AGREED, A.ENDED},
+    A.RUNNING: {A.RUNNING, A.ENDED},  # running → running: a change of amounts
+    A.ENDED: set(),
+}
+# Who moves it (cases/income_services.py, each through _arrangement_move on a locked row):
+#   → voorgesteld          arrangement_propose (income consultant or regie)
+#   voorgesteld → afgesproken   arrangement_agree: consent date and Participatiewet basis
+#   afgesproken → opgedragen    arrangement_instruct: a start instruction in the outbox
+#   opgedragen → loopt          the income administration's receipt confirms the start
+#   opgedragen → afgesproken    its receipt refuses the start (with its answer)
+#   loopt → loopt               arrangement_change: a change instruction
+#   * → beeindigd               arrangement_end with a reason (a stop instruction if instructed)
+
+
+def can_move_arrangement(source: str, target: str) -> bool:
+    return target in ARRANGEMENT_TRANSITIONS.get(source, set())

@@ -358,6 +358,15 @@ SPECTACULAR_SETTINGS = {
 
 # Registry adapter for triage (BRP, benefits): a class implementing registries.base.Registry.
 MELDPUNT_REGISTRY = env.str("MELDPUNT_REGISTRY", default="meldpunt.registries.local.LocalRegistry")
+# Geregelde betaling: the adapter to the income administration that withholds the rent
+# (registries.income), and the exchange folder of the file adapter (docs/geregelde-betaling-bestanden.md).
+MELDPUNT_INCOME_ADMINISTRATION = env.str(
+    "MELDPUNT_INCOME_ADMINISTRATION",
+    default="meldpunt.registries.income.FileIncomeAdministration",
+)
+MELDPUNT_INCOME_FILE_DIR = env.str(
+    "MELDPUNT_INCOME_FILE_DIR", default=str(BASE_DIR / "var" / "inkomen")
+)
 # The municipalities whose residents the Meldpunt serves (CBS gemeentecodes): a person the BRP
 # registers elsewhere is "not a resident".
 MELDPUNT_MUNICIPALITY_CODES = env.list("MELDPUNT_MUNICIPALITY_CODES", default=[])

@@ -53,6 +53,16 @@ DEFAULT_JOBS: tuple[JobDefinition, ...] = (
         "refresh-all-figures", "meldpunt.reporting.figures.figures_refresh_all",
         at=time(1, 30), lease_seconds=3600,
     ),
+    # Geregelde betaling: the outbox of instructions to the income administration, and its
+    # receipts (cases/income_services.py, ADR 0111).
+    JobDefinition(
+        "deliver-income-instructions", "meldpunt.cases.income_services.instructions_deliver",
+        every_minutes=5, lease_seconds=300,
+    ),
+    JobDefinition(
+        "read-income-receipts", "meldpunt.cases.income_services.income_receipts_read",
+        every_minutes=15, lease_seconds=300,
+    ),
     JobDefinition(
         "requeue-abandoned-tasks", "meldpunt.operations.jobs.abandoned_tasks_requeue",
         every_minutes=5, lease_seconds=120,
