@@ -83,6 +83,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "safeguards:landlord-instruments": (None, ("get",)),
     "safeguards:check-detail": ("check", ("get",)),
     "safeguards:attestation": ("check", ("get",)),
+    "safeguards:attestation-pdf": ("check", ("get",)),
     "safeguards:attestation-revoke": ("check", ("post",)),
     "safeguards:verify-form": (None, ("get",)),
     "safeguards:rule-config": (None, ("get", "post")),

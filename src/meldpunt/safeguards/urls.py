@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("toetsen/<uuid:public_id>", views.check_detail, name="check-detail"),
     path("toetsen/<uuid:public_id>/verklaring", views.attestation_detail, name="attestation"),
+    path("toetsen/<uuid:public_id>/verklaring.pdf", views.attestation_pdf, name="attestation-pdf"),
     path(
         "toetsen/<uuid:public_id>/intrekken",
         views.attestation_revoke_view,

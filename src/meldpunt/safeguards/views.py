@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from meldpunt.core.pdf import html_to_pdf, qr_data_uri
 from meldpunt.core.throttling import VerificationThrottle, seconds_to_wait
 from meldpunt.privacy.services import processing_log_record
 
@@ -63,6 +65,37 @@ def attestation_detail(request: HttpRequest, public_id) -> HttpResponse:
         "safeguards/attestation.html",
         {"check": check, "attestation": attestation, "verify_url": verify_url},
     )
+
+
+def attestation_document_html(request: HttpRequest, check: SafeguardCheck, attestation) -> str:
+    """The verklaring as a document: the municipality's letterhead and a QR code that opens its
+    verification page (the same URL as printed under it)."""
+    verify_url = request.build_absolute_uri(
+        reverse("safeguards:verify", kwargs={"code": attestation.code})
+    )
+    return render_to_string(
+        "safeguards/attestation_pdf.html",
+        {
+            "check": check,
+            "attestation": attestation,
+            "verify_url": verify_url,
+            "qr": qr_data_uri(verify_url),
+            "municipality": check.municipality,
+        },
+        request=request,
+    )
+
+
+@login_required
+def attestation_pdf(request: HttpRequest, public_id) -> HttpResponse:
+    """The verklaring as a PDF to hand to a bailiff or court."""
+    check = _own_check(request, public_id, "safeguard.attestation.pdf")
+    attestation = get_object_or_404(Attestation, check_record=check, revoked_at__isnull=True)
+    pdf = html_to_pdf(attestation_document_html(request, check, attestation))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # The code, not the reference or name: a file name travels in mail and download folders.
+    response["Content-Disposition"] = f'attachment; filename="verklaring-{attestation.code}.pdf"'
+    return response
 
 
 @login_required
