@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from meldpunt.accounts.services import api_token_create, user_create
 from meldpunt.intake.services import signal_import_create, signal_submit
-from meldpunt.safeguards.services import safeguard_check_ask
+from meldpunt.safeguards.services import safeguard_check_ask, tenancy_outcome_record
 
 from .conftest import PASSWORD, mfa_client, signal_data
 
@@ -81,6 +81,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "safeguards:tenancy-outcome": ("tenancy", ("get", "post")),
     "safeguards:tenancy-outcome-withdraw": ("tenancy", ("get", "post")),
     "safeguards:landlord-instruments": (None, ("get",)),
+    "safeguards:outcomes-without-verklaring": (None, ("get",)),
     "safeguards:check-detail": ("check", ("get",)),
     "safeguards:attestation": ("check", ("get",)),
     "safeguards:attestation-pdf": ("check", ("get",)),
@@ -203,6 +204,10 @@ def world(covenant, users):
     diemen_check = safeguard_check_ask(
         tenancy_id=diemen.tenancy_id, by=users["diemen-verhuurder"], question="deurwaarder"
     )
+    # An outcome without a valid verklaring in each world, for regie's list (ADR 0106).
+    for signal, user in ((own, "eigen-haard"), (foreign, "ymere"), (diemen, "diemen-verhuurder")):
+        tenancy_outcome_record(by=users[user], tenancy_id=signal.tenancy_id, kind="deurwaarder",
+                               occurred_on=signal.signal_date)  # fmt: skip
     exception = PostcodeException.objects.create(
         postcode="1012AA", district=District.objects.get(name="Oost")
     )

@@ -37,6 +37,7 @@ from meldpunt.safeguards.services import (
 )
 
 from .conftest import shows, signal_data
+from .test_accessibility import check_page
 
 pytestmark = pytest.mark.django_db
 
@@ -382,3 +383,61 @@ def test_api_answer_holds_no_case_facts(signal, users, covenant, today):
     for text in (posted.content.decode(), client.get(outcomes_url(signal)).content.decode()):
         for probe in (*PROBES.values(), "CentraM", "Budgetbeheer", "budgetbeheer"):
             assert not shows(text, probe), probe
+
+
+# Regie's list of outcomes without a valid verklaring, to follow each one up.
+
+
+def test_regie_lists_the_outcomes_without_a_valid_verklaring_of_its_municipality(
+    signal, users, clients, covenant, today
+):
+    check = allowed_bailiff_check(signal, users, today)
+    valid = record(users, signal, "deurwaarder", today)
+    missing = record(users, signal, "ontruiming-uitgevoerd", today - timedelta(days=2))
+    withdrawn = record(users, signal, "deurwaarder", today - timedelta(days=400))
+    tenancy_outcome_withdraw(by=users["eigen-haard"], tenancy_id=signal.tenancy_id,
+                             outcome_id=withdrawn.public_id, reason="vergissing")  # fmt: skip
+    settled = record(users, signal, "huurschuld-voldaan", today)
+    expired_code = record(users, signal, "deurwaarder", today - timedelta(days=1),
+                          verification_code=check.attestation.code)  # fmt: skip
+    assert valid.verklaring_valid and expired_code.verklaring_valid is False  # issued today
+    diemen = signal_submit(partner=covenant["woonstichting-diemen-demo"],
+                           submitted_by=users["diemen-verhuurder"],
+                           raw=signal_data(partner_referentie="DI-UIT", postcode="1111 AB"))  # fmt: skip
+    elsewhere = tenancy_outcome_record(by=users["diemen-verhuurder"], tenancy_id=diemen.tenancy_id,
+                                       kind="deurwaarder", occurred_on=today)  # fmt: skip
+    url = reverse("safeguards:outcomes-without-verklaring")
+    html = clients["regie"].get(url).content.decode()
+    assert "EH-UIT-1" in html and "DI-UIT" not in html
+    assert html.count("Ontruiming uitgevoerd") == 1
+    assert "code opgegeven, maar niet geldig" in html
+    assert reverse("cases:case-detail", args=[signal.case.public_id]) in html
+    logged = ProcessingLogEntry.objects.filter(name="outcome.without_verklaring")
+    assert {e.object_id for e in logged} == {str(missing.public_id), str(expired_code.public_id)}
+    assert str(settled.public_id) not in {e.object_id for e in logged}
+    diemen_html = clients["diemen-regie"].get(url).content.decode()
+    assert "DI-UIT" in diemen_html and "EH-UIT-1" not in diemen_html
+    assert str(elsewhere.public_id) in {
+        e.object_id for e in ProcessingLogEntry.objects.filter(name="outcome.without_verklaring")
+    }
+    for who in ("beleid", "eigen-haard", "centram", "beheer", "privacy"):
+        assert clients[who].get(url).status_code == 403, who
+
+
+def test_the_outcome_pages_keep_the_accessible_structure(signal, users, clients, today):
+    record(users, signal, "deurwaarder", today)
+    tenancy = signal.tenancy.public_id
+    for who, url in (
+        ("eigen-haard", reverse("safeguards:tenancy-outcome", args=[tenancy])),
+        ("eigen-haard", reverse("safeguards:tenancy-outcome-withdraw", args=[tenancy])),
+        ("regie", reverse("safeguards:outcomes-without-verklaring")),
+    ):
+        response = clients[who].get(url)
+        assert response.status_code == 200
+        check_page(response.content.decode())
+    invalid = clients["eigen-haard"].post(
+        reverse("safeguards:tenancy-outcome", args=[tenancy]), {"occurred_on": "gisteren"}
+    )
+    assert invalid.status_code == 400
+    check_page(invalid.content.decode())
+    assert "Kies wat er is gebeurd." in invalid.content.decode()

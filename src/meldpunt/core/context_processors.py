@@ -23,6 +23,10 @@ def navigation(request):
         items.append(
             (_("Eigen instrumenten verhuurders"), reverse("safeguards:landlord-instruments"))
         )
+    if user.has_perm("cases.view_all_cases") and user.organisation.is_municipality:
+        items.append(
+            (_("Uitkomsten zonder verklaring"), reverse("safeguards:outcomes-without-verklaring"))
+        )
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen intake"), reverse("intake:configuration")))
         items.append((_("Routering"), reverse("organisations:routing")))

@@ -383,3 +383,52 @@ def tenancy_outcome_withdraw(request: HttpRequest, public_id) -> HttpResponse:
         {"tenancy": tenancy, "form": form, "outcomes": outcomes},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def outcomes_without_verklaring(request: HttpRequest) -> HttpResponse:
+    """Regie: bailiff hand-overs and evictions for which no valid verklaring existed that day.
+
+    The covenant's own test (art. 1.13) so regie can follow each one up; never suppressed here,
+    since regie may see the tenancies anyway. Each page is one processing-log record per outcome
+    shown.
+    """
+    user = request.user
+    if not (user.has_perm("cases.view_all_cases") and user.organisation.is_municipality):
+        raise PermissionDenied
+    outcomes = (
+        TenancyOutcome.objects.for_user(user)
+        .without_valid_verklaring()
+        .select_related("organisation", "tenancy", "attestation__check_record")
+        .order_by("-occurred_on", "-id")
+    )
+    page = Paginator(outcomes, 50).get_page(request.GET.get("pagina"))
+    cases = {
+        tenancy_id: case_id
+        for tenancy_id, case_id in Signal.objects.filter(
+            tenancy_id__in={o.tenancy_id for o in page}, case__isnull=False
+        )
+        .order_by("received_at")
+        .values_list("tenancy_id", "case__public_id")
+    }
+    processing_log_record_many(
+        actor=user,
+        activity="sluitende-aanpak",
+        action="read",
+        name="outcome.without_verklaring",
+        items=[
+            Processing(
+                str(o.tenancy.person.subject_id) if o.tenancy.person_id else "",
+                "tenancy_outcome",
+                o.public_id,
+                ("kind", "occurred_on", "verklaring"),
+            )
+            for o in page
+        ],
+    )
+    rows = [{"outcome": o, "case": cases.get(o.tenancy_id)} for o in page]
+    return render(
+        request,
+        "safeguards/outcomes_without_verklaring.html",
+        {"page": page, "rows": rows, "valid_days": settings.MELDPUNT_VERKLARING_VALID_DAYS},
+    )

@@ -38,6 +38,11 @@ urlpatterns = [
         name="tenancy-outcome-withdraw",
     ),
     path(
+        "uitkomsten-zonder-verklaring",
+        tenancy_views.outcomes_without_verklaring,
+        name="outcomes-without-verklaring",
+    ),
+    path(
         "verhuurder-instrumenten",
         tenancy_views.landlord_instruments,
         name="landlord-instruments",
