@@ -227,6 +227,33 @@ def test_cbs_collects_the_case_file_page_by_page(march, delivery, settings, cont
     assert records.count() == 3 and all(CBS in r.name for r in records)  # one per request
 
 
+@pytest.mark.parametrize("size", [1, 3])
+def test_a_case_split_over_pages_is_sent_once_with_all_its_signals(
+    march,
+    delivery,  # noqa: F811
+    settings,
+    size,
+):
+    """Z1 holds S1 and S2: with one signal a page, Z1 goes on page 1 (its first signal) and
+    refers to S2 on page 2; with three, S1-S3 are on page 1 and S4 (Diemen) alone on page 2."""
+    settings.MELDPUNT_DDAS_SOURCE = "meldpunt.reporting.delivery.CaseFileSource"
+    period = {"aanleverperiodeStartdatum": "2026-03-01", "aanleverperiodeEinddatum": "2026-03-31"}
+    ids = {k: str(march[k].public_id) for k in ("s1", "s2", "s3", "s4")}
+    cases_by_page = []
+    for page in range(1, -(-4 // size) + 1):
+        _response, content = post(delivery, {**period, "page": page, "pageSize": size})
+        leveringen = json.loads(content)["gegevens"]["leveringen"]
+        cases_by_page.append(
+            [tuple(s["ID"] for s in case["vroegsignalen"])
+             for lv in leveringen for case in lv.get("vroegsignaalzaken", [])]
+        )  # fmt: skip
+    z1, z2, z3 = (ids["s1"], ids["s2"]), (ids["s3"],), (ids["s4"],)
+    if size == 1:
+        assert cases_by_page == [[z1], [], [z2], [z3]]
+    else:
+        assert cases_by_page == [[z1, z2], [z3]]
+
+
 def test_the_endpoint_stays_off_until_cbs_is_named(settings):
     settings.MELDPUNT_DDAS_CLIENT_PEER_IDS = []
     assert settings.MELDPUNT_DDAS_SOURCE == "meldpunt.reporting.delivery.CaseFileSource"

@@ -23,8 +23,10 @@ from meldpunt.reporting.ddas.signing import (
     SigningConfigurationError,
     SigningCredentials,
     sign_body,
+    sign_spooled,
     sign_stream,
 )
+from meldpunt.reporting.ddas.spool import EncryptedSpool
 
 NOW = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
 BODY = '{"gegevens":{"codeGegevensleverancier":"Meldpunt 0.1.0","x":"één"}}'.encode()
@@ -224,6 +226,43 @@ def test_data_changing_between_the_passes_breaks_the_response_off(pki):
         for chunk in signed.chunks:
             received.append(chunk)
     assert b"".join(received) == b"aa"  # the last chunk is never sent
+
+
+@pytest.mark.parametrize("mode", ["digest", "body"])
+def test_spooled_signing_signs_what_it_sends_and_keeps_no_plaintext(pki, mode):
+    """One pass: the body is signed as it goes into the spool, sent from it, and the spool (on
+    disk, in the temp folder) never holds the body in plaintext."""
+    probe = b'"postcode":"9999ZZ","huisnummer":"12345"'
+    body = (BODY + probe) * 60_000  # ~5 MB: several encrypted chunks
+    produced = []
+
+    def chunks():
+        for i in range(0, len(body), 65_536):
+            produced.append(i)
+            yield body[i : i + 65_536]
+
+    spool = EncryptedSpool()
+    signed = sign_spooled(chunks(), pki["credentials"], spool=spool, mode=mode, signing_time=NOW)
+    produced_once = len(produced)
+    spool._file.seek(0)
+    on_disk = spool._file.read()  # what the temporary file holds (it has no name: O_TMPFILE)
+    assert on_disk and probe not in on_disk and b"9999ZZ" not in on_disk
+    sent = b"".join(signed.chunks)
+    assert len(produced) == produced_once  # produced once, not again to send
+    assert sent == body and signed.content_length == len(body)
+    verify(sent, signed.digest, signed.signature, pki["root"])
+    assert spool._file.closed
+
+
+def test_a_failing_producer_closes_the_spool(pki):
+    def chunks():
+        yield b"{"
+        raise RuntimeError("database gone")
+
+    spool = EncryptedSpool()
+    with pytest.raises(RuntimeError):
+        sign_spooled(chunks(), pki["credentials"], spool=spool, signing_time=NOW)
+    assert spool._file.closed
 
 
 def test_credentials_from_pem_files(pki, tmp_path):

@@ -13,8 +13,10 @@ Two readings of what is signed exist upstream (docs/adr/0103-ddas-delivery.md); 
 - ``"body"``: RFC 7515 appendix F over the exact body bytes, signing input
   ``BASE64URL(header) || "." || BASE64URL(body)``.
 
-Both stream: the body is fed in chunks, never held whole. :func:`sign_stream` makes the two
-passes a streamed response needs (headers first, body after).
+Both stream: the body is fed in chunks, never held whole. A streamed response needs its headers
+before its body: :func:`sign_spooled` (used by the endpoint) produces the body once, signing it
+while it parks the bytes in a spool (encrypted, see :mod:`.spool`), and sends from the spool;
+:func:`sign_stream` produces it twice instead (no spool, twice the work).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -298,4 +300,50 @@ def sign_stream(
 
     return SignedStream(
         digest=digest, signature=signature, content_length=session.length, chunks=replay()
+    )
+
+
+class Spool(Protocol):
+    """Where a body waits between signing and sending (:class:`.spool.EncryptedSpool`)."""
+
+    def write(self, data: bytes) -> object: ...
+
+    def replay(self) -> Iterator[bytes]:
+        """The bytes written, in order; called once, after the last write."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def sign_spooled(
+    chunks: Iterable[bytes],
+    credentials: SigningCredentials,
+    *,
+    spool: Spool,
+    mode: SignatureMode = "digest",
+    signing_time: datetime | None = None,
+) -> SignedStream:
+    """Sign a body produced once: hashed and signed as it is written to ``spool``, then sent
+    from the spool. The bytes sent are the bytes signed, whatever the data does meanwhile, and
+    the body is never whole in memory. The spool is closed when the body has been sent (or the
+    client went away), or here if producing fails.
+    """
+    session = SigningSession(credentials, mode, signing_time or datetime.now(UTC))
+    try:
+        for chunk in chunks:
+            session.update(chunk)
+            spool.write(chunk)
+        digest, signature = session.finish()
+    except BaseException:
+        spool.close()
+        raise
+
+    def send() -> Iterator[bytes]:
+        try:
+            yield from spool.replay()
+        finally:
+            spool.close()
+
+    return SignedStream(
+        digest=digest, signature=signature, content_length=session.length, chunks=send()
     )

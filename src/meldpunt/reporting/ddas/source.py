@@ -11,9 +11,9 @@ Rules a source must keep:
   page, with the levering's ``teller`` of the whole delivery);
 - a case (vroegsignaalzaak) is sent on the page that holds its first signal, with references to
   all its signals (a case can refer to a signal on the next page; CBS combines the pages);
-- ``page`` is deterministic: called twice with the same arguments it gives the same objects (the
-  endpoint produces the body twice, to sign it and to send it; see signing.sign_stream). A
-  database source reads inside one snapshot, and is iterated after the view has returned;
+- ``page`` is iterated once, inside the request: the endpoint signs the body as it writes it to
+  an encrypted spool and sends it from there (signing.sign_spooled); its leveringen's signals and
+  cases are pulled as the writer goes, so they may be generators;
 - ``record_collection`` writes the one processing-log record of the collection (no BSN: Meldpunt
   holds none, and individual subjects are not logged for it).
 """

@@ -1,7 +1,7 @@
 """``POST /ddas/v1/gegevens``: CBS collects the DDAS v1.2 delivery (DDAS-VS.yaml).
 
-Thin: check the caller (FSC token), parse the request, ask the configured source, stream the
-signed page. Every answer carries ``Digest`` and ``nlgov-adr-payload-sig``; errors are
+Thin: check the caller (FSC token), parse the request, ask the configured source, sign the page
+as it is produced into an encrypted spool, stream it from there. Every answer carries ``Digest`` and ``nlgov-adr-payload-sig``; errors are
 ``application/problem+json``.
 """
 
@@ -25,8 +25,9 @@ from .collection import (
 )
 from .fsc import ClientRefused, verify_fsc_token
 from .model import DocumentHeader
-from .signing import sign_body, sign_stream
+from .signing import sign_body, sign_spooled
 from .source import UnknownOrganisation
+from .spool import EncryptedSpool
 from .writer import iter_gegevens_response
 
 TITLES = {
@@ -102,13 +103,17 @@ def gegevens(request: HttpRequest) -> HttpResponse:
     plan = plan_page(total_records=total, request=ask)
     header = DocumentHeader(cfg.supplier_code, start, end, now.replace(microsecond=0))
 
-    def produce():
-        leveringen = cfg.source.page(
-            start=start, end=end, organisation=organisation, offset=plan.offset, limit=plan.limit
-        )
-        return iter_gegevens_response(header, leveringen, paginering=plan.paginering())
-
-    signed = sign_stream(produce, cfg.credentials, mode=cfg.signature_mode, signing_time=now)
+    leveringen = cfg.source.page(
+        start=start, end=end, organisation=organisation, offset=plan.offset, limit=plan.limit
+    )
+    # Produced once, signed while it is spooled (encrypted), then streamed from the spool.
+    signed = sign_spooled(
+        iter_gegevens_response(header, leveringen, paginering=plan.paginering()),
+        cfg.credentials,
+        spool=EncryptedSpool(),
+        mode=cfg.signature_mode,
+        signing_time=now,
+    )
     cfg.source.record_collection(
         client_id=client.peer_id, start=start, end=end, organisation=organisation, plan=plan
     )
