@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MELDPUNT := $(BIN)/meldpunt
 
-.PHONY: run test browser screenshots install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal openapi api-lint
+.PHONY: run test browser screenshots install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal openapi api-lint fuzz
 
 run: install .env
 	@mkdir -p var
@@ -70,6 +70,12 @@ lint: install-test
 # The committed OpenAPI document, generated from the code (tests/test_openapi.py keeps it current).
 openapi: install
 	DJANGO_SETTINGS_MODULE=meldpunt.conf.test $(MELDPUNT) spectacular --file openapi.yaml --validate --fail-on-warn
+
+# schemathesis against the live app and openapi.yaml, longer than the CI-sized run in make test
+# (tests/test_api_fuzz.py: every operation, every kind of API client, valid and invalid input).
+FUZZ_EXAMPLES ?= 200
+fuzz: install-test
+	MELDPUNT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_api_fuzz.py -p no:cacheprovider
 
 # The NL API Design Rules (Logius' Spectral ruleset) on the committed document: 0 errors, 0 warnings.
 NLGOV_RULESET ?= ../shared/reference/nlgov-api-design-rules/ruleset.yaml

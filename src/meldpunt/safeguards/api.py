@@ -3,7 +3,7 @@ verklaring."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -55,6 +55,15 @@ def _answer(check) -> dict:
     tags=["sluitende-aanpak"],
     request=CheckRequestSerializer,
     responses={201: CheckAnswerSerializer},
+    parameters=[
+        OpenApiParameter(
+            "vraag",
+            str,
+            OpenApiParameter.PATH,
+            enum=list(Question.values),
+            description="deurwaarder of ontruiming",
+        )
+    ],
 )
 class CheckCreateView(APIView):
     # The answer is feedback on the landlord's own tenant (docs/adr/0105-api-clients.md).
