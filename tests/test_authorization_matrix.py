@@ -59,6 +59,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "intake:template": (None, ("get",)),
     "intake:configuration": (None, ("get", "post")),
     "cases:case-list": (None, ("get",)),
+    "cases:case-search": (None, ("post",)),
     "cases:overdue": (None, ("get",)),
     "cases:team": (None, ("get", "post")),
     "cases:case-take": ("case", ("post",)),

@@ -66,13 +66,21 @@ def test_lists_show_no_personal_data_and_log_nothing(clients, case):
     before = ProcessingLogEntry.objects.count()
     for role, name in [
         ("regie", "intake:triage"),
-        ("regie", "cases:case-list"),
-        ("centram", "cases:case-list"),
         ("eigen-haard", "intake:signal-list"),
     ]:
         html = clients[role].get(reverse(name)).content.decode()
         assert "Testpersoon" not in html
     assert ProcessingLogEntry.objects.count() == before
+
+
+def test_the_case_list_names_tenants_and_logs_each_naming(clients, case):
+    # Issue #12: cases are named by tenant and address for the roles that may see them; each
+    # case named on a page is one read in the processing log (docs/adr/0108).
+    for role in ("regie", "centram"):
+        before = ProcessingLogEntry.objects.filter(name="case.list").count()
+        html = clients[role].get(reverse("cases:case-list")).content.decode()
+        assert "Testpersoon" in html
+        assert ProcessingLogEntry.objects.filter(name="case.list").count() == before + 1
 
 
 def test_intake_and_triage_are_logged_with_field_names_only(case):

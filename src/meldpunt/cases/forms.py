@@ -1,12 +1,18 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.core.forms import AccessibleFormMixin, DateInput
-from meldpunt.organisations.models import Organisation, OrganisationType
+from meldpunt.core.parsing import FieldError, parse_date, parse_postcode
+from meldpunt.organisations.models import District, Organisation, OrganisationType
 
 from .models import Instrument, InstrumentDeployment, InstrumentEvent, Track
+from .search import Filters
+from .selectors import caseworkers_of
 from .vocabulary import END_RESULT_CHOICES, ContactKind, PartOfDay
+from .workflow import CaseStatus
 
 
 class AssignForm(AccessibleFormMixin, forms.Form):
@@ -244,3 +250,159 @@ class DistributeForm(AccessibleFormMixin, forms.Form):
 def worker_name(user) -> str:
     """How a colleague is named on screen: the name, else the log-in address."""
     return user.get_full_name() or user.email
+
+
+# --- lists that find anything (issue #12) -------------------------------------------------
+
+
+class CaseSearchForm(AccessibleFormMixin, forms.Form):
+    """Search by the blind indexes; posted, never in the URL (search.py)."""
+
+    achternaam = forms.CharField(label=_("Achternaam"), required=False, max_length=100,
+                                 widget=forms.TextInput(attrs={**TEXTBOX, "autocomplete": "off"}))  # fmt: skip
+    geboortedatum = forms.CharField(
+        label=_("Geboortedatum"),
+        required=False,
+        help_text=_("Bijvoorbeeld 17-05-1980."),
+        widget=forms.TextInput(attrs={**TEXTBOX, "autocomplete": "off", "inputmode": "numeric"}),
+    )
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=7,
+                               widget=forms.TextInput(attrs={**TEXTBOX, "autocomplete": "off"}))  # fmt: skip
+    huisnummer = forms.CharField(
+        label=_("Huisnummer"),
+        required=False,
+        max_length=12,
+        help_text=_("Met huisletter of toevoeging als die er is, bijvoorbeeld 12A of 12-2."),
+        widget=forms.TextInput(attrs={**TEXTBOX, "autocomplete": "off"}),
+    )
+    referentie = forms.CharField(label=_("Referentie signaalpartner"), required=False,
+                                 max_length=60,
+                                 widget=forms.TextInput(attrs={**TEXTBOX, "autocomplete": "off"}))  # fmt: skip
+    filters = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        name, birth = data.get("achternaam", "").strip(), data.get("geboortedatum", "").strip()
+        postcode, number = data.get("postcode", "").strip(), data.get("huisnummer", "").strip()
+        if name and not birth:
+            self.add_error(
+                "geboortedatum",
+                _("Vul ook de geboortedatum in: zoeken op alleen een naam kan niet."),
+            )
+        if birth and not name:
+            self.add_error("achternaam", _("Vul ook de achternaam in."))
+        if birth:
+            try:
+                data["birth_date"] = parse_date(birth)
+            except FieldError as exc:
+                self.add_error("geboortedatum", str(exc))
+        if postcode and not number:
+            self.add_error("huisnummer", _("Vul ook het huisnummer in."))
+        if number and not postcode:
+            self.add_error("postcode", _("Vul ook de postcode in."))
+        if postcode:
+            try:
+                data["postcode_clean"] = parse_postcode(postcode)
+            except FieldError as exc:
+                self.add_error("postcode", str(exc))
+        if number:
+            match = HOUSE_NUMBER.fullmatch(number.replace(" ", ""))
+            if match is None:
+                self.add_error("huisnummer", _("Gebruik een huisnummer als 12, 12A of 12-2."))
+            else:
+                # As the intake stores them: the number as an integer, the letter upper case.
+                data["number"], data["letter"], data["addition"] = (
+                    str(int(match.group(1))), (match.group(2) or "").upper(), match.group(3) or ""
+                )  # fmt: skip
+        if not (name or birth or postcode or number or data.get("referentie", "").strip()):
+            raise forms.ValidationError(
+                _("Vul een achternaam en geboortedatum, een postcode en huisnummer of een "
+                  "referentie in.")
+            )  # fmt: skip
+        return data
+
+
+HOUSE_NUMBER = re.compile(r"(\d{1,5})([A-Za-z]?)(?:-([0-9A-Za-z]{1,4}))?", re.ASCII)
+
+
+SELECT = {"class": "utrecht-select"}
+
+
+class CaseFilterForm(forms.Form):
+    """Filters of the case list: ids and statuses only, so they may stay in the URL."""
+
+    staat = forms.ChoiceField(
+        label=_("Zaken"),
+        required=False,
+        choices=[("open", _("Lopend")), ("gesloten", _("Afgesloten")), ("alle", _("Alle"))],
+        widget=forms.Select(attrs=SELECT),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=forms.Select(attrs=SELECT))
+    route = forms.ChoiceField(label=_("Route"), required=False, widget=forms.Select(attrs=SELECT))
+    stadsdeel = forms.TypedChoiceField(label=_("Stadsdeel"), required=False, coerce=int,
+                                       empty_value=None, widget=forms.Select(attrs=SELECT))  # fmt: skip
+    uitvoerder = forms.TypedChoiceField(label=_("Uitvoerder"), required=False, coerce=int,
+                                        empty_value=None, widget=forms.Select(attrs=SELECT))  # fmt: skip
+    casemanager = forms.ChoiceField(label=_("Casemanager"), required=False,
+                                    widget=forms.Select(attrs=SELECT))  # fmt: skip
+    partner = forms.TypedChoiceField(label=_("Signaalpartner"), required=False, coerce=int,
+                                     empty_value=None, widget=forms.Select(attrs=SELECT))  # fmt: skip
+    te_laat = forms.BooleanField(label=_("Alleen over de termijn"), required=False)
+    crisis = forms.BooleanField(label=_("Alleen crisissignalen"), required=False)
+    sorteer = forms.ChoiceField(
+        label=_("Sorteer op"),
+        required=False,
+        choices=[
+            ("termijn", _("Termijn (te laat eerst)")),
+            ("ontvangen", _("Ontvangen (nieuwste eerst)")),
+        ],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Alle"))]
+        self.fields["status"].choices = any_ + list(CaseStatus.choices)
+        self.fields["route"].choices = any_ + list(Track.choices)
+        organisation = user.organisation
+        districts = District.objects.filter(
+            municipality_id__in=organisation.municipality_ids()
+        ).order_by("name")
+        self.fields["stadsdeel"].choices = any_ + [(d.pk, d.name) for d in districts]
+        regie = user.has_perm("cases.view_all_cases") and organisation.is_municipality
+        if regie:
+            self.fields["uitvoerder"].choices = any_ + [
+                (o.pk, o.name)
+                for o in Organisation.objects.filter(type=OrganisationType.PROVIDER, is_active=True)
+            ]
+            self.fields["partner"].choices = any_ + [
+                (o.pk, o.name)
+                for o in Organisation.objects.filter(type=OrganisationType.PARTNER, is_active=True)
+            ]
+        else:
+            del self.fields["uitvoerder"], self.fields["partner"]
+        workers = [("", _("Iedereen")), ("mijn", _("Mijn zaken")), ("geen", _("Nog niemand"))]
+        if user.has_perm("cases.distribute_cases"):
+            workers += [(str(w.pk), worker_name(w)) for w in caseworkers_of(organisation)]
+        if regie:
+            del self.fields["casemanager"]
+        else:
+            self.fields["casemanager"].choices = workers
+
+    def filters(self) -> Filters:
+        """The valid filters; a value that is not a choice is dropped, never an error page."""
+        data = self.cleaned_data if self.is_valid() else {
+            k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors
+        }  # fmt: skip
+        return Filters(
+            state=data.get("staat") or "open",
+            status=data.get("status") or "",
+            track=data.get("route") or "",
+            district=data.get("stadsdeel"),
+            provider=data.get("uitvoerder"),
+            caseworker=data.get("casemanager") or "",
+            partner=data.get("partner"),
+            overdue=bool(data.get("te_laat")),
+            crisis=bool(data.get("crisis")),
+            sort=data.get("sorteer") or "termijn",
+        )

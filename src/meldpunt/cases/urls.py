@@ -5,6 +5,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("zaken", views.case_list, name="case-list"),
+    path("zaken/zoeken", views.case_search, name="case-search"),
     path("zaken/termijnen", views.overdue_list, name="overdue"),
     path("zaken/team", views.team, name="team"),
     path("zaken/<uuid:public_id>", views.case_detail, name="case-detail"),

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 
 from meldpunt.privacy.services import processing_log_record
 
-from .deadlines import overdue_cases
+from .deadlines import OUTREACH_OPEN, overdue_cases
 from .feedback import record_feedback_read, signal_feedback
 from .forms import (
     AssignForm,
+    CaseFilterForm,
+    CaseSearchForm,
     CloseForm,
     ContactAttemptForm,
     DeployForm,
@@ -30,6 +32,16 @@ from .forms import (
     worker_name,
 )
 from .models import Case, InstrumentDeployment, InstrumentEvent, Signal
+from .search import (
+    Filters,
+    case_names,
+    case_page,
+    count_upto,
+    filtered_cases,
+    recall_search,
+    remember_search,
+    search_case_ids,
+)
 from .selectors import (
     caseload,
     caseworkers_of,
@@ -63,15 +75,103 @@ def _require_case_access(user) -> None:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases this user may see: filters in the URL, a search by token (search.py), sorted
+    by deadline or receipt, keyset-paged; named by tenant and address for roles that may."""
     _require_case_access(request.user)
-    cases = (
-        Case.objects.for_user(request.user)
-        .exclude(status=CaseStatus.CLOSED)
-        .select_related("district", "provider")
-        .order_by("-crisis", "opened_at", "id")
+    user = request.user
+    filter_form = CaseFilterForm(request.GET or None, user=user)
+    filters = filter_form.filters() if request.GET else Filters()
+    token = request.GET.get("zoek", "")
+    search = recall_search(request.session, token)
+    if token and search is None:
+        messages.info(request, _("Die zoekopdracht is verlopen; zoek opnieuw."))
+    cases = filtered_cases(user, filters, ids=search["ids"] if search else None)
+    cases = cases.select_related("district", "provider", "caseworker")
+    rows, next_cursor = case_page(cases, sort=filters.sort, after=request.GET.get("na", ""))
+    count, more = count_upto(cases)
+    names, today = case_names(user, rows), timezone.localdate()
+    for case in rows:
+        case.named = names.get(case.pk)
+        case.overdue = (
+            case.status in OUTREACH_OPEN and case.due_on is not None and case.due_on < today
+        )
+    query = request.GET.copy()
+    query.pop("na", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "cases": rows,
+            "count": count,
+            "more": more,
+            "filter_form": filter_form,
+            "search_form": CaseSearchForm(initial={"filters": query.urlencode()}),
+            "search": search,
+            "first_url": f"?{query.urlencode()}",
+            "next_url": f"?{query.urlencode()}&na={next_cursor}" if next_cursor else "",
+            "is_first": not request.GET.get("na"),
+            "today": timezone.localdate(),
+            "sees_names": user.sees_personal_data,
+        },
     )
-    page = Paginator(cases, 50).get_page(request.GET.get("pagina"))
-    return render(request, "cases/case_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def case_search(request: HttpRequest) -> HttpResponse:
+    """Search by name + birth date, address or reference: posted, so no term is in a URL; the
+    result's ids wait in the session under a token that the list's URL carries."""
+    _require_case_access(request.user)
+    form = CaseSearchForm(request.POST)
+    back = QueryDict(request.POST.get("filters", ""), mutable=True)
+    back.pop("zoek", None)
+    back.pop("na", None)
+    if not form.is_valid():
+        user = request.user
+        filter_form = CaseFilterForm(back or None, user=user)
+        return render(
+            request,
+            "cases/case_list.html",
+            {
+                "cases": [],
+                "count": 0,
+                "more": False,
+                "filter_form": filter_form,
+                "search_form": form,
+                "search": None,
+                "first_url": f"?{back.urlencode()}",
+                "next_url": "",
+                "is_first": True,
+                "today": timezone.localdate(),
+                "sees_names": user.sees_personal_data,
+                "search_failed": True,
+            },
+            status=400,
+        )
+    data = form.cleaned_data
+    ids = search_case_ids(
+        request.user,
+        surname=data.get("achternaam", "").strip(),
+        birth_date=data.get("birth_date"),
+        postcode=data.get("postcode_clean", ""),
+        number=data.get("number", ""),
+        letter=data.get("letter", ""),
+        addition=data.get("addition", ""),
+        reference=data.get("referentie", "").strip(),
+    )
+    what = ", ".join(
+        label
+        for label, given in (
+            (_("naam en geboortedatum"), data.get("birth_date")),
+            (_("adres"), data.get("number")),
+            (_("referentie"), data.get("referentie", "").strip()),
+        )
+        if given
+    )
+    back["zoek"] = remember_search(request.session, ids, what)
+    if "staat" not in back:
+        back["staat"] = "alle"  # a search finds closed cases too
+    return redirect(f"{reverse('cases:case-list')}?{back.urlencode()}")
 
 
 def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
