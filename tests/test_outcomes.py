@@ -7,9 +7,11 @@ every write and read in the processing log; the landlord's screen shows nothing 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.test import Client
@@ -26,6 +28,7 @@ from meldpunt.cases.services import (
     instrument_deploy,
     landlord_instrument_record,
 )
+from meldpunt.dataprotection.retention import retention_apply
 from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.safeguards.models import Attestation, OutcomeWithdrawal, TenancyOutcome
@@ -441,3 +444,55 @@ def test_the_outcome_pages_keep_the_accessible_structure(signal, users, clients,
     assert invalid.status_code == 400
     check_page(invalid.content.decode())
     assert "Kies wat er is gebeurd." in invalid.content.decode()
+
+
+def test_the_outcomes_api_is_described_in_openapi(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    operations = spec["paths"]["/signalen/{signaalId}/uitkomsten"]
+    assert set(operations) >= {"get", "post"}
+    assert all(op["tags"] == ["uitkomsten"] for m, op in operations.items() if m in ("get", "post"))
+    schemas = spec["components"]["schemas"]
+    request = next(v for k, v in schemas.items() if k.startswith("OutcomeRequest"))
+    assert set(request["properties"]) == {"uitkomst", "datum", "verificatiecode"}
+    assert set(request["properties"]["uitkomst"].get("enum", [])) | {
+        e for ref in [request["properties"]["uitkomst"].get("$ref", "")] if ref
+        for e in schemas[ref.rsplit("/", 1)[1]]["enum"]
+    } >= {"deurwaarder", "ontruiming-uitgevoerd"}  # fmt: skip
+
+
+def test_an_access_request_exports_the_outcomes_of_the_persons_tenancies(
+    signal, users, clients, covenant, today
+):
+    mine = record(users, signal, "ontruiming-aangezegd", today)
+    other = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                          raw=signal_data(partner_referentie="EH-UIT-9", achternaam="Ander",
+                                          geboortedatum="1971-01-01"))  # fmt: skip
+    theirs = record(users, other, "vertrokken", today)
+    response = clients["privacy"].post(
+        reverse("dataprotection:access-request-export"),
+        {"persoon": str(signal.tenancy.person.subject_id), "formaat": "json"},
+    )
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert [o["id"] for o in data["uitkomsten"]] == [str(mine.public_id)]
+    assert data["uitkomsten"][0]["uitkomst"] == "Ontruiming aangezegd"
+    assert data["uitkomsten"][0]["geldige_verklaring"] is False
+    assert str(theirs.public_id) not in response.content.decode()
+
+
+def test_retention_keeps_the_figures_and_coarsens_the_dates(covenant, users):
+    unjustified = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                                raw=signal_data(achterstand_bedrag="20,00",
+                                                onbereikbaar_in_incasso=""))  # fmt: skip
+    assert unjustified.case_id is None and unjustified.tenancy_id
+    day = timezone.localdate() - timedelta(days=3)
+    if day.day == 1:
+        day -= timedelta(days=1)
+    outcome = record(users, unjustified, "deurwaarder", day)
+    with time_machine.travel(timezone.now() + timedelta(days=200), tick=False):
+        retention_apply(trigger="test")
+    outcome.refresh_from_db()
+    assert outcome.occurred_on == day.replace(day=1)
+    assert outcome.kind == "deurwaarder" and outcome.verklaring_valid is False
+    assert outcome.organisation.slug == "eigen-haard"
+    assert outcome.tenancy.person_id is None  # the tenancy forgot who it was

@@ -265,7 +265,7 @@ class TenancyOutcome(models.Model):
         verbose_name_plural = _("uitkomsten huurrelaties")
         ordering = ["-occurred_on", "-id"]
         indexes = [
-            models.Index(fields=["municipality", "kind", "occurred_on"], name="outcome_figures"),
+            models.Index(fields=["kind", "occurred_on"], name="outcome_kind_date"),
         ]
         permissions = [
             ("record_outcome", "Mag uitkomsten vastleggen voor eigen huurders"),
