@@ -314,8 +314,18 @@ def test_client_and_amount_rules():
     assert month_bounds("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
 
 
-def test_the_source_counts_what_it_pages(march):
-    source = CaseFileSource()
+def test_the_source_counts_what_it_pages_afresh_for_every_request(march, covenant, users):
+    source = CaseFileSource()  # the endpoint keeps one source for the life of the process
     assert source.count_signals(start=MARCH[0], end=MARCH[1], organisation=None) == 4
     assert source.count_signals(start=MARCH[0], end=MARCH[1], organisation="Gemeente Diemen") == 1
     assert ContactAttempt.objects.count() == 2
+    late = submit(covenant, users, "eigen-haard", "eigen-haard", date(2026, 3, 30),
+                  partner_referentie="EH-9", achternaam="Fransen", huisnummer="99",
+                  signaaldatum="2026-03-30")  # fmt: skip
+    assert source.count_signals(start=MARCH[0], end=MARCH[1], organisation=None) == 5
+    sent = [
+        s.id
+        for lv in source.page(start=MARCH[0], end=MARCH[1], organisation=None, offset=0, limit=5)
+        for s in lv.vroegsignalen
+    ]
+    assert str(late.public_id) in sent and len(sent) == 5

@@ -380,6 +380,8 @@ class Signal(models.Model):
         verbose_name_plural = _("signalen")
         ordering = ["-received_at", "-id"]
         db_table = "intake_signal"  # the table the intake created (docs/adr/0008)
+        # Signals received in a period per municipality: the DDAS delivery and the figures.
+        indexes = [models.Index(fields=["municipality", "received_at"], name="signal_received")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(partner_reference=""), name="signal_partner_reference_required"

@@ -66,11 +66,13 @@ def _sql(text: str) -> str:
 
 
 # The heavy columns by primary key, through the driver: see _fetch.
+# No join: with a join PostgreSQL hashed the whole case table for every chunk; two look-ups by
+# primary key stay index scans however large the tables grow.
 _SIGNAL_SQL = (
-    "SELECT s.id, s.details, s.partner_type, s.signal_date, s.crisis, s.warm_handover, s.status,"
-    " c.status, c.end_result, c.picked_up_on"
-    " FROM {signal} s LEFT JOIN {case} c ON c.id = s.case_id WHERE s.id IN ({ids})"
+    "SELECT id, details, partner_type, signal_date, crisis, warm_handover, status"
+    " FROM {signal} WHERE id IN ({ids})"
 )
+_CASE_STATE_SQL = "SELECT id, status, end_result, picked_up_on FROM {case} WHERE id IN ({ids})"
 _ATTEMPT_SQL = (
     'SELECT case_id, kind, reached, "on", part_of_day FROM {attempt}'
     ' WHERE case_id IN ({ids}) ORDER BY case_id, "on", id'
@@ -307,10 +309,13 @@ class CaseFileSource:
         )
 
     def _per_municipality(
-        self, start: date, end: date, organisation: str | None
+        self, start: date, end: date, organisation: str | None, *, fresh: bool = False
     ) -> list[tuple[Municipality, int]]:
+        """Signals per municipality. Counted afresh by :meth:`count_signals` (the start of every
+        request; the endpoint's source lives as long as the process) and reused by the page
+        that follows it, so the pages and ``totalRecords`` come from one count."""
         key = (start, end, organisation)
-        if key not in self._counts:
+        if fresh or key not in self._counts:
             municipalities = self._municipalities(organisation)
             counts = dict(
                 self.signals(start=start, end=end)
@@ -323,7 +328,7 @@ class CaseFileSource:
         return self._counts[key]
 
     def count_signals(self, *, start: date, end: date, organisation: str | None) -> int:
-        return sum(n for _m, n in self._per_municipality(start, end, organisation))
+        return sum(n for _m, n in self._per_municipality(start, end, organisation, fresh=True))
 
     def _slices(
         self, start: date, end: date, organisation: str | None, offset: int, limit: int
@@ -375,9 +380,13 @@ class CaseFileSource:
         for at in range(0, len(keys), CHUNK):
             chunk = keys[at : at + CHUNK]
             rows = {row[0]: row for row in _fetch(_SIGNAL_SQL, [k[0] for k in chunk])}
+            states = {
+                row[0]: row[1:]
+                for row in _fetch(_CASE_STATE_SQL, list({k[1] for k in chunk} - {None}))
+            }
             for pk, case_id, public_id in chunk:
-                (_pk, blob, partner_type, signal_date, crisis, warm, status, case_status,
-                 end_result, picked_up_on) = rows[pk]  # fmt: skip
+                _pk, blob, partner_type, signal_date, crisis, warm, status = rows[pk]
+                case_status, end_result, picked_up_on = states.get(case_id, (None, "", None))
                 details = json.loads(ring.decrypt(bytes(blob), column)) if blob else {}
                 arrears = details.get("arrears") or {}
                 yield Vroegsignaal(
@@ -389,12 +398,7 @@ class CaseFileSource:
                     bedrag=whole_euros(arrears.get("achterstand_bedrag")),
                     ontstaansdatum=_date(arrears.get("achterstand_sinds")),
                     signaaldatum=_as_date(signal_date),
-                    status=_status(
-                        status,
-                        case_status if case_id else None,
-                        end_result or "",
-                        picked_up_on is not None,
-                    ),
+                    status=_status(status, case_status, end_result or "", picked_up_on is not None),
                 )
 
     def _page_cases(
