@@ -19,10 +19,12 @@ Rows are written with ``core.db.insert_rows`` (COPY on PostgreSQL, executemany o
 ids given here, so nothing is read back. Not seeded: processing-log records (a chain of 1M+
 records, irrelevant to the screens measured) and Sluitende Aanpak checks.
 
-The seeded database is kept under var/bench/ keyed by the code it depends on (this file, every
-migration, the demo data) and the number of cases: SQLite as a file that each run copies,
-PostgreSQL as a template database that each run clones (CREATE DATABASE ... TEMPLATE). Its keys
-(encryption, blind index) are kept beside it, since its ciphertexts need them.
+The seeded database is kept under var/bench/ keyed by the code its rows depend on (this file)
+and the number of cases: SQLite as a file that each run copies, PostgreSQL as a
+template database that each run clones (CREATE DATABASE ... TEMPLATE). Beside it a manifest
+holds its keys (encryption, blind index: its ciphertexts need them) and the migrations it was
+made with: migrations added since are applied to the cache (an index takes seconds, a reseed
+many minutes); a migration changed or removed since means seeding again.
 
     python -m tests.bench.seed [sqlite|postgres]    # seed (or reuse) and print where it is
 """
@@ -56,16 +58,40 @@ def bench_cases() -> int:
 
 
 def code_version() -> str:
-    """A hash of what the seeded database depends on: a new migration or demo change reseeds."""
-    digest = hashlib.sha256()
-    src = ROOT / "src" / "meldpunt"
-    files = sorted(src.glob("*/migrations/*.py"))
-    files += [Path(__file__), src / "organisations" / "demo_data.py", src / "accounts" / "demo.py"]
-    files += sorted((src / "demo").glob("*.py"))
-    for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
+    """A hash of what the seeded rows depend on (this seeder) and of this checkout (two
+    worktrees keep two caches on one PostgreSQL server). The demo data is as it was when
+    seeded: the screens measured show the seeded cases, not the demo's few hundred."""
+    digest = hashlib.sha256(str(ROOT).encode())
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def migrations() -> dict[str, str]:
+    """Every migration file by path, with a hash of its text."""
+    src = ROOT / "src" / "meldpunt"
+    return {
+        str(path.relative_to(src)): hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        for path in sorted(src.glob("*/migrations/0*.py"))
+    }
+
+
+def _still_valid(manifest: dict) -> bool:
+    """Whether a cached seed can be brought up to date by ``migrate``: every migration it was
+    made with is still there, unchanged. (A new migration, such as an index, is applied to the
+    cache as an upgrade is applied in production; a changed one means seeding again.)"""
+    now = migrations()
+    return all(now.get(name) == digest for name, digest in manifest.get("migrations", {}).items())
+
+
+def _bring_up_to_date(env: dict[str, str], manifest: dict, path: Path, say) -> None:
+    if manifest["migrations"] != migrations():
+        started = time.perf_counter()
+        _run(env, [MELDPUNT, "migrate", "--noinput", "-v0"])
+        manifest["migrations"] = migrations()
+        path.write_text(json.dumps(manifest))
+        say(
+            f"seed: new migrations applied to the cached seed in {time.perf_counter() - started:.0f} s"
+        )
 
 
 def _new_keys() -> dict[str, str]:
@@ -107,26 +133,37 @@ def _seed_into(env: dict[str, str], cases: int) -> float:
     return time.perf_counter() - started
 
 
+def _manifest(path: Path) -> dict | None:
+    if not path.exists():
+        return None
+    manifest = json.loads(path.read_text())
+    return manifest if _still_valid(manifest) else None
+
+
 def seeded_sqlite(target: Path, cases: int | None = None, say=print) -> dict[str, str]:
     """A copy at ``target`` of the cached seeded SQLite database; returns its environment."""
     cases = bench_cases() if cases is None else cases
     CACHE.mkdir(parents=True, exist_ok=True)
     stem = CACHE / f"seed-{code_version()}-{cases}"
     database, keyfile = stem.with_suffix(".sqlite3"), stem.with_suffix(".json")
-    if not (database.exists() and keyfile.exists()):
+    manifest = _manifest(keyfile) if database.exists() else None
+    if manifest is None:
         for old in CACHE.glob(f"seed-*-{cases}.*"):
-            old.unlink()  # an older code version's seed: never valid again
-        keys = _new_keys()
+            old.unlink()  # another version's seed: never valid again
+        manifest = {"keys": _new_keys(), "migrations": migrations()}
         partial = stem.with_suffix(".partial.sqlite3")
         partial.unlink(missing_ok=True)
-        seconds = _seed_into(env_for(f"sqlite:///{partial}", keys), cases)
+        seconds = _seed_into(env_for(f"sqlite:///{partial}", manifest["keys"]), cases)
         partial.rename(database)
-        keyfile.write_text(json.dumps(keys))
+        keyfile.write_text(json.dumps(manifest))
         say(f"seed SQLite: {cases:,} cases seeded in {seconds:.0f} s ({database.name})")
     else:
         say(f"seed SQLite: {cases:,} cases reused from {database.name}")
+        _bring_up_to_date(
+            env_for(f"sqlite:///{database}", manifest["keys"]), manifest, keyfile, say
+        )
     shutil.copyfile(database, target)
-    return env_for(f"sqlite:///{target}", json.loads(keyfile.read_text()))
+    return env_for(f"sqlite:///{target}", manifest["keys"])
 
 
 def seeded_postgres(
@@ -143,32 +180,32 @@ def seeded_postgres(
     server = base_url.rsplit("/", 1)[0]
     with psycopg.connect(base_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
-        if not (exists and keyfile.exists()):
-            for (old,) in conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                [f"meldpunt_seed_%_{cases}"],
-            ).fetchall():
-                conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
+        manifest = _manifest(keyfile) if exists else None
+        if manifest is None:
+            conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
             for old in CACHE.glob(f"seed-pg-*-{cases}.json"):
                 old.unlink()
             conn.execute(f'CREATE DATABASE "{template}"')
-            keys = _new_keys()
+            manifest = {"keys": _new_keys(), "migrations": migrations()}
             try:
-                seconds = _seed_into(env_for(f"{server}/{template}", keys), cases)
+                seconds = _seed_into(env_for(f"{server}/{template}", manifest["keys"]), cases)
             except BaseException:
                 conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
                 raise
             with psycopg.connect(f"{server}/{template}", autocommit=True) as seeded:
                 seeded.execute("VACUUM ANALYZE")
-            keyfile.write_text(json.dumps(keys))
+            keyfile.write_text(json.dumps(manifest))
             say(f"seed PostgreSQL: {cases:,} cases seeded in {seconds:.0f} s ({template})")
         else:
             say(f"seed PostgreSQL: {cases:,} cases reused from template {template}")
+            _bring_up_to_date(
+                env_for(f"{server}/{template}", manifest["keys"]), manifest, keyfile, say
+            )
         started = time.perf_counter()
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         say(f"seed PostgreSQL: cloned into {name} in {time.perf_counter() - started:.0f} s")
-    return env_for(f"{server}/{name}", json.loads(keyfile.read_text()))
+    return env_for(f"{server}/{name}", manifest["keys"])
 
 
 # --- the fill (inside a Django process: python -m tests.bench.seed fill N) -------------------
