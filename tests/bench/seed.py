@@ -378,11 +378,20 @@ def fill(cases: int) -> dict[str, int]:  # one generator, read top to bottom
             return value.isoformat()
         return value
 
+    taken = set(Person.objects.exclude(name_key="").values_list("name_key", flat=True))
+
     def new_person() -> tuple:
-        """A person no other has: surname pair and birth date follow from the number."""
+        """A person no other has: surname pair and birth date follow from the number (and a
+        number the demo's people already have is skipped)."""
         nonlocal person_number
-        n = person_number
-        person_number += 1
+        while True:
+            n = person_number
+            person_number += 1
+            person = _person(n)
+            if person[1] not in taken:
+                return person
+
+    def _person(n: int) -> tuple:
         prefix, surname = SURNAMES[(n // BIRTH_DAYS) % len(SURNAMES)]
         double = (n // BIRTH_DAYS) // len(SURNAMES)
         if double:
