@@ -20,8 +20,9 @@ Environment knobs: BENCH_ROWS (default 100000), BENCH_MEMORY_ROWS (default 10000
 BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; "" skips PostgreSQL),
 BENCH_COMPARE_WITH (default f8d80cd, the last commit before the identity work of issue 9;
 "" skips), BENCH_COMPARE_REPEATS (default 3), BENCH_ONLY (comma-separated parts to run:
-sqlite, postgres, mixed, compare, kill, memory, ddas; default all). BENCH_DDAS=0 skips
-the DDAS part (tests/bench/ddas.py, BENCH_DDAS_SIGNALS).
+sqlite, postgres, mixed, compare, kill, memory, ddas, scale; default all). BENCH_DDAS=0 skips
+the DDAS part (tests/bench/ddas.py, BENCH_DDAS_SIGNALS); scale is the million cases with the
+dashboard timings and the load test (tests/bench/scale.py, BENCH_CASES, BENCH_LOAD_SECONDS).
 """
 
 from __future__ import annotations
@@ -42,13 +43,13 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from tests.bench import ddas
+from tests.bench import ddas, scale
 from tests.bench.generate import MIXED_PARTNERS, write_csv, write_partner_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 MELDPUNT = str(ROOT / ".venv" / "bin" / "meldpunt")
 REPORT: list[str] = []
-PARTS = ("sqlite", "postgres", "mixed", "compare", "kill", "memory", "ddas")
+PARTS = ("sqlite", "postgres", "mixed", "compare", "kill", "memory", "ddas", "scale")
 
 
 def say(line: str) -> None:
@@ -433,6 +434,8 @@ def main() -> None:
     # the DDAS export and CBS pages (issue 11)
     if os.environ.get("BENCH_DDAS", "1") != "0" and "ddas" in only:
         ddas.main(say)
+    if "scale" in only:  # a million cases: screens, dashboard and the load (issues 11, 14)
+        scale.main(say)
     (ROOT / "bench-report.txt").write_text("\n".join(REPORT) + "\n")
 
 
