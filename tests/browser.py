@@ -53,6 +53,11 @@ def chromium() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # The test settings serve static files from STATIC_ROOT only (no finders, for speed): the
+    # browser needs the real CSS and scripts, so collect them once, before the live server starts.
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
@@ -62,9 +67,20 @@ def chromium() -> Iterator:
 class Session:
     """A browser tab of one user, with helpers for what every journey checks."""
 
-    def __init__(self, chromium, base_url: str, *, viewport=DESKTOP, language: str = "nl"):
+    def __init__(
+        self,
+        chromium,
+        base_url: str,
+        *,
+        viewport=DESKTOP,
+        language: str = "nl",
+        keyboard: bool = False,
+    ):
         self.base_url = base_url
         self.language = language
+        # Keyboard only: every click and fill below reaches its element with Tab (no mouse, no
+        # programmatic focus) and operates it with Enter, Space or typing.
+        self.keyboard = keyboard
         self.context = chromium.new_context(
             viewport=viewport, locale="nl-NL" if language == "nl" else "en-GB"
         )
@@ -112,6 +128,111 @@ class Session:
             dutch = dutch_texts(self.page)
             assert not dutch, f"{state}: Dutch text on an English page: {dutch[:10]}"
         self.axe_checked.append(state)
+
+    # -- acting as the user: by mouse, or by keys only ---------------------------------------
+
+    def tab_to(self, locator, limit: int = 600) -> None:
+        """Press Tab until the element has focus; fails when Tab never reaches it."""
+        handle = locator.element_handle()
+        for _ in range(limit):
+            if self.page.evaluate("el => el === document.activeElement", handle):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"not reachable with the Tab key: {locator}")
+
+    def _tab_until(self, predicate: str, what, limit: int = 600) -> None:
+        for _ in range(limit):
+            if self.page.evaluate(f"({predicate})(document.activeElement)"):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"not reachable with the Tab key: {what}")
+
+    def click(self, locator) -> None:
+        """Follow a link or press a button (Enter); tick a checkbox or radio (Space)."""
+        locator = locator.first
+        if not self.keyboard:
+            locator.click()
+        else:
+            self.tab_to(locator)
+            kind = locator.evaluate("el => (el.getAttribute('type') || el.tagName).toLowerCase()")
+            self.page.keyboard.press(
+                "Space" if kind in ("checkbox", "radio", "summary") else "Enter"
+            )
+
+    def fill(self, locator, text: str) -> None:
+        """Type into a field; a date field takes an ISO date (typed as the user would: d m y)."""
+        locator = locator.first
+        if not self.keyboard:
+            locator.fill(text)
+            return
+        self.tab_to(locator)
+        if locator.get_attribute("type") == "date":
+            year, month, day = text.split("-")
+            self.page.keyboard.type(day + month + year)
+            assert locator.input_value() == text, (locator.input_value(), text)
+            return
+        self.page.keyboard.press("ControlOrMeta+A")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.type(text)
+
+    def check_box(self, locator) -> None:
+        """Tick a checkbox or choose a radio button."""
+        locator = locator.first
+        if not self.keyboard:
+            locator.check()
+            return
+        if locator.get_attribute("type") == "radio":
+            # Tab enters a radio group once; the arrow keys move the choice within it
+            group = locator.get_attribute("name")
+            self._tab_until(f"el => el && el.type === 'radio' && el.name === {group!r}", locator)
+            self.page.keyboard.press("Space")
+            for _ in range(20):
+                if locator.is_checked():
+                    break
+                self.page.keyboard.press("ArrowDown")
+        else:
+            self.tab_to(locator)
+            if not locator.is_checked():
+                self.page.keyboard.press("Space")
+        assert locator.is_checked(), f"could not choose {locator} by keys"
+
+    def choose(self, locator, label: str) -> None:
+        """Pick an option of a select by its visible label."""
+        locator = locator.first
+        if not self.keyboard:
+            locator.select_option(label=label)
+            return
+        self.tab_to(locator)
+        # typing the start of an option's label selects it, as in every browser
+        self.page.keyboard.type(label)
+        chosen = locator.evaluate("el => el.options[el.selectedIndex].label")
+        assert chosen.strip() == label, f"typing {label!r} chose {chosen!r}"
+
+    def choose_first(self, locator) -> str:
+        """Pick the first real option of a select (the one after the "— kies —" line)."""
+        options = locator.first.locator("option")
+        label = options.nth(
+            1 if options.count() > 1 and not options.first.get_attribute("value") else 0
+        )
+        text = label.inner_text().strip()
+        self.choose(locator, text)
+        return text
+
+    def upload(self, locator, path) -> None:
+        locator = locator.first
+        if not self.keyboard:
+            locator.set_input_files(path)
+            return
+        self.tab_to(locator)
+        with self.page.expect_file_chooser() as chooser:
+            self.page.keyboard.press("Space")
+        chooser.value.set_files(path)
+
+    def follow(self, locator) -> None:
+        """Follow a link or press a submit button, and wait for the page it leads to."""
+        with self.page.expect_navigation():
+            self.click(locator)
+        self.page.wait_for_load_state()
 
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

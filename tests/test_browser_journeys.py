@@ -11,7 +11,9 @@ from meldpunt.intake.services import signal_submit
 from tests.browser import PHONE, Session, chromium  # noqa: F401 (fixture)
 from tests.conftest import signal_data
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush between live-server tests would empty what migrations seeded
+# (the instrument catalogue, the register of processing activities)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
