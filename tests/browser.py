@@ -167,8 +167,14 @@ class Session:
             return
         self.tab_to(locator)
         if locator.get_attribute("type") == "date":
+            # the segments follow the browser's own date order (day first in Dutch, but
+            # headless Chromium may put the month first): type, and retype in the other order
             year, month, day = text.split("-")
             self.page.keyboard.type(day + month + year)
+            if locator.input_value() != text:
+                self.page.keyboard.press("ArrowLeft")
+                self.page.keyboard.press("ArrowLeft")
+                self.page.keyboard.type(month + day + year)
             assert locator.input_value() == text, (locator.input_value(), text)
             return
         self.page.keyboard.press("ControlOrMeta+A")
@@ -243,21 +249,27 @@ class Session:
 
 
 @cache
-def _dutch_interface_strings() -> frozenset[str]:
-    """The interface's Dutch strings that have a different English translation."""
+def _dutch_interface_strings() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The interface's Dutch strings that have a different English translation: whole texts, the
+    fixed heads of texts with placeholders, and the English texts (never counted as Dutch)."""
     catalogue = polib.pofile(str(ROOT / "src/meldpunt/locale/en/LC_MESSAGES/django.po"))
-    strings = set()
+    whole, heads, english = set(), set(), set()
     for entry in catalogue:
         if entry.obsolete or not entry.msgstr or entry.msgstr == entry.msgid:
             continue
+        english.add(entry.msgstr.strip())
         if "%(" in entry.msgid or "{" in entry.msgid:
             # a text with placeholders: its fixed part before the first placeholder
             head = re.split(r"%\(|\{", entry.msgid, maxsplit=1)[0].strip()
             if len(head) >= 12:
-                strings.add(head)
+                heads.add(head)
             continue
-        strings.add(entry.msgid.strip())
-    return frozenset(s for s in strings if len(s) >= 4)
+        whole.add(entry.msgid.strip())
+    return (
+        frozenset(s for s in whole if len(s) >= 4),
+        frozenset(heads),
+        frozenset(english),
+    )
 
 
 _TEXTS_JS = """
@@ -284,10 +296,12 @@ _TEXTS_JS = """
 
 def dutch_texts(page) -> list[str]:
     """Visible texts of the page (outside lang="nl") that are untranslated Dutch interface text."""
-    dutch = _dutch_interface_strings()
+    whole, heads, english = _dutch_interface_strings()
     found = []
     for text in page.evaluate(_TEXTS_JS):
         cleaned = text.strip(" :*()")
-        if cleaned in dutch or any(text.startswith(s) for s in dutch if len(s) >= 12):
+        if cleaned in english or text in english:
+            continue
+        if cleaned in whole or any(text.startswith(head) for head in heads):
             found.append(text)
     return found

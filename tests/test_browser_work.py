@@ -195,7 +195,7 @@ def test_caseworker_works_a_case_on_a_phone_to_its_end(
     tab.follow(page.get_by_role("link", name=re.compile(rf"{centram_case.reference}|Aalberts")))
     tab.check("case on a phone")
     _no_sideways_scroll(tab)
-    tab.follow(page.get_by_role("button", name=name("Zaak oppakken", "Pick up")))
+    tab.follow(page.get_by_role("button", name=name("Zaak oppakken", "Take up case")))
     tab.check("case picked up")
     today = timezone.localdate().isoformat()
     form = page.locator(
@@ -220,11 +220,15 @@ def test_caseworker_works_a_case_on_a_phone_to_its_end(
     form = page.locator(
         "form", has=page.get_by_role("button", name=re.compile("^(Afsluiten|Close)"))
     )
-    tab.choose_first(form.get_by_label(name("Eindresultaat", "End result")))
+    advice = (
+        "(Budget)advies en/of quick fix" if language == "nl" else "(Budget) advice and/or quick fix"
+    )
+    tab.choose(form.get_by_label(name("Eindresultaat", "Final outcome")), advice)
     tab.follow(form.get_by_role("button", name=re.compile("^(Afsluiten|Close)")))
     tab.check("case closed")
     centram_case.refresh_from_db()
     assert centram_case.closed_at is not None
+    assert centram_case.end_result == "(Budget)advies en/of quick fix"  # stored as the DDAS value
 
 
 _WIDE_JS = """
@@ -255,18 +259,19 @@ def test_partner_asks_the_bailiff_check_and_gets_the_verklaring(
     page = tab.page
     tab.goto(f"/verhuurder/signalen/{signal.public_id}")
     tab.check("own signal")
-    tab.follow(page.get_by_role("link", name=name("Naar de huurder", "To the tenant")))
+    tab.follow(page.get_by_role("link", name=name("Naar de huurder", "Go to the tenant")))
     tab.check("tenant")
     tab.follow(
         page.get_by_role(
             "link",
             name=name(
-                "Mag deze huurschuld naar de deurwaarder", "May this rent debt go to the bailiff"
+                "Mag deze huurschuld naar de deurwaarder",
+                "May this rent debt be passed to a bailiff",
             ),
         )
     )
     tab.check("check form")
-    tab.follow(page.get_by_role("button", name=name("Toets uitvoeren", "Run the check")))
+    tab.follow(page.get_by_role("button", name=name("Toets uitvoeren", "Run check")))
     tab.check("check answer")
-    tab.follow(page.get_by_role("link", name=name("Verklaring", "Statement")))
+    tab.follow(page.get_by_role("link", name=name("Verklaring", "View and print")))
     tab.check("verklaring")

@@ -20,12 +20,21 @@ from typing import Any, Literal
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from meldpunt.privacy.services import processing_log_record
 
 from .models import InstrumentDeployment, Signal
 from .vocabulary import NOT_TAKEN_UP, REPORTABLE_NOT_TAKEN_UP
 from .workflow import CaseStatus
+
+_STAGE_LABELS = {
+    "Niet opgepakt": _("Niet opgepakt"),
+    "Afgesloten": _("Afgesloten"),
+    "Instrument ingezet": _("Instrument ingezet"),
+    "Opgepakt": _("Opgepakt"),
+    "Ontvangen": _("Ontvangen"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,15 @@ class Feedback:
     taken_up_on: date | None = None
     instruments: list[tuple[str, date]] = field(default_factory=list)  # (category, date)
     closed_on: date | None = None
+
+    @property
+    def stage_display(self) -> str:
+        """The stage in the user's language (``stage`` stays the Dutch value of the API)."""
+        return str(_STAGE_LABELS[self.stage])
+
+    @property
+    def reason_display(self) -> str:
+        return str(_(self.reason)) if self.reason else ""
 
     @property
     def stage(self) -> str:

@@ -19,20 +19,23 @@ class AssignForm(AccessibleFormMixin, forms.Form):
     """Triage: track and provider; the district's provider is proposed."""
 
     track = forms.ChoiceField(
-        label="Route", choices=Track.choices, widget=forms.RadioSelect, initial=Track.VROEG_EROPAF
+        label=_("Route"),
+        choices=Track.choices,
+        widget=forms.RadioSelect,
+        initial=Track.VROEG_EROPAF,
     )
     provider = forms.ModelChoiceField(
-        label="Uitvoerder",
+        label=_("Uitvoerder"),
         queryset=Organisation.objects.filter(type=OrganisationType.PROVIDER, is_active=True),
         required=False,
-        empty_label="— kies een uitvoerder —",
+        empty_label=_("— kies een uitvoerder —"),
         widget=forms.Select(attrs={"class": "utrecht-select"}),
     )
     reason = forms.CharField(
-        label="Reden van afwijken",
+        label=_("Reden van afwijken"),
         required=False,
         max_length=200,
-        help_text="Alleen nodig als u een andere uitvoerder kiest dan die van het stadsdeel.",
+        help_text=_("Alleen nodig als u een andere uitvoerder kiest dan die van het stadsdeel."),
         widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
     )
 
@@ -41,7 +44,7 @@ class AssignForm(AccessibleFormMixin, forms.Form):
 
 
 TEXTBOX = {"class": "utrecht-textbox"}
-REACHED_CHOICES = [("ja", "Ja, bereikt"), ("nee", "Nee, niet bereikt")]
+REACHED_CHOICES = [("ja", _("Ja, bereikt")), ("nee", _("Nee, niet bereikt"))]
 
 
 def _today():
@@ -77,64 +80,71 @@ class ContactAttemptForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
     id_prefix = "poging"
 
     kind = forms.ChoiceField(
-        label="Soort contact",
+        label=_("Soort contact"),
         choices=ContactKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Kies de soort contact."},
+        error_messages={"required": _("Kies de soort contact.")},
     )
     reached = forms.ChoiceField(
-        label="Huurder bereikt?",
+        label=_("Huurder bereikt?"),
         choices=REACHED_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Geef aan of u de huurder heeft bereikt."},
+        error_messages={"required": _("Geef aan of u de huurder heeft bereikt.")},
     )
     on = forms.DateField(
-        label="Datum",
+        label=_("Datum"),
         initial=_today,
         widget=DateInput(attrs={**TEXTBOX, "required": True}),
-        error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
+        error_messages={
+            "required": _("Vul de datum in."),
+            "invalid": _("Vul een geldige datum in."),
+        },
     )
     part_of_day = forms.ChoiceField(
-        label="Dagdeel",
+        label=_("Dagdeel"),
         choices=PartOfDay.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Kies het dagdeel."},
+        error_messages={"required": _("Kies het dagdeel.")},
     )
 
 
 class DeployForm(AccessibleFormMixin, forms.Form):
     instrument = forms.ModelChoiceField(
-        label="Instrument",
+        label=_("Instrument"),
         queryset=Instrument.objects.none(),
-        empty_label="— kies een instrument —",
-        widget=forms.Select(attrs={"class": "utrecht-select", "required": True}),
-        error_messages={"required": "Kies een instrument."},
+        empty_label=_("— kies een instrument —"),
+        # the catalogue is configured in Dutch by functioneel beheer
+        widget=forms.Select(attrs={"class": "utrecht-select", "required": True, "lang": "nl"}),
+        error_messages={"required": _("Kies een instrument.")},
     )
     deployed_on = forms.DateField(
-        label="Datum inzet",
+        label=_("Datum inzet"),
         initial=_today,
         widget=DateInput(attrs={**TEXTBOX, "required": True}),
-        error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
+        error_messages={
+            "required": _("Vul de datum in."),
+            "invalid": _("Vul een geldige datum in."),
+        },
     )
     first_due_on = forms.DateField(
-        label="Eerste vervaldatum",
+        label=_("Eerste vervaldatum"),
         required=False,
         widget=DateInput(attrs=TEXTBOX),
-        help_text=(
+        help_text=_(
             "Bij een instrument met afspraken (betalingsregeling, budgetbeheer, …): de eerste "
             "datum waarop een afspraak moet zijn nagekomen, zoals de eerste termijn."
         ),
-        error_messages={"invalid": "Vul een geldige datum in."},
+        error_messages={"invalid": _("Vul een geldige datum in.")},
     )
     agreements = forms.CharField(
-        label="Gemaakte afspraken",
+        label=_("Gemaakte afspraken"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 3}),
-        help_text="Wordt versleuteld bewaard; nooit zichtbaar voor de verhuurder.",
+        help_text=_("Wordt versleuteld bewaard; nooit zichtbaar voor de verhuurder."),
     )
     monthly_amount = forms.CharField(
-        label="Maandbedrag (alleen Geregelde betaling)",
+        label=_("Maandbedrag (alleen Geregelde betaling)"),
         required=False,
         max_length=12,
         widget=forms.TextInput(attrs={**TEXTBOX, "inputmode": "decimal"}),
@@ -149,7 +159,7 @@ class DeployForm(AccessibleFormMixin, forms.Form):
             )
         self.fields["instrument"].queryset = qs
         if organisation is not None and organisation.is_partner:
-            self.fields["agreements"].help_text = (
+            self.fields["agreements"].help_text = _(
                 "Verplicht bij een betalingsregeling: bedrag en aantal termijnen. Wordt "
                 "versleuteld bewaard; de gemeente ziet uw eigen instrumenten."
             )
@@ -161,23 +171,26 @@ class EventForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
     id_prefix = "gebeurtenis"
 
     kind = forms.ChoiceField(
-        label="Wat is er gebeurd?",
+        label=_("Wat is er gebeurd?"),
         choices=InstrumentEvent.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Kies wat er is gebeurd."},
+        error_messages={"required": _("Kies wat er is gebeurd.")},
     )
     deployment = forms.ModelChoiceField(
-        label="Bij instrument",
+        label=_("Bij instrument"),
         queryset=InstrumentDeployment.objects.none(),
         required=False,
-        empty_label="— geen (alleen bij weigering) —",
+        empty_label=_("— geen (alleen bij weigering) —"),
         widget=forms.Select(attrs={"class": "utrecht-select"}),
     )
     on = forms.DateField(
-        label="Datum",
+        label=_("Datum"),
         initial=_today,
         widget=DateInput(attrs={**TEXTBOX, "required": True}),
-        error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
+        error_messages={
+            "required": _("Vul de datum in."),
+            "invalid": _("Vul een geldige datum in."),
+        },
     )
 
     def __init__(self, *args, deployments=None, landlord=False, **kwargs):
@@ -197,20 +210,20 @@ class EventForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
 
 class NoteForm(AccessibleFormMixin, forms.Form):
     text = forms.CharField(
-        label="Notitie (andere schulden en problemen)",
+        label=_("Notitie (andere schulden en problemen)"),
         max_length=5000,
         widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 4, "required": True}),
-        help_text="Versleuteld; alleen zichtbaar voor de gemeente en de eigen uitvoerder.",
-        error_messages={"required": "Schrijf een notitie."},
+        help_text=_("Versleuteld; alleen zichtbaar voor de gemeente en de eigen uitvoerder."),
+        error_messages={"required": _("Schrijf een notitie.")},
     )
 
 
 class CloseForm(AccessibleFormMixin, forms.Form):
     end_result = forms.ChoiceField(
-        label="Eindresultaat",
+        label=_("Eindresultaat"),
         choices=[("", "— kies een eindresultaat —"), *END_RESULT_CHOICES],
         widget=forms.Select(attrs={"class": "utrecht-select", "required": True}),
-        error_messages={"required": "Kies een eindresultaat."},
+        error_messages={"required": _("Kies een eindresultaat.")},
     )
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
