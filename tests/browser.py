@@ -305,3 +305,18 @@ def dutch_texts(page) -> list[str]:
         if cleaned in whole or any(text.startswith(head) for head in heads):
             found.append(text)
     return found
+
+
+@pytest.fixture
+def open_session(chromium, live_server):
+    """Opens browser tabs signed in as a user; closes them after the test."""
+    sessions = []
+
+    def open_(user, **kwargs) -> Session:
+        session = Session(chromium, live_server.url, **kwargs).sign_in(user)
+        sessions.append(session)
+        return session
+
+    yield open_
+    for session in sessions:
+        session.close()

@@ -129,3 +129,8 @@ def shows(html: str, value: str) -> bool:
     text = _RANDOM_TOKENS.sub("", html)
     pattern = rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])"
     return re.search(pattern, text, flags=re.IGNORECASE) is not None
+
+
+# The browser fixtures (one Chromium for the whole run, tabs signed in as a user), shared by the
+# browser test modules; imported last because tests.browser signs in with mfa_client above.
+from tests.browser import chromium, open_session  # noqa: E402, F401

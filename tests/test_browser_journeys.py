@@ -8,26 +8,12 @@ import re
 import pytest
 
 from meldpunt.intake.services import signal_submit
-from tests.browser import PHONE, Session, chromium  # noqa: F401 (fixture)
+from tests.browser import PHONE
 from tests.conftest import signal_data
 
 # serialized_rollback: the flush between live-server tests would empty what migrations seeded
 # (the instrument catalogue, the register of processing activities)
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def open_session(chromium, live_server):  # noqa: F811
-    sessions = []
-
-    def open_(user, **kwargs) -> Session:
-        session = Session(chromium, live_server.url, **kwargs).sign_in(user)
-        sessions.append(session)
-        return session
-
-    yield open_
-    for session in sessions:
-        session.close()
 
 
 @pytest.fixture

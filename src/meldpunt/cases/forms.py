@@ -221,7 +221,7 @@ class NoteForm(AccessibleFormMixin, forms.Form):
 class CloseForm(AccessibleFormMixin, forms.Form):
     end_result = forms.ChoiceField(
         label=_("Eindresultaat"),
-        choices=[("", "— kies een eindresultaat —"), *END_RESULT_CHOICES],
+        choices=[("", _("— kies een eindresultaat —")), *END_RESULT_CHOICES],
         widget=forms.Select(attrs={"class": "utrecht-select", "required": True}),
         error_messages={"required": _("Kies een eindresultaat.")},
     )

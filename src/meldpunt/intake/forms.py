@@ -87,7 +87,7 @@ class SignalForm(AccessibleFormMixin, forms.Form):
     def fieldsets(self) -> list[tuple[str, list]]:
         groups = [
             (
-                "Huurder" if self.partner_type == PartnerType.HUUR else "Klant",
+                _("Huurder") if self.partner_type == PartnerType.HUUR else _("Klant"),
                 [
                     "partner_referentie",
                     "voorletters",
@@ -97,7 +97,7 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                 ],
             ),
             (
-                "Adres",
+                _("Adres"),
                 [
                     "straat",
                     "huisnummer",
@@ -107,9 +107,9 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                     "woonplaats",
                 ],
             ),
-            ("Contact", ["telefoonnummer", "email"]),
+            (_("Contact"), ["telefoonnummer", "email"]),
             (
-                "Achterstand",
+                _("Achterstand"),
                 [
                     "achterstand_bedrag",
                     "maandhuur",
@@ -126,7 +126,7 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                 ],
             ),
             (
-                "Voortraject (Besluit Wgs art. 2)",
+                _("Voortraject (Besluit Wgs art. 2)"),
                 [
                     "poging_persoonlijk_contact",
                     "gewezen_op_schuldhulp",
@@ -137,7 +137,7 @@ class SignalForm(AccessibleFormMixin, forms.Form):
                 ],
             ),
             (
-                "Medehuurder (als die er is)",
+                _("Medehuurder (als die er is)"),
                 [
                     "medehuurder_voorletters",
                     "medehuurder_tussenvoegsel",
