@@ -104,9 +104,11 @@ def _hex(value: Any) -> str:
     return value.hex if isinstance(value, uuid.UUID) else value
 
 
-def _key(public_hex: str) -> Any:
-    """A hex id as ``select_in`` needs it for this database (ready values)."""
-    return uuid.UUID(hex=public_hex) if connection.features.has_native_uuid_field else public_hex
+def _keys(publics: Iterable[str]) -> list[Any]:
+    """Hex ids as ``select_in`` needs them for this database (ready values)."""
+    if connection.features.has_native_uuid_field:
+        return [uuid.UUID(hex=p) for p in publics]
+    return list(publics)
 
 
 def fetch_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> Iterator[tuple]:
@@ -145,6 +147,7 @@ class CaseFileBatch:
         self._signals: list[tuple[list, CaseRef | None, PersonRef, TenancyRef]] = []
         self._crisis: set[int] = set()
         self._targets: Targets | None = None
+        self._due_on: dict[bool, str] = {}  # crisis -> first deadline: one date for the batch
 
     # -- what the file holds ---------------------------------------------------------------
 
@@ -283,10 +286,14 @@ class CaseFileBatch:
 
     def _due(self, crisis: bool) -> str:
         """A new case's first deadline (the first contact attempt), in database form."""
-        if self._targets is None:
-            self._targets = current_targets()
-        received = timezone.localdate()
-        return due_date(received, crisis=crisis, attempted=False, targets=self._targets).isoformat()
+        due = self._due_on.get(crisis)
+        if due is None:  # every case of the batch is received on the same day
+            if self._targets is None:
+                self._targets = current_targets()
+            received = timezone.localdate()
+            due = due_date(received, crisis=crisis, attempted=False, targets=self._targets)
+            due = self._due_on[crisis] = due.isoformat()
+        return due
 
     def file_signal(
         self, values: list, case: CaseRef | None, person: PersonRef, tenancy: TenancyRef
@@ -348,7 +355,7 @@ class CaseFileBatch:
         return {
             _hex(public): pk
             for public, pk in select_in(model, (column, "id"), {}, column,
-                                        [_key(p) for p in publics], ready=True)
+                                        _keys(publics), ready=True)
         }  # fmt: skip
 
     def _history(self, case_id: int, source: str, target: str, reason: str) -> tuple:

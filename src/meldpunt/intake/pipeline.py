@@ -30,7 +30,7 @@ from meldpunt.core.names import canonical_surname
 from meldpunt.organisations.models import District, Organisation, PartnerType
 from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.crypto import blind_index
-from meldpunt.privacy.keys import birth_key, household_key, person_key
+from meldpunt.privacy.keys import birth_key, household_key, person_key, person_key_of
 from meldpunt.privacy.services import Processing, processing_log_record_many
 from meldpunt.registries.base import UNKNOWN, PersonQuery, RegistryUnavailable, registry
 
@@ -38,7 +38,6 @@ from . import rules
 from .models import ImportRowResult, IntakeConfiguration, SignalImport
 from .spec import (
     CO_TENANT_FIELDS,
-    FIELDS_BY_NAME,
     PERSON_FIELDS,
     arrears_fields_for,
     parse_signal,
@@ -71,17 +70,20 @@ class RowOutcome:
         return data
 
 
-def delivery_key(values: dict[str, Any]) -> str:
+def delivery_key(values: dict[str, Any], surname: str | None = None) -> str:
     """Two deliveries are the same signal when the person, reference, amount and dates are.
 
     The person is part of it: a landlord that numbers its references by dwelling sends the next
     tenant's signal with the same reference, and that is another signal (docs/adr/0008).
+    ``surname`` is the canonical surname when the caller has it already.
     """
     parts = [values["partner_referentie"], str(values["achterstand_bedrag"])]
     for name in ("signaaldatum", "achterstand_sinds", "postcode", "geboortedatum"):
         value = values.get(name)
         parts.append(value.isoformat() if isinstance(value, date) else str(value or ""))
-    parts.append(canonical_surname(values["achternaam"], values.get("tussenvoegsel") or ""))
+    if surname is None:
+        surname = canonical_surname(values["achternaam"], values.get("tussenvoegsel") or "")
+    parts.append(surname)
     return blind_index("delivery", *parts)
 
 
@@ -98,8 +100,9 @@ def _plain(value: Any) -> Any:
 
 
 def _delivered(values: dict[str, Any]) -> tuple[str, ...]:
-    """Names of the fields a row delivered (for the processing log)."""
-    return tuple(k for k in FIELDS_BY_NAME if values.get(k) not in (None, "", False))
+    """Names of the fields a row delivered (for the processing log), in the format's order
+    (``parse_signal`` fills ``values`` in that order, with the format's fields only)."""
+    return tuple(k for k, v in values.items() if v not in (None, "", False))
 
 
 def _flatten(errors: dict[str, list[str]]) -> list[str]:
@@ -262,8 +265,9 @@ class IntakeRun:
             household = household_key(
                 v["postcode"], v["huisnummer"], v.get("huisletter"), v.get("huisnummertoevoeging")
             )
-            person = person_key(v["achternaam"], v.get("tussenvoegsel"), v.get("geboortedatum"))
-            key = delivery_key(v)
+            surname = canonical_surname(v["achternaam"], v.get("tussenvoegsel") or "")
+            person = person_key_of(surname, v.get("geboortedatum"))
+            key = delivery_key(v, surname)
             document = {
                 "person": {k: _plain(v.get(k)) for k in PERSON_FIELDS},
                 "arrears": {k: _plain(v.get(k)) for k in self._arrears_fields},

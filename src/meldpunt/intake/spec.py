@@ -375,6 +375,22 @@ def parse_months(value: Any) -> Decimal | None:
     return months
 
 
+def _empty_results(spec: FieldSpec) -> tuple[Any, Any] | None:
+    """What the general path makes of an optional field left out (None) or left empty ("").
+
+    Most rows leave most optional fields empty; the answer is the same every time, so it is
+    worked out once here by the general path itself (None: it refuses, never shortcut)."""
+    if spec.required:
+        return None
+    try:
+        return parse_value(spec, None), parse_value(spec, "")
+    except FieldError:
+        return None
+
+
+_EMPTY = {f.name: _empty_results(f) for f in FIELDS}
+
+
 def _row_is_clean(raw: Mapping[str, Any]) -> bool:
     """No NUL and no unencodable character anywhere in the row's text (checked once per row)."""
     text = "".join(v for v in raw.values() if isinstance(v, str))
@@ -404,7 +420,12 @@ def parse_signal(
             errors.setdefault(name, []).append(foreign_field_message(partner_type))
     for name, spec, fast in _PLANS[partner_type]:
         value = raw.get(name)
-        if clean and fast is not None and type(value) is str and value:
+        if value is None or value == "":
+            empty = _EMPTY[name]
+            if empty is not None:
+                values[name] = empty[0] if value is None else empty[1]
+                continue
+        elif clean and fast is not None and type(value) is str:
             parsed = fast(value)
             if parsed is not _MISS:
                 values[name] = parsed

@@ -20,10 +20,14 @@ def person_key(surname: str, prefix: str, birth_date: date | None) -> str:
     Without a birth date a surname alone would make every Jansen one person, so such a person
     is found only through the landlord's own reference (``cases.identity``).
     """
-    name = canonical_surname(surname, prefix)
-    if birth_date is None or not name:
+    return person_key_of(canonical_surname(surname, prefix), birth_date)
+
+
+def person_key_of(canonical: str, birth_date: date | None) -> str:
+    """``person_key`` of a surname already in canonical form (``core.names.canonical_surname``)."""
+    if birth_date is None or not canonical:
         return ""
-    return blind_index("person", name, birth_date.isoformat())
+    return blind_index("person", canonical, birth_date.isoformat())
 
 
 def birth_key(birth_date: date | None) -> str:
