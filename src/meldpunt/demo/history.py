@@ -3,7 +3,8 @@
 Twenty-four households a month over the past twelve months, signalled by the Amsterdam landlords
 in every district with a provider and worked by that provider: contact attempts, reached or not,
 an instrument for some, closed with a DDAS end result when old enough, and a few households that
-come back with a new signal after closing (recurrence). Everything goes through the services (the
+come back with a new signal after closing (recurrence), and what the landlords registered as
+the outcome for some of them (arrears paid, bailiff, eviction). Everything goes through the services (the
 intake, case work), then the dates are moved into the past; the status history keeps the day the
 demo was loaded. Deterministic (a fixed random seed) and loaded once.
 """
@@ -22,6 +23,13 @@ from meldpunt.cases.services import case_close, contact_attempt_record, instrume
 from meldpunt.intake.pipeline import IntakeRun
 from meldpunt.organisations.models import District, Organisation, PartnerType
 from meldpunt.reporting.figures import add_months, figures_refresh
+from meldpunt.safeguards.models import (
+    VERKLARING_QUESTION,
+    Attestation,
+    OutcomeKind,
+    SafeguardCheck,
+)
+from meldpunt.safeguards.services import safeguard_check_ask, tenancy_outcome_record
 
 PREFIX = "HIST-"
 PER_MONTH = 24
@@ -43,6 +51,12 @@ END_RESULTS = [
     ("Inwoner heeft al een ander lopend traject", 5),
     ("Vervolghulp en/of verwijzing niet financieel", 5),
 ]
+# What the landlords register afterwards for some closed cases (ADR 0106), with weights.
+OUTCOMES = [
+    (OutcomeKind.ARREARS_SETTLED, 40), (OutcomeKind.PAYMENT_PLAN, 30), (OutcomeKind.BAILIFF, 15),
+    (OutcomeKind.TENANT_LEFT, 5), (OutcomeKind.EVICTION_ANNOUNCED, 5),
+    (OutcomeKind.EVICTION_EXECUTED, 5),
+]  # fmt: skip
 INSTRUMENTS = ["budgetadvies", "bemiddelde-betalingsregeling", "budgetbeheer", "budgetcoaching",
                "schuldhulpverlening", "inkomenscheck"]  # fmt: skip
 
@@ -139,8 +153,30 @@ def demo_history_ensure(*, per_month: int = PER_MONTH, today: date | None = None
             Case.objects.filter(pk=signal.case_id, opened_at__gt=_at(received)).update(
                 opened_at=_at(received)
             )
+    _outcomes(rng, [(made[number], closed_on, partner) for number, closed_on, _r, partner in closed],
+              today)  # fmt: skip
     figures_refresh(months=None, today=today)
     return len(made)
+
+
+def _outcomes(rng: random.Random, closed, today: date) -> None:
+    """Half of the closed cases' landlords register what followed; before a bailiff or an
+    eviction most ask the check first, and an allowed check's verklaring is dated before it."""
+    kinds, weights = zip(*OUTCOMES, strict=True)
+    for signal, closed_on, partner in closed:
+        on = closed_on + timedelta(days=rng.randint(10, 90))
+        landlord = partner.users.first()
+        if rng.random() < 0.5 or on >= today or landlord is None or signal.tenancy_id is None:
+            continue
+        kind = rng.choices(kinds, weights)[0]
+        question = VERKLARING_QUESTION.get(kind)
+        if question and rng.random() < 0.7:
+            check = safeguard_check_ask(tenancy_id=signal.tenancy_id, by=landlord,
+                                        question=question)  # fmt: skip
+            asked = on - timedelta(days=rng.randint(5, 60))
+            SafeguardCheck.objects.filter(pk=check.pk).update(asked_on=asked, asked_at=_at(asked))
+            Attestation.objects.filter(check_record=check).update(issued_at=_at(asked))
+        tenancy_outcome_record(by=landlord, tenancy_id=signal.tenancy_id, kind=kind, occurred_on=on)
 
 
 def _intake(plan) -> dict[int, Signal]:
