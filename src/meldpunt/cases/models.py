@@ -132,6 +132,12 @@ class Case(models.Model):
             ),
             models.Index(fields=["provider", "due_on", "id"], name="case_provider_due"),
             models.Index(fields=["municipality", "due_on", "id"], name="case_municipality_due"),
+            # Triage: a municipality's cases waiting (ontvangen) and recently routed
+            # (toegewezen, by assigned_at). Without it both read the whole (provider, status)
+            # index on a million cases (docs/scaling.md, tests/bench/scale.py).
+            models.Index(
+                fields=["status", "municipality", "assigned_at"], name="case_status_queue"
+            ),
         ]
 
     def __str__(self) -> str:
