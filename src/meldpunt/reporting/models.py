@@ -48,7 +48,17 @@ class Figure(models.Model):
     value = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["municipality", "measure", "month"], name="figure_lookup")]
+        indexes = [
+            models.Index(fields=["municipality", "measure", "month"], name="figure_lookup"),
+            # The dashboard without a breakdown sums the rows "all partners" (about one in
+            # eight): read from this covering index alone, without the partner rows (6x
+            # faster on a million cases' figures; docs/scaling.md).
+            models.Index(
+                fields=["municipality", "month", "measure", "key", "value"],
+                condition=models.Q(partner__isnull=True, partner_type=""),
+                name="figure_totals",
+            ),
+        ]
         # On this model because the reporting app has no model of the delivery itself.
         permissions = [
             ("export_ddas", "Mag de DDAS-levering aan het CBS downloaden (MFA verplicht)")
