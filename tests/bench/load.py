@@ -156,8 +156,11 @@ def _accounts(env: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
-def run_load(env: dict[str, str], say, seconds: int | None = None) -> dict[str, dict[str, float]]:
-    """Run the load against the database of ``env`` (seeded, demo accounts present)."""
+def run_load(
+    env: dict[str, str], say, seconds: int | None = None, *, refresh: bool = True
+) -> dict[str, dict[str, float]]:
+    """Run the load against the database of ``env`` (seeded, demo accounts present);
+    ``refresh=False`` when the figures were just recomputed (minutes on a million cases)."""
     if not LOCUST.exists():
         raise SystemExit("load test: .venv-bench is missing (make bench installs it)")
     seconds = seconds or int(os.environ.get("BENCH_LOAD_SECONDS", "300"))
@@ -175,7 +178,8 @@ def run_load(env: dict[str, str], say, seconds: int | None = None) -> dict[str, 
             "MELDPUNT_LOG_LEVEL": "WARNING",
         }
         _manage(web_env, "collectstatic", "--noinput", "-v0")
-        _manage(env, "refresh-figures")
+        if refresh:
+            _manage(env, "refresh-figures")
         key = (
             _manage(
                 env,

@@ -131,7 +131,7 @@ def main(say: Callable[[str], None] = print) -> None:
         seconds = int(os.environ.get("BENCH_LOAD_SECONDS", "300"))
         if seconds:
             say(f"load database: PostgreSQL with the seeded {cases:,} cases")
-            load.run_load(env, say, seconds)
+            load.run_load(env, say, seconds, refresh=False)  # screens() just refreshed
 
 
 if __name__ == "__main__":
