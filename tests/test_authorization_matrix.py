@@ -72,6 +72,10 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cases:note-create": ("case", ("post",)),
     "cases:close-create": ("case", ("post",)),
     "cases:landlord-signal": ("signal", ("get",)),
+    "cases:income-overview": (None, ("get",)),
+    "cases:income-arrangement": ("case", ("get", "post")),
+    "api-v1:arrangement-detail": ("case", ("get",)),
+    "api-v1:arrangement-end": ("case", ("post",)),
     "safeguards:check-ask": ("signal+question", ("get", "post")),
     "safeguards:tenancy-list": (None, ("get",)),
     "safeguards:tenancy-register": (None, ("get", "post")),
@@ -293,7 +297,8 @@ API_KWARGS = {"public_id": "signaalId", "question": "vraag"}
 def url_for(name: str, kind: str | None, objects: dict) -> str:
     kwargs = kwargs_for(kind, objects)
     if name.startswith("api-v1:"):
-        kwargs = {API_KWARGS.get(k, k): v for k, v in kwargs.items()}
+        names = {**API_KWARGS, "public_id": "zaakId"} if kind == "case" else API_KWARGS
+        kwargs = {names.get(k, k): v for k, v in kwargs.items()}
     return reverse(name, kwargs=kwargs)
 
 

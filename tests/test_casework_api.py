@@ -40,6 +40,7 @@ def test_feedback_api_is_minimal_and_scoped(clients, signal, today):
             {"categorie": "Schuldhulpverlening en bewind", "datum": today.isoformat()}
         ],
         "afgesloten": None,
+        "geregeldeBetaling": None,  # only while or after Geregelde betaling ran (issue #15)
     }
     for secret in ("Apinaam", "Vattenfall", "80", "Damrak"):
         assert secret not in response.content.decode()

@@ -257,3 +257,76 @@ def test_bad_terms_are_refused_per_field(benefit_signal, consultant):
     assert set(exc.value.message_dict) == {"client_number", "rent_amount", "payment_reference",
                                            "first_period"}  # fmt: skip
     assert not Arrangement.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_outbox_survives_a_killed_worker_and_delivers_once(tmp_path, covenant, users, today):
+    """kill -9 of the worker after the adapter wrote the instruction but before it was recorded
+    as delivered; after a restart it is delivered once: one line in the batch, marked sent."""
+    import os
+    import subprocess
+    import sys
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from meldpunt.operations.models import JobRun, ScheduledJob
+    from meldpunt.operations.services import scheduled_jobs_sync
+
+    from .test_operations_scheduler import _database_url
+
+    consultant = user_create(email="inkomen@test.example", organisation=covenant["gemeente-amsterdam"],
+                             roles=["inkomensconsulent"], password=PASSWORD)  # fmt: skip
+    LocalRegistryRecord.objects.create(
+        person_index=person_key("Uitkering", "", date(1970, 1, 1)), benefit_recipient=True
+    )
+    signal = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                           raw=signal_data(achternaam="Uitkering", geboortedatum="1970-01-01"))  # fmt: skip
+    arrangement = propose(signal.case_id, consultant)
+    gb.arrangement_agree(arrangement_id=arrangement.pk, by=consultant, consent_on=today,
+                         legal_basis="pw-art-60b")  # fmt: skip
+    start = gb.arrangement_instruct(arrangement_id=arrangement.pk, by=consultant)
+    scheduled_jobs_sync()
+    ScheduledJob.objects.update(enabled=False)  # only the outbox job runs in these workers
+    job = ScheduledJob.objects.get(name="deliver-income-instructions")
+    ScheduledJob.objects.filter(pk=job.pk).update(
+        enabled=True, next_run_at=timezone.now() - timedelta(minutes=1)
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "meldpunt.conf.test",
+        "DATABASE_URL": _database_url(),
+        "PYTHONPATH": str(root),
+        "MELDPUNT_INCOME_ADMINISTRATION": "tests.income_adapters.BlockingFileIncomeAdministration",
+        "MELDPUNT_INCOME_FILE_DIR": str(tmp_path),
+    }
+    worker = [str(Path(sys.executable).parent / "meldpunt"), "run-worker", "--backend", "database",
+              "--no-reload", "--no-startup-delay", "--interval", "0.2"]  # fmt: skip
+    first = subprocess.Popen(worker, env={**env, "MELDPUNT_TEST_DELIVER_BLOCK": "1"},
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    try:
+        assert first.stdout.readline().strip() == "DELIVERED", "the worker did not deliver"
+    finally:
+        first.kill()  # SIGKILL: written to the batch, not recorded as delivered
+        first.wait(timeout=30)
+        first.stdout.close()
+    start.refresh_from_db()
+    assert start.status == "te-versturen"
+    assert len(batch_rows(tmp_path)) == 1
+
+    # The job's lease runs out; a restarted worker runs the outbox again.
+    ScheduledJob.objects.filter(pk=job.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    restarted = subprocess.run([*worker, "--once"], env=env, capture_output=True, text=True,
+                               timeout=120)  # fmt: skip
+    assert restarted.returncode == 0, restarted.stderr
+    start.refresh_from_db()
+    assert start.status == "verstuurd" and start.batch.startswith("opdrachten-")
+    assert [r["opdracht_id"] for r in batch_rows(tmp_path)] == [str(start.public_id)]
+    assert list(JobRun.objects.filter(job=job).order_by("id").values_list("status", flat=True)) == [
+        "afgebroken",
+        "geslaagd",
+    ]

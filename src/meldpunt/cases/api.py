@@ -18,6 +18,15 @@ class InstrumentFeedbackSerializer(serializers.Serializer):
     datum = serializers.DateField()
 
 
+class GeregeldeBetalingFeedbackSerializer(serializers.Serializer):
+    """Only that it runs (since when, with which payment reference) or that it stopped."""
+
+    loopt = serializers.BooleanField()
+    sinds = serializers.DateField()
+    betalingskenmerk = serializers.CharField(allow_blank=True)
+    gestoptOp = serializers.DateField(allow_null=True)
+
+
 class FeedbackSerializer(serializers.Serializer):
     referentie = serializers.CharField()
     stand = serializers.CharField()
@@ -26,6 +35,7 @@ class FeedbackSerializer(serializers.Serializer):
     opgepakt = serializers.DateField(allow_null=True)
     instrumenten = InstrumentFeedbackSerializer(many=True)
     afgesloten = serializers.DateField(allow_null=True)
+    geregeldeBetaling = GeregeldeBetalingFeedbackSerializer(allow_null=True)
 
 
 @extend_schema(
@@ -53,5 +63,13 @@ class SignalFeedbackView(APIView):
             "opgepakt": fb.taken_up_on,
             "instrumenten": [{"categorie": c, "datum": d} for c, d in fb.instruments],
             "afgesloten": fb.closed_on,
+            "geregeldeBetaling": {
+                "loopt": fb.regulated_ended_on is None,
+                "sinds": fb.regulated_since,
+                "betalingskenmerk": fb.regulated_reference,
+                "gestoptOp": fb.regulated_ended_on,
+            }
+            if fb.regulated_since
+            else None,
         }
         return Response(FeedbackSerializer(data).data)

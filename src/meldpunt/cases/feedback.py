@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.privacy.services import processing_log_record
 
-from .models import InstrumentDeployment, Signal
+from .models import Arrangement, InstrumentDeployment, Signal
 from .vocabulary import NOT_TAKEN_UP, REPORTABLE_NOT_TAKEN_UP
-from .workflow import CaseStatus
+from .workflow import ArrangementStatus, CaseStatus
 
 _STAGE_LABELS = {
     "Niet opgepakt": _("Niet opgepakt"),
@@ -45,6 +45,12 @@ class Feedback:
     taken_up_on: date | None = None
     instruments: list[tuple[str, date]] = field(default_factory=list)  # (category, date)
     closed_on: date | None = None
+    # Geregelde betaling (issue #15): that it runs and since when, and the payment reference the
+    # rent arrives with; once it stopped only that and when — never the benefit, an amount or
+    # the reason it ended.
+    regulated_since: date | None = None
+    regulated_reference: str = ""
+    regulated_ended_on: date | None = None
 
     @property
     def stage_display(self) -> str:
@@ -66,6 +72,16 @@ class Feedback:
         if self.taken_up_on:
             return "Opgepakt"
         return "Ontvangen"
+
+
+def arrangement_payee_id(case) -> int | None:
+    """The landlord whose rent Geregelde betaling pays: the case's first landlord signal's."""
+    return (
+        case.signals.filter(partner_type="Huur")
+        .order_by("received_at", "id")
+        .values_list("partner_id", flat=True)
+        .first()
+    )
 
 
 def _opened_by(case_id: int) -> int | None:
@@ -100,7 +116,20 @@ def signal_feedback(signal, *, case_opened_by: int | Literal["ask"] | None = "as
         .defer("agreements", "monthly_amount")
         .order_by("deployed_on", "id")
     ]
+    # Only the landlord the rent goes to learns of it (not an energy company in the same file).
+    regulated = None
+    if arrangement_payee_id(case) == signal.partner_id:
+        regulated = (
+            Arrangement.objects.filter(case=case, started_on__isnull=False)
+            .only("status", "started_on", "ended_on", "payment_reference")
+            .order_by("-started_on", "-id")
+            .first()
+        )
+    running = regulated is not None and regulated.status == ArrangementStatus.RUNNING
     return Feedback(
+        regulated_since=regulated.started_on if regulated else None,
+        regulated_reference=regulated.payment_reference if running else "",
+        regulated_ended_on=None if regulated is None or running else regulated.ended_on,
         received_on=timezone.localdate(signal.received_at),
         not_taken_up=not_taken_up,
         reason=reason,

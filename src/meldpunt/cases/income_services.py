@@ -287,8 +287,9 @@ def arrangement_agree(
 
 def _payload(arrangement: Arrangement, kind: str, **overrides: Any) -> dict[str, str]:
     landlord = (
-        arrangement.case.signals.select_related("partner").order_by("received_at", "id").first()
-    )
+        arrangement.case.signals.filter(partner_type="Huur")
+        .select_related("partner").order_by("received_at", "id").first()
+    )  # fmt: skip
     payload = {
         "klantnummer": arrangement.client_number,
         "huur_per_maand": arrangement.rent_amount,

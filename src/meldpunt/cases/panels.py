@@ -91,7 +91,7 @@ def income_panel(request: HttpRequest) -> Panel | None:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
-    url = reverse("cases:case-list")
+    url = reverse("cases:income-overview")
     return Panel(
         key="income-cases",
         title=_("Geregelde betaling"),

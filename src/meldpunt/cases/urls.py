@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import income_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("zaken/zoeken", views.case_search, name="case-search"),
     path("zaken/termijnen", views.overdue_list, name="overdue"),
     path("zaken/team", views.team, name="team"),
+    path("geregelde-betaling", income_views.income_overview, name="income-overview"),
+    path(
+        "zaken/<uuid:public_id>/geregelde-betaling",
+        income_views.income_arrangement,
+        name="income-arrangement",
+    ),
     path("zaken/<uuid:public_id>", views.case_detail, name="case-detail"),
     path("zaken/<uuid:public_id>/toewijzen", views.case_assign_view, name="case-assign"),
     path("zaken/<uuid:public_id>/oppakken", views.case_pick_up_view, name="case-pick-up"),

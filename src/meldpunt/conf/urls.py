@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from meldpunt.cases.api import SignalFeedbackView
+from meldpunt.cases.income_api import ArrangementDetailView, ArrangementEndView
 from meldpunt.core import views as core_views
 from meldpunt.core.api import UnknownApiPath
 from meldpunt.intake.api import SignalCollection, SignalDetail
@@ -29,6 +30,16 @@ api_v1 = [
         "signalen/<uuid:signaalId>/uitkomsten",
         SignalOutcomesView.as_view(),
         name="signal-outcomes",
+    ),
+    path(
+        "zaken/<uuid:zaakId>/geregelde-betaling",
+        ArrangementDetailView.as_view(),
+        name="arrangement-detail",
+    ),
+    path(
+        "zaken/<uuid:zaakId>/geregelde-betaling/beeindiging",
+        ArrangementEndView.as_view(),
+        name="arrangement-end",
     ),
     path("verificaties/<str:code>", VerificationView.as_view(), name="verification"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

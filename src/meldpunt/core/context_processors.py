@@ -37,6 +37,8 @@ def navigation(request):
         or user.has_perm("cases.view_income_cases")
     ):
         items.append((_("Zaken"), reverse("cases:case-list")))
+    if user.has_perm("cases.work_income_track") and user.organisation.is_municipality:
+        items.append((_("Geregelde betaling"), reverse("cases:income-overview")))
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen Sluitende Aanpak"), reverse("safeguards:rule-config")))
     if (

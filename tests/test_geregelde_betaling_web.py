@@ -1,0 +1,253 @@
+"""Geregelde betaling through the screens and the API (issue #15): a benefit recipient walked from
+signal to running withholding to end, every instruction the file adapter writes and every receipt
+it reads back checked; the landlord's minimal side with a leak test; who may act."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from meldpunt.accounts.services import user_create
+from meldpunt.cases import income_services as gb
+from meldpunt.cases.models import Arrangement, IncomeInstruction, InstrumentDeployment
+from meldpunt.cases.workflow import ArrangementStatus as A
+from meldpunt.intake.services import signal_submit
+from meldpunt.privacy.keys import person_key
+from meldpunt.registries import income
+from meldpunt.registries.models import LocalRegistryRecord
+from meldpunt.safeguards import rules
+from meldpunt.safeguards.selectors import facts_for_tenancy
+
+from .conftest import PASSWORD, mfa_client, shows, signal_data
+
+pytestmark = pytest.mark.django_db
+
+RENT, INSTALMENT, CLIENT = "987,65", "43,21", "KL-99887766"
+
+
+@pytest.fixture
+def exchange(tmp_path):
+    income.income_administration.cache_clear()
+    with override_settings(MELDPUNT_INCOME_FILE_DIR=str(tmp_path)):
+        yield tmp_path
+    income.income_administration.cache_clear()
+
+
+@pytest.fixture
+def consultant(covenant):
+    return user_create(email="inkomen@test.example", organisation=covenant["gemeente-amsterdam"],
+                       roles=["inkomensconsulent"], password=PASSWORD)  # fmt: skip
+
+
+@pytest.fixture
+def benefit_signal(covenant, users):
+    LocalRegistryRecord.objects.create(
+        person_index=person_key("Testpersoon", "", date(1980, 5, 17)), benefit_recipient=True
+    )
+    return signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                         raw=signal_data(partner_referentie="EH-4411"))  # fmt: skip
+
+
+def rows(exchange) -> list[dict]:
+    out = []
+    for path in sorted((exchange / "uit").glob("opdrachten-*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            out += list(csv.DictReader(f, delimiter=";"))
+    return out
+
+
+def receipt(exchange, name, *lines) -> None:
+    (exchange / "in").mkdir(exist_ok=True)
+    body = "opdracht_id;resultaat;datum;toelichting\r\n" + "".join(
+        ";".join(line) + "\r\n" for line in lines
+    )
+    (exchange / "in" / name).write_text(body, encoding="utf-8")
+
+
+def post_step(client, case, step, **data):
+    return client.post(reverse("cases:income-arrangement", args=[case.public_id]),
+                       {"stap": step, **data})  # fmt: skip
+
+
+def bailiff_rows(signal, covenant, today):
+    signal.refresh_from_db()
+    facts = facts_for_tenancy(tenancy=signal.tenancy, landlord=covenant["eigen-haard"],
+                              today=today)  # fmt: skip
+    return rules.bailiff_check(facts).rows
+
+
+def test_a_benefit_recipient_from_signal_to_running_to_end_through_the_screens(
+    benefit_signal, consultant, clients, exchange, covenant, today
+):
+    case = benefit_signal.case
+    web = mfa_client(consultant)
+    landlord = clients["eigen-haard"]
+    landlord_page = reverse("cases:landlord-signal", args=[benefit_signal.public_id])
+
+    overview = web.get(reverse("cases:income-overview")).content.decode()
+    assert f"Zaak {case.reference}" in overview and "Wacht op een voorstel" in overview
+    page = web.get(reverse("cases:income-arrangement", args=[case.public_id])).content.decode()
+    assert 'value="EH-4411"' in page  # the landlord's reference is proposed as payment reference
+
+    # Bad input: a clear Dutch message per field, nothing saved.
+    bad = post_step(web, case, "voorstel", client_number="=cmd", rent_amount="veel",
+                    payment_reference="EH-4411", first_period=today.isoformat())  # fmt: skip
+    assert bad.status_code == 400 and "Vul het klantnummer" in bad.content.decode()
+    assert not Arrangement.objects.exists()
+
+    assert post_step(web, case, "voorstel", client_number=CLIENT, rent_amount=RENT,
+                     arrears_instalment=INSTALMENT, payment_reference="EH-4411",
+                     first_period="2026-02-01").status_code == 302  # fmt: skip
+    arrangement = Arrangement.objects.get()
+    assert post_step(web, case, "akkoord", consent_on=today.isoformat(),
+                     legal_basis="pw-art-60b", expected_status="voorgesteld").status_code == 302  # fmt: skip
+    assert post_step(web, case, "opdracht", expected_status="afgesproken").status_code == 302
+    overview = web.get(reverse("cases:income-overview")).content.decode()
+    assert "Opdrachten nog niet bevestigd" in overview and "Nog te versturen" in overview
+
+    # The worker's job delivers the start instruction to the day's batch.
+    assert gb.instructions_deliver() == {"verstuurd": 1, "mislukt": 0}
+    start = IncomeInstruction.objects.get(kind="start")
+    assert rows(exchange) == [{
+        "opdracht_id": str(start.public_id), "soort": "start", "klantnummer": CLIENT,
+        "huur_per_maand": "987.65", "aflossing_per_maand": "43.21", "betalingskenmerk": "EH-4411",
+        "ontvanger": "Eigen Haard", "eerste_periode": "2026-02", "laatste_periode": "",
+    }]  # fmt: skip
+    assert "Geregelde betaling loopt" not in landlord.get(landlord_page).content.decode()
+
+    receipt(exchange, "bevestiging-1.csv", (str(start.public_id), "verwerkt", today.isoformat(),
+                                            "ingehouden vanaf februari"))  # fmt: skip
+    assert gb.income_receipts_read() == {"verwerkt": 1, "geweigerd": 0}
+    arrangement.refresh_from_db()
+    assert arrangement.status == A.RUNNING
+    overview = web.get(reverse("cases:income-overview")).content.decode()
+    assert (
+        "Lopende geregelde betalingen" in overview and "Alle opdrachten zijn bevestigd" in overview
+    )
+    feedback = landlord.get(landlord_page).content.decode()
+    assert f"Geregelde betaling loopt sinds {today:%d-%m-%Y}" in feedback
+    assert "met betalingskenmerk EH-4411" in feedback
+    assert bailiff_rows(benefit_signal, covenant, today) == ("B7",)  # running counts as kept
+
+    # The same receipt again is refused whole: already confirmed.
+    receipt(
+        exchange, "bevestiging-2.csv", (str(start.public_id), "verwerkt", today.isoformat(), "")
+    )
+    assert gb.income_receipts_read() == {"verwerkt": 0, "geweigerd": 1}
+    overview = web.get(reverse("cases:income-overview")).content.decode()
+    assert "Geweigerde ontvangstbevestigingen" in overview and "is al bevestigd" in overview
+
+    # The tenant asks to stop: ended on screen with the reason, a stop instruction goes out.
+    assert post_step(web, case, "einde", reason="verzoek-huurder",
+                     expected_status="loopt").status_code == 302  # fmt: skip
+    gb.instructions_deliver()
+    stop = IncomeInstruction.objects.get(kind="stop")
+    assert rows(exchange)[-1]["soort"] == "stop"
+    assert rows(exchange)[-1]["opdracht_id"] == str(stop.public_id)
+    receipt(exchange, "bevestiging-3.csv", (str(stop.public_id), "verwerkt", today.isoformat(), ""))
+    assert gb.income_receipts_read() == {"verwerkt": 1, "geweigerd": 0}
+    stop.refresh_from_db()
+    assert stop.status == "bevestigd"
+    deployment = InstrumentDeployment.objects.get(pk=arrangement.deployment_id)
+    assert deployment.ended_by_tenant and deployment.ended_on == today
+    feedback = landlord.get(landlord_page).content.decode()
+    assert "is gestopt" in feedback and "Geregelde betaling loopt" not in feedback
+    assert "B7" not in bailiff_rows(benefit_signal, covenant, today)
+    page = web.get(reverse("cases:income-arrangement", args=[case.public_id])).content.decode()
+    assert "Op verzoek van de huurder" in page and "stop bevestigd" in page
+
+
+def test_the_landlord_sees_only_that_it_runs_never_amounts_or_the_end_reason(
+    benefit_signal, consultant, clients, exchange, today
+):
+    case = benefit_signal.case
+    arrangement = gb.arrangement_propose(
+        case_id=case.pk, by=consultant, client_number=CLIENT, rent_amount=RENT,
+        arrears_instalment=INSTALMENT, payment_reference="EH-4411", first_period=today,
+    )  # fmt: skip
+    gb.arrangement_agree(arrangement_id=arrangement.pk, by=consultant, consent_on=today,
+                         legal_basis="pw-art-57")  # fmt: skip
+    start = gb.arrangement_instruct(arrangement_id=arrangement.pk, by=consultant)
+    gb.instructions_deliver()
+    receipt(exchange, "r.csv", (str(start.public_id), "verwerkt", today.isoformat(), ""))
+    gb.income_receipts_read()
+    landlord = clients["eigen-haard"]
+    probes = ["987,65", "987.65", "43,21", "43.21", CLIENT, "Participatiewet",
+              "Uitkering beëindigd", "uitkering-beeindigd", "pw-art-57"]  # fmt: skip
+
+    def landlord_sees() -> list[str]:
+        pages = [
+            landlord.get(reverse("cases:landlord-signal", args=[benefit_signal.public_id])),
+            landlord.get(reverse("api-v1:signal-feedback", args=[benefit_signal.public_id])),
+            landlord.get(reverse("intake:signal-list")),
+        ]
+        if benefit_signal.tenancy_id:
+            pages.append(landlord.get(reverse("safeguards:tenancy",
+                                              args=[benefit_signal.tenancy.public_id])))  # fmt: skip
+        bodies = [p.content.decode() for p in pages]
+        assert all(p.status_code == 200 for p in pages)
+        return [probe for probe in probes for body in bodies if shows(body.lower(), probe.lower())]
+
+    assert landlord_sees() == []
+    api = landlord.get(reverse("api-v1:signal-feedback", args=[benefit_signal.public_id])).json()
+    assert api["geregeldeBetaling"] == {"loopt": True, "sinds": today.isoformat(),
+                                        "betalingskenmerk": "EH-4411", "gestoptOp": None}  # fmt: skip
+    gb.arrangement_end(arrangement_id=arrangement.pk, by=consultant, reason="uitkering-beeindigd")
+    assert landlord_sees() == []
+    api = landlord.get(reverse("api-v1:signal-feedback", args=[benefit_signal.public_id])).json()
+    assert api["geregeldeBetaling"] == {"loopt": False, "sinds": today.isoformat(),
+                                        "betalingskenmerk": "", "gestoptOp": today.isoformat()}  # fmt: skip
+    body = json.dumps(api).lower()
+    assert "beeindigd" not in body and "reden" in body  # the key of the signal's own reason only
+    assert api["reden"] == ""
+
+
+def test_the_api_reads_and_ends_an_arrangement(
+    benefit_signal, consultant, clients, exchange, today
+):
+    case = benefit_signal.case
+    web = mfa_client(consultant)
+    detail = reverse("api-v1:arrangement-detail", args=[case.public_id])
+    end = reverse("api-v1:arrangement-end", args=[case.public_id])
+    assert web.get(detail).status_code == 404  # nothing proposed yet
+    arrangement = gb.arrangement_propose(
+        case_id=case.pk, by=consultant, client_number=CLIENT, rent_amount=RENT,
+        payment_reference="EH-4411", first_period=today,
+    )  # fmt: skip
+    data = web.get(detail).json()
+    assert data["stand"] == "voorgesteld" and data["huurPerMaand"] == "987.65"
+    bad = web.post(end, {"reden": "zomaar"}, content_type="application/json")
+    assert bad.status_code == 400 and "Kies een reden" in bad.content.decode()
+    arrangement.refresh_from_db()
+    assert arrangement.status == A.PROPOSED
+    for who in ("eigen-haard", "centram", "beleid", "diemen-regie"):
+        assert clients[who].post(end, {"reden": "verhuisd"},
+                                 content_type="application/json").status_code in (403, 404)  # fmt: skip
+    done = web.post(end, {"reden": "verhuisd"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["redenBeeindiging"] == "verhuisd"
+    assert not IncomeInstruction.objects.exists()  # never instructed: nothing to stop
+    again = web.post(end, {"reden": "verhuisd"}, content_type="application/json")
+    assert again.status_code == 400 and "al beëindigd" in again.content.decode()
+
+
+def test_only_the_income_team_and_regie_of_the_municipality_reach_the_track(
+    benefit_signal, consultant, clients
+):
+    case = benefit_signal.case
+    urls = [reverse("cases:income-arrangement", args=[case.public_id]),
+            reverse("cases:income-overview")]  # fmt: skip
+    allowed = {"inkomen": mfa_client(consultant), "regie": clients["regie"]}
+    for client in allowed.values():
+        assert [client.get(u).status_code for u in urls] == [200, 200]
+    for who in ("eigen-haard", "centram", "centram-teamleider", "beleid", "beheer", "privacy",
+                "doras", "ymere"):  # fmt: skip
+        assert all(clients[who].get(u).status_code == 403 for u in urls), who
+    # Another municipality's regie may use the track, but never reaches Amsterdam's case.
+    assert clients["diemen-regie"].get(urls[0]).status_code == 404
+    assert f"Zaak {case.reference}" not in clients["diemen-regie"].get(urls[1]).content.decode()
+    assert Client().get(urls[0]).status_code == 302
