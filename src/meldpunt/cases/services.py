@@ -36,6 +36,7 @@ from .models import (
     Track,
 )
 from .selectors import caseworkers_of, tenancy_get_own
+from .signals import feedback_may_have_changed
 from .vocabulary import (
     AUTOMATIC_NOT_TAKEN_UP,
     END_RESULTS,
@@ -205,6 +206,9 @@ def _log(
         object_id=object_id,
         fields=fields,
     )
+    # Last step of every write to a case: the feedback on its signals may have changed (the
+    # webhooks' outbox is written now, in this transaction; an unchanged feedback sends nothing).
+    feedback_may_have_changed.send(sender=Case, case_id=case.pk)
 
 
 def _not_in_future(on: date, field: str = "on") -> None:
@@ -853,6 +857,7 @@ def signal_overturn(*, signal_id: int, by: Any, reason: str) -> Signal:
         object_id=signal.public_id,
         fields=["status", "case"],
     )
+    feedback_may_have_changed.send(sender=Signal, signal_ids=[signal.pk])
     return signal
 
 

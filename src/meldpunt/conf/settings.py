@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "meldpunt.cases",
     "meldpunt.registries",
     "meldpunt.safeguards",
+    "meldpunt.webhooks",
     "meldpunt.dataprotection",
     "meldpunt.demo",
     "meldpunt.reporting",
@@ -336,6 +337,10 @@ API_VERSION = "1.0.0"
 # deeper than this is refused with 400 before it is parsed. A batch of 1000 signals is ~1 MB.
 # API clients (keys) are valid for at most this many days; their organisation's admin renews them.
 MELDPUNT_API_TOKEN_MAX_DAYS = env.int("MELDPUNT_API_TOKEN_MAX_DAYS", default=365)
+# Webhooks (docs/webhooks.md): only https addresses in public networks, unless an operator
+# allows plain http or private addresses (a receiver inside the own network, tests on loopback).
+MELDPUNT_WEBHOOK_ALLOW_HTTP = env.bool("MELDPUNT_WEBHOOK_ALLOW_HTTP", default=False)
+MELDPUNT_WEBHOOK_ALLOW_PRIVATE = env.bool("MELDPUNT_WEBHOOK_ALLOW_PRIVATE", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MELDPUNT_MAX_BODY_BYTES", default=4 * 1024 * 1024)
 MELDPUNT_API_MAX_JSON_DEPTH = env.int("MELDPUNT_API_MAX_JSON_DEPTH", default=20)
 SPECTACULAR_SETTINGS = {
@@ -452,6 +457,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # httpx logs every request's URL (webhook addresses, the BRP's query) at INFO.
+        "httpx": {"level": "WARNING"},
         # Request paths may hold personal data someone typed: logged as the URL pattern.
         "django.request": {"filters": ["redact_path"]},
         "django.security.csrf": {"filters": ["redact_path"]},

@@ -2,8 +2,7 @@
 
 Each definition becomes a ``ScheduledJob`` row the first time a worker starts
 (``services.scheduled_jobs_sync``); after that the row is what counts, so an operator's change of
-time or interval in the admin survives upgrades. Webhooks and the DDAS cache join this list
-when they exist.
+time or interval in the admin survives upgrades.
 """
 
 from __future__ import annotations
@@ -62,6 +61,12 @@ DEFAULT_JOBS: tuple[JobDefinition, ...] = (
     JobDefinition(
         "read-income-receipts", "meldpunt.cases.income_services.income_receipts_read",
         every_minutes=15, lease_seconds=300,
+    ),
+    # Webhooks: the outbox of feedback events to partners' systems, retried with backoff
+    # (webhooks/services.py, ADR 0110).
+    JobDefinition(
+        "deliver-webhooks", "meldpunt.webhooks.services.webhooks_deliver_due",
+        every_minutes=1, lease_seconds=300,
     ),
     JobDefinition(
         "requeue-abandoned-tasks", "meldpunt.operations.jobs.abandoned_tasks_requeue",
