@@ -4,16 +4,19 @@ state and no Dutch interface text on the English pages (tests/browser.py, ADR 01
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from meldpunt.cases.models import Instrument, Signal, Track
 from meldpunt.cases.services import case_assign, case_pick_up, instrument_deploy
 from meldpunt.intake.services import signal_submit
+from meldpunt.safeguards.models import Attestation
 from tests.browser import PHONE, Session
 from tests.conftest import signal_data
 from tests.corpus.build import csv_text, row
@@ -270,3 +273,46 @@ def test_partner_asks_the_bailiff_check_and_gets_the_verklaring(
     tab.check("check answer")
     tab.follow(page.get_by_role("link", name=name("Verklaring", "View and print")))
     tab.check("verklaring")
+    with page.expect_download() as download:
+        tab.click(page.get_by_role("link", name=re.compile("PDF")))
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF"), "the verklaring is not a PDF"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    code = Attestation.objects.get().code
+    assert code.replace("-", "") in text.replace(" ", "").replace("-", ""), text
+
+
+@pytest.mark.parametrize(("language", "keyboard"), MODES)
+def test_signing_in_with_password_and_authenticator_code(
+    chromium, live_server, users, language, keyboard
+):
+    """The real log-in, as every journey starts: e-mail and password, then the TOTP code."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+    from tests.conftest import PASSWORD
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    user = users["centram"]
+    TOTP.activate(user, secret)
+    tab = Session(chromium, live_server.url, language=language, keyboard=keyboard)
+    try:
+        page = tab.page
+        if language != "nl":
+            tab.context.add_cookies([{"name": "django_language", "value": language,
+                                      "url": live_server.url}])  # fmt: skip
+        tab.goto("/accounts/login/")
+        tab.check("log-in")
+        tab.fill(page.get_by_label(re.compile("^\\s*e-?mail", re.I)), user.email)
+        tab.fill(page.get_by_label(name("Wachtwoord", "Password")), PASSWORD)
+        tab.follow(page.get_by_role("button", name=name("Aanmelden", "Log in")))
+        tab.check("authenticator code")
+        code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+        field = page.get_by_label(re.compile("code", re.I))
+        tab.fill(field, code)
+        tab.follow(page.locator("form", has=field).get_by_role("button"))
+        assert page.url.rstrip("/") == live_server.url, page.url
+        tab.check("home after log-in")
+    finally:
+        tab.close()
