@@ -496,3 +496,26 @@ def test_retention_keeps_the_figures_and_coarsens_the_dates(covenant, users):
     assert outcome.kind == "deurwaarder" and outcome.verklaring_valid is False
     assert outcome.organisation.slug == "eigen-haard"
     assert outcome.tenancy.person_id is None  # the tenancy forgot who it was
+
+
+def test_regie_narrows_its_list_to_a_landlord_and_a_year(users, clients, covenant, today):
+    eh = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                       raw=signal_data(partner_referentie="EH-FILTER"))  # fmt: skip
+    ym = signal_submit(partner=covenant["ymere"], submitted_by=users["ymere"],
+                       raw=signal_data(partner_referentie="YM-FILTER", postcode="1021 JK"))  # fmt: skip
+    last_year = today.replace(year=today.year - 1, day=1)
+    record(users, eh, "deurwaarder", today)
+    tenancy_outcome_record(by=users["ymere"], tenancy_id=ym.tenancy_id, kind="deurwaarder",
+                           occurred_on=last_year)  # fmt: skip
+    url = reverse("safeguards:outcomes-without-verklaring")
+    regie = clients["regie"]
+    both = regie.get(url).content.decode()
+    assert "EH-FILTER" in both and "YM-FILTER" in both
+    only_ymere = regie.get(url, {"verhuurder": covenant["ymere"].pk}).content.decode()
+    assert "YM-FILTER" in only_ymere and "EH-FILTER" not in only_ymere
+    this_year = regie.get(url, {"jaar": today.year}).content.decode()
+    assert "EH-FILTER" in this_year and "YM-FILTER" not in this_year
+    for bad in ({"jaar": "vorig jaar"}, {"verhuurder": covenant["de-key"].pk}, {"jaar": "1850"}):
+        response = regie.get(url, bad)
+        assert response.status_code == 400, bad
+        check_page(response.content.decode())

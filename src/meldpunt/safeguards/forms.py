@@ -170,3 +170,32 @@ class OutcomeWithdrawForm(AccessibleFormMixin, forms.Form):
             (str(o.public_id), f"{o.get_kind_display()}, {o.occurred_on:%d-%m-%Y}")
             for o in outcomes
         ]
+
+
+class OutcomeFilterForm(AccessibleFormMixin, forms.Form):
+    """Regie narrows its list of outcomes without a valid verklaring to a landlord or a year."""
+
+    verhuurder = forms.ModelChoiceField(
+        label=_("Verhuurder"),
+        queryset=None,
+        required=False,
+        empty_label=_("Alle verhuurders"),
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+        error_messages={"invalid_choice": _("Kies een verhuurder uit de lijst.")},
+    )
+    jaar = forms.IntegerField(
+        label=_("Jaar"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "utrecht-textbox", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Vul een jaartal in, bijvoorbeeld 2026."),
+            "min_value": _("Vul een jaartal in, bijvoorbeeld 2026."),
+            "max_value": _("Vul een jaartal in, bijvoorbeeld 2026."),
+        },
+    )
+
+    def __init__(self, *args, landlords, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verhuurder"].queryset = landlords

@@ -5,6 +5,8 @@ it from one of its signals or by registering the tenant itself (a tenant never s
 signal outside the target group), so B2 is reachable for every tenant (issue #9).
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,9 +26,16 @@ from meldpunt.cases.services import (
     landlord_instrument_record,
     tenancy_register,
 )
+from meldpunt.organisations.models import Organisation
 from meldpunt.privacy.services import Processing, processing_log_record, processing_log_record_many
 
-from .forms import EvictionCheckForm, OutcomeForm, OutcomeWithdrawForm, TenancyRegisterForm
+from .forms import (
+    EvictionCheckForm,
+    OutcomeFilterForm,
+    OutcomeForm,
+    OutcomeWithdrawForm,
+    TenancyRegisterForm,
+)
 from .models import Question, SafeguardCheck, TenancyOutcome
 from .services import safeguard_check_ask, tenancy_outcome_record
 from .services import tenancy_outcome_withdraw as tenancy_outcome_withdraw_service
@@ -396,12 +405,19 @@ def outcomes_without_verklaring(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.has_perm("cases.view_all_cases") and user.organisation.is_municipality):
         raise PermissionDenied
-    outcomes = (
-        TenancyOutcome.objects.for_user(user)
-        .without_valid_verklaring()
-        .select_related("organisation", "tenancy", "attestation__check_record")
-        .order_by("-occurred_on", "-id")
+    outcomes = TenancyOutcome.objects.for_user(user).without_valid_verklaring()
+    landlords = Organisation.objects.filter(pk__in=outcomes.values("organisation_id")).order_by(
+        "name"
     )
+    form = OutcomeFilterForm(request.GET or None, landlords=landlords)
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["verhuurder"]:
+            outcomes = outcomes.filter(organisation=form.cleaned_data["verhuurder"])
+        if form.cleaned_data["jaar"]:
+            outcomes = outcomes.filter(occurred_on__year=form.cleaned_data["jaar"])
+    outcomes = outcomes.select_related(
+        "organisation", "tenancy", "attestation__check_record"
+    ).order_by("-occurred_on", "-id")
     page = Paginator(outcomes, 50).get_page(request.GET.get("pagina"))
     cases = {
         tenancy_id: case_id
@@ -430,5 +446,14 @@ def outcomes_without_verklaring(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safeguards/outcomes_without_verklaring.html",
-        {"page": page, "rows": rows, "valid_days": settings.MELDPUNT_VERKLARING_VALID_DAYS},
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "query": urlencode(
+                {k: v for k, v in request.GET.items() if k in ("verhuurder", "jaar") and v}
+            ),
+            "valid_days": settings.MELDPUNT_VERKLARING_VALID_DAYS,
+        },
+        status=400 if form.errors else 200,
     )
