@@ -330,3 +330,36 @@ def test_the_outbox_survives_a_killed_worker_and_delivers_once(tmp_path, covenan
         "afgebroken",
         "geslaagd",
     ]
+
+
+def test_geregelde_betaling_counts_in_the_kpis(benefit_signal, consultant, exchange, users,
+                                               covenant, today, settings):  # fmt: skip
+    """Started (the total), still running, ended per reason, arrears cleared: for beleid, never
+    per partner."""
+    from meldpunt.reporting.figures import figures_refresh
+    from meldpunt.reporting.kpis import dashboard
+
+    settings.MELDPUNT_SUPPRESSION_K = 1
+    first = running(benefit_signal, consultant, exchange, today)
+    LocalRegistryRecord.objects.create(
+        person_index=person_key("Tweede", "", date(1975, 2, 2)), benefit_recipient=True
+    )
+    second = signal_submit(
+        partner=covenant["ymere"], submitted_by=users["ymere"],
+        raw=signal_data(partner_referentie="Y-2", achternaam="Tweede", geboortedatum="1975-02-02",
+                        postcode="1021 JK", huisnummer="3"),
+    )  # fmt: skip
+    other = running(second, consultant, exchange, today)
+    gb.arrangement_end(arrangement_id=first.pk, by=consultant, reason="achterstand-ingelopen")
+    figures_refresh(months=1, today=today)
+    table = dashboard(users["beleid"], start=today.replace(day=1), end=today).table(
+        "geregelde-betaling"
+    )
+    cells = dict(zip(table.columns, table.column_totals, strict=True))
+    assert table.total == 2  # started
+    assert cells["loopt"] == 1 and cells["beëindigd: achterstand ingelopen"] == 1
+    assert cells["beëindigd: op verzoek van de huurder"] == 0
+    assert other.status == A.RUNNING
+    # A landlord's own figures have no such table: it never learns why it ended.
+    partner = dashboard(users["eigen-haard"], start=today.replace(day=1), end=today)
+    assert "geregelde-betaling" not in {t.slug for t in partner.tables}

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from meldpunt.cases.deadlines import add_working_days, current_targets
 from meldpunt.cases.models import (
+    Arrangement,
     Case,
     CaseMember,
     InstrumentDeployment,
@@ -266,6 +267,21 @@ def _outcomes(counts: Counter, month: date, end_month: date) -> None:
         _with_partners(counts, "outcomes", key, dims, [organisation], n)
 
 
+def _arrangements(counts: Counter, month: date, end_month: date) -> None:
+    """Geregelde betaling by the month it started running, and how it stands now: still running,
+    or ended with its reason (issue #15). Never per partner: a landlord may not learn why it
+    ended, not even in its own figures."""
+    rows = (
+        Arrangement.objects.filter(started_on__gte=month, started_on__lt=end_month)
+        .values_list("case__municipality_id", "case__district_id", "case__track", "ended_on",
+                     "end_reason")
+    )  # fmt: skip
+    for municipality, district, track, ended_on, reason in rows:
+        dims = (municipality, None, "", district, None, track)
+        key = "loopt" if ended_on is None else f"beeindigd:{reason}"
+        _with_partners(counts, "geregeld.started", key, dims, [])
+
+
 @transaction.atomic
 def figures_refresh_month(month: date, *, today: date | None = None) -> int:
     """Recompute every figure of one month; returns the number of rows written."""
@@ -281,6 +297,7 @@ def figures_refresh_month(month: date, *, today: date | None = None) -> int:
     _deployments(counts, month, end_month)
     _checks(counts, month, end_month)
     _outcomes(counts, month, end_month)
+    _arrangements(counts, month, end_month)
     Figure.objects.filter(month=month).delete()
     # Straight into the table (core.db: COPY on PostgreSQL): a million cases' month is some
     # 100,000 figures, and building a model instance for each cost most of the refresh.

@@ -10,7 +10,8 @@ reached (a contact attempt with ``bereikt``) as a share; days from receipt to fi
 first contact (median and 90th percentile); instruments by category with the budgetbeheer share
 (art. 7); DDAS end results; Sluitende Aanpak checks; deadline compliance; recurrence within 6 and
 12 months after closing (art. 2.4); bailiff hand-overs and evictions with and without a valid
-verklaring, per year and per landlord (ADR 0106).
+verklaring, per year and per landlord (ADR 0106); Geregelde betaling started, running and ended by
+reason, arrears cleared among them (ADR 0111; municipality, district and track only).
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ MEASURES = [
     "cases.closed", "cases.first_attempt_deadline", "instruments.category", "instruments.code",
     "checks", "recurrence.6m", "recurrence.followed_6m", "recurrence.12m",
     "recurrence.followed_12m", "cases.first_attempt_days", "cases.first_contact_days",
-    "outcomes",
+    "outcomes", "geregeld.started",
 ]  # fmt: skip
 
 
@@ -288,6 +289,7 @@ def _specs(totals: dict[tuple[str, str], int]) -> list[TableSpec]:
                   _("gevolgd"), (Column(_("nieuw signaal"), "recurrence.12m"),
                                  Column(_("geen nieuw signaal"), "recurrence.none_12m"))),
         OUTCOMES_SPEC,
+        GEREGELD_SPEC,
     ]  # fmt: skip
 
 
@@ -308,6 +310,25 @@ OUTCOMES_SPEC = TableSpec(
     ),
     per_signal=True,
 )
+# Geregelde betaling (issue #15), by the month it started running: started (the total), still
+# running, ended per reason ("achterstand ingelopen": arrears cleared). Municipality, district and
+# track only: never per partner or provider.
+GEREGELD_SPEC = TableSpec(
+    "geregelde-betaling",
+    _("Geregelde betaling: gestart, lopend en beëindigd per reden"),
+    _("gestart"),
+    (
+        Column(_("loopt"), "geregeld.started", "loopt"),
+        Column(_("beëindigd: op verzoek van de huurder"), "geregeld.started",
+               "beeindigd:verzoek-huurder"),
+        Column(_("beëindigd: uitkering beëindigd"), "geregeld.started",
+               "beeindigd:uitkering-beeindigd"),
+        Column(_("beëindigd: verhuisd"), "geregeld.started", "beeindigd:verhuisd"),
+        Column(_("beëindigd: achterstand ingelopen"), "geregeld.started",
+               "beeindigd:achterstand-ingelopen"),
+        Column(_("beëindigd: andere reden"), "geregeld.started", "beeindigd:anders"),
+    ),
+)  # fmt: skip
 ROW_LABELS = {**BREAKDOWNS, "year": _("jaar")}
 
 
@@ -412,6 +433,8 @@ def dashboard(user: Any, *, start: date, end: date, breakdown: str = "") -> Dash
     specs = _specs(overall)
     if scope.provider_id:
         specs.remove(OUTCOMES_SPEC)  # a landlord's outcomes are not about a provider's work
+    if scope.provider_id or scope.partner_id:
+        specs.remove(GEREGELD_SPEC)  # the municipality's own track, never per partner
     for spec in specs:
         if spec.columns:
             result.tables.append(_publish(spec, breakdown, grouped, overall, k))
