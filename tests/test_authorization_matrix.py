@@ -46,6 +46,9 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "api-v1:safeguard-check": ("signal+question", ("post",)),
     "api-v1:signal-outcomes": ("signal", ("get", "post")),
     "api-v1:verification": ("code", ("get",)),
+    # Webhooks belong to API keys (tests/test_webhooks.py); signed-in users are refused.
+    "api-v1:webhook-collection": (None, ("get", "post")),
+    "api-v1:webhook-detail": ("webhook", ("delete",)),
     "api-v1:openapi": (None, ("get",)),
     "ddas-gegevens": (None, ("post",)),
     "api-unknown": (None, ("get", "post")),
@@ -279,6 +282,8 @@ def kwargs_for(kind: str | None, objects: dict) -> dict:
         return {"public_id": objects[kind.split("+")[0]], "question": "deurwaarder"}
     if kind == "code":
         return {"code": objects["code"]}
+    if kind == "webhook":
+        return {"webhookId": objects.get("webhook", "00000000-0000-0000-0000-000000000000")}
     if kind == "register":
         return {"code": objects["register"]}
     if kind == "download":

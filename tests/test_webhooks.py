@@ -218,3 +218,39 @@ def test_deliveries_to_private_addresses_are_refused(covenant, users, settings, 
     delivery = WebhookDelivery.objects.get()
     assert receiver.calls == [] and delivery.status == WebhookDelivery.Status.PENDING
     assert delivery.last_error == "adres in een niet-openbaar netwerk"
+
+
+# --- The API: GET/POST /api/v1/webhooks, DELETE /api/v1/webhooks/{webhookId} ----------------
+
+
+def _api(key: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+def test_a_key_manages_its_own_webhooks_over_the_api(client, covenant, clients, settings):
+    settings.MELDPUNT_WEBHOOK_ALLOW_HTTP = False
+    _token, key = api_token_create(organisation=covenant["eigen-haard"], name="systeem")
+    _other, other_key = api_token_create(organisation=covenant["ymere"], name="ymere")
+    _submit, submit_key = api_token_create(organisation=covenant["eigen-haard"], name="melden",
+                                           scopes=[scopes.SUBMIT])  # fmt: skip
+    url = "/api/v1/webhooks"
+    refused = client.post(url, {"url": "http://ontvanger.example.nl/x"},
+                          content_type="application/json", **_api(key))  # fmt: skip
+    assert refused.status_code == 400 and refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["invalidParams"][0]["name"] == "url"
+    made = client.post(url, {"url": "https://ontvanger.example.nl/x"},
+                       content_type="application/json", **_api(key))  # fmt: skip
+    assert made.status_code == 201 and made.json()["geheim"].startswith("whsec_")
+    webhook_id = made.json()["id"]
+    listed = client.get(url, **_api(key)).json()
+    assert [w["id"] for w in listed] == [webhook_id] and "geheim" not in listed[0]
+    # Another organisation's key neither sees nor deletes it; a key without the scope may not.
+    assert client.get(url, **_api(other_key)).json() == []
+    assert client.delete(f"{url}/{webhook_id}", **_api(other_key)).status_code == 404
+    assert client.get(url, **_api(submit_key)).status_code == 403
+    # Signed in on screen there is no key to subscribe with.
+    assert clients["eigen-haard"].get(url).status_code == 403
+    assert client.get(url).status_code == 401
+    assert client.delete(f"{url}/{webhook_id}", **_api(key)).status_code == 204
+    assert client.get(url, **_api(key)).json() == []
+    assert client.delete(f"{url}/{webhook_id}", **_api(key)).status_code == 404

@@ -10,6 +10,7 @@ from meldpunt.intake.api import SignalCollection, SignalDetail
 from meldpunt.organisations.api import OrganisationList
 from meldpunt.reporting.ddas import views as ddas_views
 from meldpunt.safeguards.api import CheckCreateView, SignalOutcomesView, VerificationView
+from meldpunt.webhooks.api import WebhookCollection, WebhookDetail
 
 # Path parameters are camelCase (NL API Design Rules); the views take them under these names.
 api_v1 = [
@@ -42,6 +43,8 @@ api_v1 = [
         name="arrangement-end",
     ),
     path("verificaties/<str:code>", VerificationView.as_view(), name="verification"),
+    path("webhooks", WebhookCollection.as_view(), name="webhook-collection"),
+    path("webhooks/<uuid:webhookId>", WebhookDetail.as_view(), name="webhook-detail"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
 ]
 
