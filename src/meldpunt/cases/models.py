@@ -63,9 +63,10 @@ class Case(models.Model):
     subject_id = models.UUIDField(_("betrokkene (pseudoniem)"), db_index=True)
     household_index = models.CharField(max_length=40, db_index=True)
     # The municipality responsible for the household (the controller): where the case's first
-    # signal's address lies. Its staff, and only its staff, see the case.
+    # signal's address lies. Its staff, and only its staff, see the case. No index of its own:
+    # case_municipality_due starts with it (every index is written by every intake, ADR 0113).
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="+"
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     status = models.CharField(
         _("status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
@@ -74,6 +75,7 @@ class Case(models.Model):
     district = models.ForeignKey(
         "organisations.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # No index of its own: (provider, status) and case_provider_due start with it (ADR 0113).
     provider = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("uitvoerder"),
@@ -81,11 +83,12 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_cases",
+        db_index=False,
     )
     routing_reason = models.CharField(_("reden toewijzing"), max_length=200, blank=True)
     # The caseworker within the provider (or income team) who works the case: set by the team
     # lead (cases.distribute_cases) or by the caseworker picking it up; history in
-    # CaseworkerAssignment.
+    # CaseworkerAssignment. No index of its own: case_caseworker_due starts with it (ADR 0113).
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("casemanager"),
@@ -93,6 +96,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="caseload",
+        db_index=False,
     )
     # The date the next outreach step is due (first attempt, then contact or outreach done);
     # empty once contact is made or help deployed. Kept by the services when the step begins
@@ -348,8 +352,9 @@ class Signal(models.Model):
     district = models.ForeignKey(
         "organisations.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # No index of its own: signal_received starts with it (ADR 0113).
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="+"
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     signal_date = models.DateField(_("signaaldatum"))
     received_at = models.DateTimeField(_("ontvangen"), auto_now_add=True)
