@@ -15,7 +15,7 @@ DROPPED = (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0020_signal_received"),
+        ("cases", "0021_triage_index"),
         ("organisations", "0005_covenant"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
