@@ -256,7 +256,9 @@ def mixed_vs_rent(tmpdir: Path, rows: int, repeats: int) -> None:
     Both are ``rows`` signals about the same kind of people; the mixed set is one file per kind
     of partner (a delivery comes from one partner), the same person often in several (one
     household file across creditors), imported one after the other into one database. They are
-    imported alternately into copies of one prepared database, ``repeats`` times each."""
+    imported alternately into copies of one prepared database, ``repeats`` times each. A third
+    set, rent only in files of the mixed set's sizes, tells the cost of the kinds of partner
+    apart from the cost of many small files (each a process start-up and its own batches)."""
     seed = tmpdir / "mixed-seed.sqlite3"
     env = prepare(f"sqlite:///{seed}")
     add_partners(env)
@@ -267,28 +269,38 @@ def mixed_vs_rent(tmpdir: Path, rows: int, repeats: int) -> None:
                                  kind, seed=5, offset=index * share, step=share if index else 0))
         for index, (slug, kind) in enumerate(MIXED_PARTNERS)
     ]  # fmt: skip
-    rent_runs: list[Import] = []
-    mixed_runs: list[Import] = []
+    split = [
+        ("eigen-haard", write_partner_csv(tmpdir / f"rent-{index}.csv",
+                                          min(share, rows - index * share), "Huur", seed=6,
+                                          offset=index * share))
+        for index in range(len(files))
+    ]  # fmt: skip
+    runs: dict[str, list[Import]] = {"rent": [], "mixed": [], "split": []}
     for repeat in range(repeats):
-        for side in ("rent", "mixed") if repeat % 2 == 0 else ("mixed", "rent"):
+        order = ("rent", "mixed", "split") if repeat % 2 == 0 else ("split", "mixed", "rent")
+        for side in order:
             url = copy_sqlite(seed, tmpdir / "mixed-run.sqlite3")
             run_env = dict(env, DATABASE_URL=url)
             if side == "rent":
-                rent_runs.append(timed_import(run_env, rent))
+                runs["rent"].append(timed_import(run_env, rent))
                 continue
-            parts = [timed_import(run_env, path, partner=slug) for slug, path in files]
-            mixed_runs.append(
+            parts = [timed_import(run_env, path, partner=slug)
+                     for slug, path in (files if side == "mixed" else split)]  # fmt: skip
+            runs[side].append(
                 Import(sum(p.seconds for p in parts), max(p.peak_kib for p in parts),
                        sum(p.cpu for p in parts), f"{len(parts)} files")
             )  # fmt: skip
-    rent_speed, rent_cpu = _median_figures(rent_runs, rows)
-    mixed_speed, mixed_cpu = _median_figures(mixed_runs, rows)
+    rent_speed, rent_cpu = _median_figures(runs["rent"], rows)
+    mixed_speed, mixed_cpu = _median_figures(runs["mixed"], rows)
+    split_speed, split_cpu = _median_figures(runs["split"], rows)
     kinds = ", ".join(kind for _slug, kind in MIXED_PARTNERS)
     say(
         f"intake SQLite, mixed partner kinds ({kinds}; {len(files)} files of ~{share:,} rows) "
         f"vs rent-only, {rows:,} rows each, median of {repeats} alternating runs: mixed "
         f"{mixed_speed:,.0f} rows/s, {mixed_cpu:,.0f} µs CPU/row; rent-only {rent_speed:,.0f} "
-        f"rows/s, {rent_cpu:,.0f} µs CPU/row; mixed ÷ rent = {mixed_speed / rent_speed:.2f}"
+        f"rows/s, {rent_cpu:,.0f} µs CPU/row; mixed ÷ rent = {mixed_speed / rent_speed:.2f}; "
+        f"rent-only in {len(split)} files of the same sizes {split_speed:,.0f} rows/s, "
+        f"{split_cpu:,.0f} µs CPU/row; mixed ÷ that = {mixed_speed / split_speed:.2f}"
     )
 
 
