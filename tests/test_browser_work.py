@@ -1,5 +1,5 @@
-"""The work journeys of issue 12 in a real browser: each role finishes its job end to end, by mouse
-in Dutch and in English and once by keyboard only, with axe-core at WCAG 2.1 A/AA on every page
+"""The work journeys of issue 12 in a real browser: each role finishes its job end to end, in
+Dutch by keyboard only and in English by mouse, with axe-core at WCAG 2.1 A/AA on every page
 state and no Dutch interface text on the English pages (tests/browser.py, ADR 0112)."""
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from tests.corpus.build import csv_text, row
 # (the instrument catalogue, the register of processing activities)
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# (language, keyboard only)
+# (language, keyboard only): the keyboard run is the Dutch one (axe checks every Dutch page state
+# there), the English run uses the mouse, so each journey runs twice, not three times.
 MODES = [
-    pytest.param("nl", False, id="nl"),
     pytest.param("en", False, id="en"),
-    pytest.param("nl", True, id="keyboard"),
+    pytest.param("nl", True, id="nl-keyboard"),
 ]
 
 
