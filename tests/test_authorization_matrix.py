@@ -67,6 +67,8 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cases:team": (None, ("get", "post")),
     "cases:case-take": ("case", ("post",)),
     "cases:case-detail": ("case", ("get",)),
+    "cases:visit-day": (None, ("get",)),
+    "cases:visit-plan": ("case", ("post",)),
     "cases:case-assign": ("case", ("post",)),
     "cases:case-pick-up": ("case", ("post",)),
     "cases:attempt-create": ("case", ("post",)),

@@ -419,3 +419,23 @@ class CaseFilterForm(forms.Form):
             crisis=bool(data.get("crisis")),
             sort=data.get("sorteer") or "termijn",
         )
+class HomeVisitForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
+    """Plan a home visit: a date and a part of the day."""
+
+    id_prefix = "bezoek"
+
+    planned_on = forms.DateField(
+        label=_("Datum bezoek"),
+        initial=_today,
+        widget=DateInput(attrs={**TEXTBOX, "required": True}),
+        error_messages={
+            "required": _("Vul de datum van het bezoek in."),
+            "invalid": _("Vul een geldige datum in."),
+        },
+    )
+    part_of_day = forms.ChoiceField(
+        label=_("Dagdeel"),
+        choices=PartOfDay.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies het dagdeel van het bezoek.")},
+    )

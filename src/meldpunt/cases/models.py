@@ -521,6 +521,52 @@ class ContactAttempt(models.Model):
         return f"contactpoging {self.public_id}"
 
 
+class HomeVisitQuerySet(models.QuerySet):
+    def for_user(self, user) -> HomeVisitQuerySet:
+        """The visits of the cases this user may see (Case.objects.for_user)."""
+        return self.filter(case__in=Case.objects.for_user(user))
+
+    def open(self) -> HomeVisitQuerySet:
+        """Planned and not yet done (no attempt recorded for it) nor cancelled."""
+        return self.filter(attempt__isnull=True, cancelled_at__isnull=True)
+
+
+class HomeVisit(models.Model):
+    """A planned home visit: a date and a part of the day. Recording a home-visit attempt on
+    that date for the case marks it done (``attempt``); the visit itself is then that attempt."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
+    planned_on = models.DateField(_("datum bezoek"))
+    part_of_day = models.CharField(_("dagdeel"), max_length=10, choices=PartOfDay.choices)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    planned_at = models.DateTimeField(auto_now_add=True)
+    attempt = models.OneToOneField(
+        "ContactAttempt", null=True, blank=True, on_delete=models.SET_NULL, related_name="visit"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HomeVisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gepland huisbezoek")
+        verbose_name_plural = _("geplande huisbezoeken")
+        ordering = ["planned_on", "id"]
+        indexes = [models.Index(fields=["organisation", "planned_on"], name="visit_day")]
+
+    def __str__(self) -> str:
+        return f"huisbezoek {self.public_id}"
+
+    @property
+    def done(self) -> bool:
+        return self.attempt_id is not None
+
+
 class CaseNote(models.Model):
     """A note on other debts and problems (integrated approach). Encrypted; never for landlords."""
 

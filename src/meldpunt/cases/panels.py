@@ -13,7 +13,7 @@ from meldpunt.core.home import Entry, Panel, Row, register_panel
 
 from .deadlines import OUTREACH_OPEN, overdue_cases
 from .forms import worker_name
-from .models import Case, Track
+from .models import Case, HomeVisit, Track
 from .selectors import caseload
 from .workflow import CaseStatus
 
@@ -136,15 +136,25 @@ def my_cases_panel(request: HttpRequest) -> Panel | None:
         for case in first
     )
     list_url = reverse("cases:case-list")
+    entries = [
+        Entry(_("Mijn lopende zaken"), list_url, mine.count()),
+        Entry(_("Mijn zaken over de termijn"), list_url, overdue.count(), attention=True),
+        Entry(_("Nog door niemand opgepakt"), list_url, nobody.count(), attention=True),
+    ]
+    if user.has_perm("cases.view_assigned_case"):
+        # The provider's visits planned today and not done yet: the day list's count.
+        visits_today = (
+            HomeVisit.objects.for_user(user)
+            .open()
+            .filter(organisation_id=user.organisation_id, planned_on=today)
+            .count()
+        )
+        entries.append(Entry(_("Huisbezoeken vandaag"), reverse("cases:visit-day"), visits_today))
     return Panel(
         key="my-cases",
         title=_("Mijn zaken"),
         order=5,
-        entries=(
-            Entry(_("Mijn lopende zaken"), list_url, mine.count()),
-            Entry(_("Mijn zaken over de termijn"), list_url, overdue.count(), attention=True),
-            Entry(_("Nog door niemand opgepakt"), list_url, nobody.count(), attention=True),
-        ),
+        entries=tuple(entries),
         rows=rows,
         empty=_("U heeft nog geen zaken. Pak een zaak op of vraag uw teamleider."),
     )

@@ -16,7 +16,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .deadlines import OUTREACH_OPEN
-from .models import Case, CaseMember, Signal, SignalQuerySet, Tenancy, TenancyQuerySet
+from .models import (
+    Case,
+    CaseMember,
+    HomeVisit,
+    Signal,
+    SignalQuerySet,
+    Tenancy,
+    TenancyQuerySet,
+)
 from .vocabulary import AUTOMATIC_NOT_TAKEN_UP
 from .workflow import CaseStatus
 
@@ -141,3 +149,39 @@ def caseload(user: Any, *, today: date | None = None) -> list[dict]:
     ]
     result.append({"caseworker": None, **{k: rows.get(None, empty)[k] for k in empty}})
     return result
+
+
+def _postcode_order(person: dict) -> tuple:
+    """Walking order: postcode, then house number as a number, then letter and addition."""
+    number = str(person.get("huisnummer") or "")
+    return (
+        str(person.get("postcode") or "").replace(" ", "").upper() or "ZZZZZZ",
+        int(number) if number.isdigit() else 0,
+        str(person.get("huisletter") or ""),
+        str(person.get("huisnummertoevoeging") or ""),
+    )
+
+
+def visits_of_day(user: Any, day: date) -> list[dict]:
+    """The home visits the user's organisation planned on ``day``, in walking order (by
+    postcode and house number), each with the tenant's name and address from the case's latest
+    signal. Reads personal data: the caller records it in the processing log."""
+    if not user.has_perm("cases.work_case") or user.organisation_id is None:
+        return []
+    visits = list(
+        HomeVisit.objects.for_user(user)
+        .filter(organisation_id=user.organisation_id, planned_on=day, cancelled_at__isnull=True)
+        .select_related("case", "planned_by", "attempt")
+    )
+    latest: dict[int, Signal] = {}
+    for signal in Signal.objects.filter(case_id__in={v.case_id for v in visits}).order_by(
+        "received_at", "id"
+    ):
+        latest[signal.case_id] = signal
+    rows = []
+    for visit in visits:
+        signal = latest.get(visit.case_id)
+        person = signal.person_details if signal else {}
+        rows.append({"visit": visit, "case": visit.case, "signal": signal, "person": person})
+    rows.sort(key=lambda row: (_postcode_order(row["person"]), row["visit"].pk))
+    return rows

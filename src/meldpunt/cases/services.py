@@ -26,6 +26,7 @@ from .models import (
     CaseStatusChange,
     CaseworkerAssignment,
     ContactAttempt,
+    HomeVisit,
     Instrument,
     InstrumentDeployment,
     InstrumentEvent,
@@ -297,6 +298,12 @@ def contact_attempt_record(
         case.save(update_fields=["due_on"])
     if reached and case.status == CaseStatus.PICKED_UP:
         _apply_transition(case, CaseStatus.IN_CONTACT, by, "huurder bereikt")
+    if kind == ContactKind.HOME_VISIT:
+        # The visit planned for that day is done: it leaves the day list and the case's plan.
+        visit = case.visits.open().filter(planned_on=on).order_by("id").first()
+        if visit is not None:
+            visit.attempt = attempt
+            visit.save(update_fields=["attempt"])
     _log(
         by,
         case,
@@ -957,3 +964,48 @@ def case_take(*, case_id: int, by: Any) -> Case:
         fields=["caseworker"],
     )
     return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Home visits (issue #12): planned by date and part of day, done by recording the attempt.
+# ---------------------------------------------------------------------------------------------
+
+VISIT_HORIZON_DAYS = 366
+
+
+@transaction.atomic
+def home_visit_plan(*, case_id: int, by: Any, planned_on: date, part_of_day: str) -> HomeVisit:
+    """Plan a home visit for a case the user works: today or later, within a year."""
+    case = _worker_case(by, case_id)
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if planned_on is None:
+        errors["planned_on"] = "Vul de datum van het bezoek in."
+    elif planned_on < today:
+        errors["planned_on"] = "Een bezoek plant u vandaag of later, niet in het verleden."
+    elif (planned_on - today).days > VISIT_HORIZON_DAYS:
+        errors["planned_on"] = "Plan een bezoek binnen een jaar."
+    if part_of_day not in PartOfDay.values:
+        errors["part_of_day"] = "Kies het dagdeel van het bezoek."
+    if errors:
+        raise ValidationError(errors)
+    _check_workable(case)
+    if case.visits.open().filter(planned_on=planned_on).exists():
+        raise ValidationError({"planned_on": "Op die dag staat al een bezoek gepland."})
+    visit = HomeVisit.objects.create(
+        case=case,
+        planned_on=planned_on,
+        part_of_day=part_of_day,
+        organisation_id=by.organisation_id,
+        planned_by=by,
+    )
+    _log(
+        by,
+        case,
+        action="create",
+        name="home_visit.plan",
+        object_type="home_visit",
+        object_id=visit.public_id,
+        fields=["planned_on", "part_of_day"],
+    )
+    return visit

@@ -1,6 +1,8 @@
 """Screens of case work. Every query goes through Case.objects.for_user."""
 
 import uuid
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from meldpunt.privacy.services import processing_log_record
+from meldpunt.privacy.services import (
+    Processing,
+    processing_log_record,
+    processing_log_record_many,
+)
 
 from .deadlines import OUTREACH_OPEN, overdue_cases
 from .feedback import record_feedback_read, signal_feedback
@@ -28,6 +34,7 @@ from .forms import (
     DeployForm,
     DistributeForm,
     EventForm,
+    HomeVisitForm,
     NoteForm,
     worker_name,
 )
@@ -48,6 +55,7 @@ from .selectors import (
     other_open_cases_at_address,
     person_history,
     signal_get_own,
+    visits_of_day,
 )
 from .services import (
     case_assign,
@@ -57,6 +65,7 @@ from .services import (
     case_pick_up,
     case_take,
     contact_attempt_record,
+    home_visit_plan,
     instrument_deploy,
     instrument_event_record,
     works_for,
@@ -237,9 +246,14 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         "notes": case.notes.select_related("organisation"),
         "can_work": can_work,
         "can_take": can_work and case.caseworker_id is None and works_for(user, case),
+        "visits": case.visits.open().order_by("planned_on", "id"),
+        "summary": _summary(case, signals),
+        # A form that came back with errors is shown unfolded (the others stay folded).
+        "open_form": next((key for key, form in forms.items() if form is not None), ""),
     }
     if can_work:
         context.update(
+            visit_form=forms.get("visit_form") or HomeVisitForm(),
             attempt_form=forms.get("attempt_form") or ContactAttemptForm(),
             deploy_form=forms.get("deploy_form")
             or DeployForm(
@@ -252,6 +266,44 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
             or CloseForm(initial={"expected_status": case.status}),
         )
     return context
+
+
+def _summary(case: Case, signals: list[Signal]) -> dict:
+    """What a caseworker at the door needs first: who, where, how much, and what to do next."""
+    latest = signals[-1] if signals else None
+    # The arrears of each partner's latest signal: an earlier signal of the same partner is
+    # the same debt, at an older amount.
+    per_partner: dict[int, Signal] = {s.partner_id: s for s in signals}
+    total = Decimal(0)
+    for signal in per_partner.values():
+        try:
+            total += Decimal(str(signal.arrears.get("achterstand_bedrag") or 0))
+        except (ArithmeticError, ValueError):
+            continue
+    visit = case.visits.open().order_by("planned_on", "id").first()
+    if not case.is_open:
+        action = _("Geen: de zaak is afgesloten.")
+    elif case.status == CaseStatus.RECEIVED:
+        action = _("Wacht op toewijzing door de regie.")
+    elif visit is not None:
+        action = _("Huisbezoek op %(date)s (%(part)s).") % {
+            "date": visit.planned_on.strftime("%d-%m-%Y"),
+            "part": visit.get_part_of_day_display().lower(),
+        }
+    elif case.status == CaseStatus.ASSIGNED:
+        action = _("Zaak oppakken en een eerste contactpoging doen.")
+    elif case.status == CaseStatus.PICKED_UP:
+        action = _("Contact maken: bel, schrijf of ga langs.")
+    else:
+        action = _("Instrument inzetten of de afspraken volgen.")
+    return {
+        "signal": latest,
+        "person": latest.person_details if latest else {},
+        "arrears_total": total,
+        "creditors": len(per_partner),
+        "next_action": action,
+        "due_on": case.due_on if case.is_open else None,
+    }
 
 
 @login_required
@@ -340,6 +392,67 @@ def attempt_create(request: HttpRequest, public_id) -> HttpResponse:
             part_of_day=d["part_of_day"],
         ),
         _("De contactpoging is vastgelegd."),
+    )
+
+
+@login_required
+@require_POST
+def visit_plan_create(request: HttpRequest, public_id) -> HttpResponse:
+    return _work(
+        request,
+        public_id,
+        lambda case: HomeVisitForm(request.POST),
+        "visit_form",
+        lambda case, d: home_visit_plan(
+            case_id=case.pk,
+            by=request.user,
+            planned_on=d["planned_on"],
+            part_of_day=d["part_of_day"],
+        ),
+        _("Het huisbezoek is gepland."),
+    )
+
+
+@login_required
+def visit_day(request: HttpRequest) -> HttpResponse:
+    """The day's home visits of the own organisation in walking order (by postcode), for the
+    caseworker on the road. Shows names and addresses: one processing-log record per case."""
+    user = request.user
+    if not (user.has_perm("cases.work_case") and user.has_perm("cases.view_assigned_case")):
+        raise PermissionDenied
+    today = timezone.localdate()
+    day, error = today, ""
+    if request.GET.get("datum"):
+        try:
+            day = date.fromisoformat(request.GET["datum"][:10])
+        except ValueError:
+            error = _("Vul een geldige datum in, zoals %(example)s.") % {
+                "example": today.isoformat()
+            }
+    rows = visits_of_day(user, day)
+    if rows:
+        processing_log_record_many(
+            actor=user,
+            activity="outreach",
+            action="read",
+            name="home_visit.day_list",
+            items=[
+                Processing(r["case"].subject_id, "case", r["case"].public_id, ("name", "address"))
+                for r in rows
+            ],
+        )
+    return render(
+        request,
+        "cases/visit_day.html",
+        {
+            "rows": rows,
+            "day": day,
+            "error": error,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "is_today": day == today,
+        },
+        status=400 if error else 200,
     )
 
 
