@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from meldpunt.accounts.services import api_token_create, user_create
+from meldpunt.cases.services import letter_produce
 from meldpunt.intake.services import signal_import_create, signal_submit
 from meldpunt.safeguards.services import safeguard_check_ask, tenancy_outcome_record
 
@@ -69,6 +70,11 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cases:case-detail": ("case", ("get",)),
     "cases:visit-day": (None, ("get",)),
     "cases:visit-plan": ("case", ("post",)),
+    "cases:letter-create": ("case", ("post",)),
+    "cases:letter-day": (None, ("get",)),
+    "cases:letter-pdf": ("letter", ("get",)),
+    "cases:letter-templates": (None, ("get",)),
+    "cases:letter-template": ("letter-template", ("get", "post")),
     "cases:case-assign": ("case", ("post",)),
     "cases:case-pick-up": ("case", ("post",)),
     "cases:attempt-create": ("case", ("post",)),
@@ -125,6 +131,7 @@ OBJECT_KINDS = {
     "tenancy",
     "tenancy+question",
     "token",
+    "letter",
 }
 # Who owns the worlds' objects: the landlord that reported and the provider it is routed to. Two
 # worlds in Amsterdam, one in Diemen (another municipality sharing the meldpunt).
@@ -233,6 +240,14 @@ def world(covenant, users):
         roles=["beheerder-partner"],
         password=PASSWORD,
     )
+    letters = {
+        world: letter_produce(case_id=signal.case_id, by=users[provider], code="kaartje")
+        for world, signal, provider in (
+            ("own", own, "centram"),
+            ("foreign", foreign, "doras"),
+            ("diemen", diemen, "diemen-hulpverlener"),
+        )
+    }
     own_token, _key = api_token_create(organisation=covenant["eigen-haard"], name="eigen")
     foreign_token, _key = api_token_create(organisation=covenant["ymere"], name="vreemd")
     diemen_token, _key = api_token_create(
@@ -240,6 +255,7 @@ def world(covenant, users):
     )
     return {
         "own": {
+            "letter": letters["own"].public_id,
             "token": own_token.pk,
             "signal": own.public_id,
             "case": own.case.public_id,
@@ -251,6 +267,7 @@ def world(covenant, users):
             "exception": exception.pk,
         },
         "foreign": {
+            "letter": letters["foreign"].public_id,
             "token": foreign_token.pk,
             "signal": foreign.public_id,
             "case": foreign.case.public_id,
@@ -262,6 +279,7 @@ def world(covenant, users):
             "exception": exception.pk,
         },
         "diemen": {
+            "letter": letters["diemen"].public_id,
             "token": diemen_token.pk,
             "signal": diemen.public_id,
             "case": diemen.case.public_id,
@@ -286,6 +304,8 @@ def kwargs_for(kind: str | None, objects: dict) -> dict:
         return {"code": objects["code"]}
     if kind == "webhook":
         return {"webhookId": objects.get("webhook", "00000000-0000-0000-0000-000000000000")}
+    if kind == "letter-template":
+        return {"code": "kaartje"}
     if kind == "register":
         return {"code": objects["register"]}
     if kind == "download":

@@ -8,9 +8,9 @@ from meldpunt.core.forms import AccessibleFormMixin, DateInput
 from meldpunt.core.parsing import FieldError, parse_date, parse_postcode
 from meldpunt.organisations.models import District, Organisation, OrganisationType
 
-from .models import Instrument, InstrumentDeployment, InstrumentEvent, Track
+from .models import Instrument, InstrumentDeployment, InstrumentEvent, LetterKind, Track
 from .search import Filters
-from .selectors import caseworkers_of
+from .selectors import caseworkers_of, current_letter_templates
 from .vocabulary import END_RESULT_CHOICES, ContactKind, PartOfDay
 from .workflow import CaseStatus
 
@@ -439,3 +439,59 @@ class HomeVisitForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Kies het dagdeel van het bezoek.")},
     )
+
+
+LANGUAGE_CHOICES = [("nl", _("Nederlands")), ("en", _("Engels"))]
+
+
+class LetterForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
+    """Which letter or card, in which language. A caseworker makes letters and door cards;
+    regie makes the information letter on receipt of a signal (AVG art. 14)."""
+
+    id_prefix = "brief"
+
+    template = forms.ChoiceField(
+        label=_("Brief of kaartje"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies een brief of kaartje.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Taal"),
+        choices=LANGUAGE_CHOICES,
+        initial="nl",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies de taal van de brief.")},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = set()
+        if user is not None and user.has_perm("cases.work_case"):
+            kinds |= {LetterKind.LETTER, LetterKind.DOOR_CARD}
+        if user is not None and user.has_perm("intake.triage_signal"):
+            kinds.add(LetterKind.INFORMATION)
+        self.fields["template"].choices = [
+            (t.code, t.name) for t in current_letter_templates() if t.kind in kinds
+        ]
+        self.fields["template"].error_messages["invalid_choice"] = _("Kies een brief of kaartje.")
+
+
+def _text_area(rows: int):
+    return forms.Textarea(attrs={"class": "utrecht-textarea", "rows": rows})
+
+
+class LetterTemplateForm(AccessibleFormMixin, forms.Form):
+    """The texts of one template, in Dutch and in English."""
+
+    subject_nl = forms.CharField(label=_("Onderwerp (Nederlands)"), max_length=150,
+                                 widget=forms.TextInput(attrs=TEXTBOX))  # fmt: skip
+    action_nl = forms.CharField(
+        label=_("Wat de huurder moet doen (Nederlands)"),
+        help_text=_("Staat bovenaan in een kader: de actie eerst."),
+        widget=_text_area(3),
+    )
+    body_nl = forms.CharField(label=_("Tekst (Nederlands)"), widget=_text_area(14))
+    subject_en = forms.CharField(label=_("Onderwerp (Engels)"), max_length=150,
+                                 widget=forms.TextInput(attrs=TEXTBOX))  # fmt: skip
+    action_en = forms.CharField(label=_("Wat de huurder moet doen (Engels)"), widget=_text_area(3))
+    body_en = forms.CharField(label=_("Tekst (Engels)"), widget=_text_area(14))

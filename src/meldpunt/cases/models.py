@@ -567,6 +567,84 @@ class HomeVisit(models.Model):
         return self.attempt_id is not None
 
 
+class LetterKind(models.TextChoices):
+    LETTER = "brief", _("Brief")
+    DOOR_CARD = "kaartje", _("Kaartje aan de deur")
+    INFORMATION = "informatiebrief", _("Informatiebrief bij ontvangst (AVG art. 14)")
+
+
+class LetterTemplate(models.Model):
+    """One version of a letter or door-card template. Append-only: a change is a new row with
+    the same ``code``; the newest is in force and the older ones are the change history."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    kind = models.CharField(_("soort"), max_length=20, choices=LetterKind.choices)
+    name = models.CharField(_("naam"), max_length=100)
+    subject_nl = models.CharField(_("onderwerp (Nederlands)"), max_length=150)
+    action_nl = models.TextField(_("wat de huurder moet doen (Nederlands)"))
+    body_nl = models.TextField(_("tekst (Nederlands)"))
+    subject_en = models.CharField(_("onderwerp (Engels)"), max_length=150)
+    action_en = models.TextField(_("wat de huurder moet doen (Engels)"))
+    body_en = models.TextField(_("tekst (Engels)"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sjabloon brief of kaartje")
+        verbose_name_plural = _("sjablonen brieven en kaartjes")
+        ordering = ["code", "-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.changed_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(
+                "Een sjabloon wordt niet gewijzigd: een wijziging is een nieuwe versie."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Een versie van een sjabloon wordt nooit verwijderd.")
+
+    @property
+    def is_contact_attempt(self) -> bool:
+        """A letter or a door card is a DDAS contact attempt (Brief / Kaartje)."""
+        return self.kind in (LetterKind.LETTER, LetterKind.DOOR_CARD)
+
+
+class CaseLetter(models.Model):
+    """A letter or door card produced for a case: which template version, in which language,
+    by whom. The PDF is made again from these when printed again (nothing stored twice)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("taal"), max_length=2, default="nl")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    produced_on = models.DateField(_("datum"))
+    produced_at = models.DateTimeField(auto_now_add=True)
+    attempt = models.OneToOneField(
+        ContactAttempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="letter"
+    )
+
+    class Meta:
+        verbose_name = _("brief of kaartje")
+        verbose_name_plural = _("brieven en kaartjes")
+        ordering = ["produced_at", "id"]
+        indexes = [models.Index(fields=["organisation", "produced_on"], name="letter_day")]
+
+    def __str__(self) -> str:
+        return f"brief {self.public_id}"
+
+
 class CaseNote(models.Model):
     """A note on other debts and problems (integrated approach). Encrypted; never for landlords."""
 

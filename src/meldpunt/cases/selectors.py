@@ -20,6 +20,7 @@ from .models import (
     Case,
     CaseMember,
     HomeVisit,
+    LetterTemplate,
     Signal,
     SignalQuerySet,
     Tenancy,
@@ -185,3 +186,11 @@ def visits_of_day(user: Any, day: date) -> list[dict]:
         rows.append({"visit": visit, "case": visit.case, "signal": signal, "person": person})
     rows.sort(key=lambda row: (_postcode_order(row["person"]), row["visit"].pk))
     return rows
+
+
+def current_letter_templates() -> list[LetterTemplate]:
+    """The version in force of every letter and door-card template (the newest per code)."""
+    newest: dict[str, LetterTemplate] = {}
+    for template in LetterTemplate.objects.order_by("code", "-changed_at", "-id"):
+        newest.setdefault(template.code, template)
+    return sorted(newest.values(), key=lambda t: (t.kind, t.name))

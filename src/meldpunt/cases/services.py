@@ -17,10 +17,11 @@ from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.keys import birth_key, household_key, person_key
 from meldpunt.privacy.services import Processing, processing_log_record, processing_log_record_many
 
-from . import identity
+from . import identity, letters
 from .deadlines import OUTREACH_OPEN, case_due_on
 from .models import (
     Case,
+    CaseLetter,
     CaseMember,
     CaseNote,
     CaseStatusChange,
@@ -30,6 +31,8 @@ from .models import (
     Instrument,
     InstrumentDeployment,
     InstrumentEvent,
+    LetterKind,
+    LetterTemplate,
     Person,
     Signal,
     SignalStatusChange,
@@ -1009,3 +1012,156 @@ def home_visit_plan(*, case_id: int, by: Any, planned_on: date, part_of_day: str
         fields=["planned_on", "part_of_day"],
     )
     return visit
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters and door cards (issue #12): templates by functioneel beheer, produced per case.
+# ---------------------------------------------------------------------------------------------
+
+LETTER_TEXT_FIELDS = ("subject_nl", "action_nl", "body_nl", "subject_en", "action_en", "body_en")
+_LETTER_FIELD_LABELS = {
+    "subject_nl": "het onderwerp (Nederlands)",
+    "action_nl": "wat de huurder moet doen (Nederlands)",
+    "body_nl": "de tekst (Nederlands)",
+    "subject_en": "het onderwerp (Engels)",
+    "action_en": "wat de huurder moet doen (Engels)",
+    "body_en": "de tekst (Engels)",
+}
+
+
+@transaction.atomic
+def letter_template_change(*, code: str, by: Any, values: dict[str, str]) -> LetterTemplate:
+    """A new version of a template (the old one stays, as history). Placeholders must exist;
+    a door card must fit on a card and a letter on one page."""
+    if not by.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    current = LetterTemplate.objects.filter(code=code).order_by("-changed_at", "-id").first()
+    if current is None:
+        raise ValidationError("Dit sjabloon bestaat niet.")
+    errors: dict[str, str] = {}
+    limit = letters.MAX_CHARS.get(current.kind, 3000)
+    for field in LETTER_TEXT_FIELDS:
+        text = (values.get(field) or "").strip()
+        label = _LETTER_FIELD_LABELS[field]
+        if not text:
+            errors[field] = f"Vul {label} in."
+            continue
+        unknown = letters.unknown_placeholders(text)
+        if unknown:
+            names = ", ".join("{" + u + "}" for u in unknown)
+            errors[field] = (
+                f"Onbekend invulveld in {label}: {names}. Kies uit de lijst naast het formulier."
+            )
+        elif field.startswith("subject") and len(text) > 150:
+            errors[field] = f"Maak {label} korter: hoogstens 150 tekens."
+        elif len(text) > limit:
+            errors[field] = (
+                f"Maak {label} korter: hoogstens {limit} tekens, zodat het op één "
+                f"{'kaartje' if current.kind == LetterKind.DOOR_CARD else 'pagina'} past."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return LetterTemplate.objects.create(
+        code=current.code,
+        kind=current.kind,
+        name=current.name,
+        changed_by=by,
+        **{field: values[field].strip() for field in LETTER_TEXT_FIELDS},
+    )
+
+
+def _letter_values(case: Case, by: Any, on: date) -> dict[str, str]:
+    """What the placeholders hold for this case: the tenant from the latest signal, the
+    caseworker's own direct number and mailbox (the organisation's when the caseworker has
+    none)."""
+    signal = case.signals.select_related("partner").order_by("-received_at", "-id").first()
+    person = signal.person_details if signal else {}
+    worker = case.caseworker or by
+    organisation = case.provider or by.organisation
+    number = f"{person.get('huisnummer') or ''}{person.get('huisletter') or ''}"
+    if person.get("huisnummertoevoeging"):
+        number += f"-{person['huisnummertoevoeging']}"
+    return letters.values_for(
+        name=signal.display_name if signal else "",
+        street=f"{person.get('straat', '')} {number}".strip(),
+        postcode_place=f"{person.get('postcode', '')} {person.get('woonplaats', '')}".strip(),
+        on=on,
+        reference=case.reference,
+        caseworker=(worker.get_full_name() or worker.email) if worker else "",
+        phone=getattr(worker, "direct_phone", "") or organisation.phone,
+        email=getattr(worker, "contact_email", "") or organisation.email,
+        organisation=organisation.name,
+        municipality=case.municipality.official_name,
+        creditor=signal.partner.name if signal else "",
+    )
+
+
+def letter_fill(letter: CaseLetter) -> tuple[letters.Filled, dict[str, str]]:
+    """The text of a produced letter, filled for its case (for the PDF)."""
+    template, language = letter.template, letter.language
+    values = _letter_values(letter.case, letter.produced_by, letter.produced_on)
+    if letter.produced_by is None:
+        values["casemanager"] = values["casemanager"] or letter.organisation.name
+    filled = letters.Filled(
+        subject=letters.fill(getattr(template, f"subject_{language}"), values),
+        action=letters.paragraphs(getattr(template, f"action_{language}"), values),
+        body=letters.paragraphs(getattr(template, f"body_{language}"), values),
+        language=language,
+    )
+    return filled, values
+
+
+@transaction.atomic
+def letter_produce(*, case_id: int, by: Any, code: str, language: str = "nl") -> CaseLetter:
+    """Produce a letter or door card for a case (the newest version of the template). A letter
+    or card is a contact attempt (DDAS Brief / Kaartje, not reached, today); the information
+    letter (AVG art. 14) is the municipality's and is recorded as sent, not as an attempt."""
+    template = LetterTemplate.objects.filter(code=code).order_by("-changed_at", "-id").first()
+    if template is None:
+        raise ValidationError({"template": "Kies een brief of kaartje."})
+    if language not in ("nl", "en"):
+        raise ValidationError({"language": "Kies Nederlands of Engels."})
+    today = timezone.localdate()
+    if template.is_contact_attempt:
+        case = _worker_case(by, case_id)
+        _check_workable(case)
+    else:
+        if not by.has_perm("intake.triage_signal"):
+            raise PermissionDenied
+        try:
+            case = Case.objects.for_user(by).select_for_update().get(pk=case_id)
+        except Case.DoesNotExist:
+            raise PermissionDenied from None
+    letter = CaseLetter.objects.create(
+        case=case,
+        template=template,
+        language=language,
+        organisation_id=by.organisation_id,
+        produced_by=by,
+        produced_on=today,
+    )
+    if template.is_contact_attempt:
+        hour = timezone.localtime().hour
+        part = (
+            PartOfDay.MORNING
+            if hour < 12
+            else PartOfDay.AFTERNOON
+            if hour < 18
+            else PartOfDay.EVENING
+        )
+        kind = ContactKind.LETTER if template.kind == LetterKind.LETTER else ContactKind.CARD
+        letter.attempt = contact_attempt_record(
+            case_id=case.pk, by=by, kind=kind, reached=False, on=today, part_of_day=part
+        )
+        letter.save(update_fields=["attempt"])
+    _log(
+        by,
+        case,
+        action="create",
+        name="letter.produce",
+        object_type="letter",
+        object_id=letter.public_id,
+        fields=["name", "address"],
+        activity="outreach" if template.is_contact_attempt else "triage",
+    )
+    return letter

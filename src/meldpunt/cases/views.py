@@ -11,12 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from meldpunt.core.pdf import html_to_pdf
 from meldpunt.privacy.services import (
     Processing,
     processing_log_record,
@@ -35,10 +37,21 @@ from .forms import (
     DistributeForm,
     EventForm,
     HomeVisitForm,
+    LetterForm,
+    LetterTemplateForm,
     NoteForm,
     worker_name,
 )
-from .models import Case, InstrumentDeployment, InstrumentEvent, Signal
+from .letters import PLACEHOLDERS
+from .models import (
+    Case,
+    CaseLetter,
+    InstrumentDeployment,
+    InstrumentEvent,
+    LetterKind,
+    LetterTemplate,
+    Signal,
+)
 from .search import (
     Filters,
     case_names,
@@ -52,6 +65,7 @@ from .search import (
 from .selectors import (
     caseload,
     caseworkers_of,
+    current_letter_templates,
     other_open_cases_at_address,
     person_history,
     signal_get_own,
@@ -68,6 +82,9 @@ from .services import (
     home_visit_plan,
     instrument_deploy,
     instrument_event_record,
+    letter_fill,
+    letter_produce,
+    letter_template_change,
     works_for,
 )
 from .workflow import CaseStatus
@@ -247,10 +264,16 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         "can_work": can_work,
         "can_take": can_work and case.caseworker_id is None and works_for(user, case),
         "visits": case.visits.open().order_by("planned_on", "id"),
+        "letters": case.letters.filter(organisation_id=user.organisation_id).select_related(
+            "template"
+        ),
         "summary": _summary(case, signals),
         # A form that came back with errors is shown unfolded (the others stay folded).
         "open_form": next((key for key, form in forms.items() if form is not None), ""),
     }
+    if case.is_open and (user.has_perm("cases.work_case") or user.has_perm("intake.triage_signal")):
+        letter_form = forms.get("letter_form") or LetterForm(user=user)
+        context["letter_form"] = letter_form if letter_form.fields["template"].choices else None
     if can_work:
         context.update(
             visit_form=forms.get("visit_form") or HomeVisitForm(),
@@ -683,3 +706,172 @@ def case_take_view(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, _("U werkt nu deze zaak."))
     return redirect("cases:case-detail", public_id=case.public_id)
+
+
+# --- letters and door cards (issue #12) ------------------------------------------------------
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _letters_pdf(request: HttpRequest, letters: list[CaseLetter]) -> bytes:
+    items = []
+    for letter in letters:
+        filled, values = letter_fill(letter)
+        information = letter.template.kind == LetterKind.INFORMATION
+        items.append(
+            {
+                "filled": filled,
+                "values": values,
+                "sender": values["gemeente"] if information else letter.organisation.name,
+            }
+        )
+    html = render_to_string("documents/letter_pages.html", {"items": items}, request=request)
+    return html_to_pdf(html)
+
+
+@login_required
+@require_POST
+def letter_create(request: HttpRequest, public_id) -> HttpResponse:
+    """Produce a letter or door card for the case and hand it over as a PDF to print."""
+    user = request.user
+    if not (user.has_perm("cases.work_case") or user.has_perm("intake.triage_signal")):
+        raise PermissionDenied
+    case = get_object_or_404(Case.objects.for_user(user), public_id=public_id)
+    form = LetterForm(request.POST, user=user)
+    if form.is_valid():
+        try:
+            letter = letter_produce(
+                case_id=case.pk,
+                by=user,
+                code=form.cleaned_data["template"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _pdf_response(
+                _letters_pdf(request, [letter]),
+                f"brief-{case.reference}-{letter.produced_on:%Y%m%d}.pdf",
+            )
+    case.refresh_from_db()
+    return render(
+        request,
+        "cases/case_detail.html",
+        _detail_context(request, case, letter_form=form),
+        status=400,
+    )
+
+
+def _own_letters(user):
+    return CaseLetter.objects.filter(
+        case__in=Case.objects.for_user(user), organisation_id=user.organisation_id
+    ).select_related("case__municipality", "case__provider", "case__caseworker", "template",
+                     "organisation", "produced_by")  # fmt: skip
+
+
+@login_required
+def letter_pdf(request: HttpRequest, public_id) -> HttpResponse:
+    """Print a produced letter again (the same text, as it was produced)."""
+    user = request.user
+    if not (user.has_perm("cases.work_case") or user.has_perm("intake.triage_signal")):
+        raise PermissionDenied
+    letter = get_object_or_404(_own_letters(user), public_id=public_id)
+    processing_log_record(
+        actor=user,
+        activity="outreach",
+        action="read",
+        name="letter.print",
+        subject_id=letter.case.subject_id,
+        object_type="letter",
+        object_id=letter.public_id,
+        fields=["name", "address"],
+    )
+    return _pdf_response(
+        _letters_pdf(request, [letter]),
+        f"brief-{letter.case.reference}-{letter.produced_on:%Y%m%d}.pdf",
+    )
+
+
+@login_required
+def letter_day(request: HttpRequest) -> HttpResponse:
+    """The day's letters and cards of the own organisation, and the print batch of them as one
+    PDF (``?pdf=1``). The list shows case numbers and templates, no personal data."""
+    user = request.user
+    if not (user.has_perm("cases.work_case") or user.has_perm("intake.triage_signal")):
+        raise PermissionDenied
+    today = timezone.localdate()
+    day, error = today, ""
+    if request.GET.get("datum"):
+        try:
+            day = date.fromisoformat(request.GET["datum"][:10])
+        except ValueError:
+            error = _("Vul een geldige datum in, zoals %(example)s.") % {
+                "example": today.isoformat()
+            }
+    letters = list(_own_letters(user).filter(produced_on=day).order_by("produced_at", "id"))
+    if request.GET.get("pdf") and letters and not error:
+        processing_log_record_many(
+            actor=user,
+            activity="outreach",
+            action="read",
+            name="letter.print_batch",
+            items=[Processing(x.case.subject_id, "letter", x.public_id, ("name", "address"))
+                   for x in letters],
+        )  # fmt: skip
+        return _pdf_response(_letters_pdf(request, letters), f"printbatch-{day:%Y%m%d}.pdf")
+    return render(
+        request,
+        "cases/letter_day.html",
+        {"letters": letters, "day": day, "error": error, "is_today": day == today,
+         "previous": day - timedelta(days=1), "next": day + timedelta(days=1)},
+        status=400 if error else 200,
+    )  # fmt: skip
+
+
+@login_required
+def letter_templates(request: HttpRequest) -> HttpResponse:
+    """Functioneel beheer: the letter and door-card templates in force."""
+    if not request.user.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    return render(request, "cases/letter_templates.html", {"templates": current_letter_templates()})
+
+
+@login_required
+def letter_template_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Functioneel beheer edits a template: a new version, the older ones stay as history."""
+    if not request.user.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    versions = list(
+        LetterTemplate.objects.filter(code=code)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    if not versions:
+        raise Http404
+    current = versions[0]
+    if request.method == "POST":
+        form = LetterTemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                letter_template_change(code=code, by=request.user, values=form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Het sjabloon is opgeslagen. Nieuwe brieven gebruiken deze tekst.")
+                )
+                return redirect("cases:letter-template", code=code)
+    else:
+        form = LetterTemplateForm(
+            initial={f: getattr(current, f) for f in LetterTemplateForm.base_fields}
+        )
+    return render(
+        request,
+        "cases/letter_template_edit.html",
+        {"template": current, "versions": versions, "form": form, "placeholders": PLACEHOLDERS},
+        status=400 if form.errors else 200,
+    )

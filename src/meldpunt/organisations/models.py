@@ -79,6 +79,9 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Voor welke gemeenten deze organisatie werkt of signaleert."),
     )
+    # What letters show when the caseworker has no direct number or mailbox of their own.
+    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
 
     class Meta:
