@@ -419,6 +419,8 @@ class CaseFilterForm(forms.Form):
             crisis=bool(data.get("crisis")),
             sort=data.get("sorteer") or "termijn",
         )
+
+
 class HomeVisitForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
     """Plan a home visit: a date and a part of the day."""
 
