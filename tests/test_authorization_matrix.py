@@ -74,6 +74,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cases:letter-day": (None, ("get",)),
     "cases:letter-pdf": ("letter", ("get",)),
     "cases:letter-templates": (None, ("get",)),
+    "cases:frame-config": (None, ("get", "post")),
     "cases:letter-template": ("letter-template", ("get", "post")),
     "cases:case-assign": ("case", ("post",)),
     "cases:case-pick-up": ("case", ("post",)),

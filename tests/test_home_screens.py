@@ -49,10 +49,15 @@ def panels(client) -> list[str]:
 
 
 def test_each_role_has_its_own_panels(clients, signals):
-    assert panels(clients["regie"]) == ["triage", "regie-overdue"]
+    assert panels(clients["regie"]) == ["triage", "regie-overdue", "frame-queues"]
     assert "partner-signals" in panels(clients["eigen-haard"])
-    assert panels(clients["centram"]) == ["my-cases", "provider-cases"]
-    assert panels(clients["centram-teamleider"]) == ["my-cases", "team", "provider-cases"]
+    assert panels(clients["centram"]) == ["my-cases", "provider-cases", "frame-queues"]
+    assert panels(clients["centram-teamleider"]) == [
+        "my-cases",
+        "team",
+        "provider-cases",
+        "frame-queues",
+    ]
     assert panels(clients["beleid"]) == ["policy"]
     assert panels(clients["beheer"]) == ["configuration"]
     assert panels(clients["privacy"]) == ["privacy", "processing-log"]

@@ -302,6 +302,11 @@ class CaseFileBatch:
         as None (filled here once the new rows have ids)."""
         self._signals.append((values, case, person, tenancy))
 
+    @property
+    def new_case_ids(self) -> list[int]:
+        """The ids of the cases this batch opened (after ``write``)."""
+        return [case.pk for case in self._cases if case.pk is not None]
+
     # -- writing ---------------------------------------------------------------------------
 
     def write(self) -> None:

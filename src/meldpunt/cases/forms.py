@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.core.forms import AccessibleFormMixin, DateInput
 from meldpunt.core.parsing import FieldError, parse_date, parse_postcode
-from meldpunt.organisations.models import District, Organisation, OrganisationType
+from meldpunt.organisations.models import District, Organisation, OrganisationType, PartnerType
 
+from .frame import ACTIONS
 from .models import Instrument, InstrumentDeployment, InstrumentEvent, LetterKind, Track
 from .search import Filters
 from .selectors import caseworkers_of, current_letter_templates
@@ -497,3 +498,43 @@ class LetterTemplateForm(AccessibleFormMixin, forms.Form):
                                  widget=forms.TextInput(attrs=TEXTBOX))  # fmt: skip
     action_en = forms.CharField(label=_("Wat de huurder moet doen (Engels)"), widget=_text_area(3))
     body_en = forms.CharField(label=_("Tekst (Engels)"), widget=_text_area(14))
+
+
+class FrameRuleForm(forms.Form):
+    """One rule of the assessment frame: the conditions it sets, the queue and first action."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # In a formset the ids carry the prefix: tie each error to its own input.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    queue = forms.CharField(label=_("Werkbak"), max_length=80, widget=forms.TextInput(attrs=TEXTBOX),
+                            error_messages={"required": _("Vul de naam van de werkbak in.")})  # fmt: skip
+    action = forms.ChoiceField(
+        label=_("Eerste actie"),
+        choices=[(a, a) for a in ACTIONS],
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+    partner_type = forms.ChoiceField(
+        label=_("Soort signaalpartner"),
+        required=False,
+        choices=[("", _("elke soort")), *PartnerType.choices],
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+    min_amount = forms.DecimalField(label=_("Achterstand vanaf (€)"), required=False, min_value=0,
+                                    max_digits=10, decimal_places=2,
+                                    widget=forms.NumberInput(attrs=TEXTBOX))  # fmt: skip
+    min_months = forms.DecimalField(label=_("Maanden achterstand vanaf"), required=False,
+                                    min_value=0, max_digits=4, decimal_places=1,
+                                    widget=forms.NumberInput(attrs=TEXTBOX))  # fmt: skip
+    several_creditors = forms.BooleanField(label=_("Meer schuldeisers"), required=False)
+    crisis = forms.BooleanField(label=_("Crisissignaal"), required=False)
+    under_27 = forms.BooleanField(label=_("Jonger dan 27"), required=False)
+    warm_handover = forms.BooleanField(label=_("Warme overdracht"), required=False)
+    repeat = forms.BooleanField(label=_("Herhaald signaal"), required=False)
+
+
+FrameRuleFormSet = forms.formset_factory(FrameRuleForm, extra=1, can_delete=True, can_order=True)

@@ -102,6 +102,14 @@ class Case(models.Model):
     # empty once contact is made or help deployed. Kept by the services when the step begins
     # (cases.deadlines.due_date), so lists filter and sort on it (docs/adr/0108).
     due_on = models.DateField(_("termijn"), null=True, blank=True)
+    # Where the assessment frame put the case when it arrived, and the first action it asked
+    # for: set once (a later change of the rules never moves a case, cases.frame).
+    # A database default: the intake files cases by bulk insert, naming its columns.
+    queue = models.CharField(_("werkbak"), max_length=80, blank=True, db_default="")
+    first_action = models.CharField(_("eerste actie"), max_length=20, blank=True, db_default="")
+    queue_rule = models.CharField(
+        _("regel afwegingskader"), max_length=120, blank=True, db_default=""
+    )
     crisis = models.BooleanField(_("crisissignaal"), default=False)
     opened_at = models.DateTimeField(_("geopend"), auto_now_add=True)
     assigned_at = models.DateTimeField(_("toegewezen"), null=True, blank=True)
@@ -643,6 +651,35 @@ class CaseLetter(models.Model):
 
     def __str__(self) -> str:
         return f"brief {self.public_id}"
+
+
+class AssessmentFrame(models.Model):
+    """One version of the assessment frame (afwegingskader): the ordered rules as a list of
+    dicts (cases.frame). Append-only: the newest row is in force, older rows are its history."""
+
+    rules = models.JSONField(_("regels"), default=list)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("afwegingskader")
+        verbose_name_plural = _("afwegingskader (versies)")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"afwegingskader {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(
+                "Het afwegingskader wordt niet gewijzigd: een wijziging is een nieuwe versie."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Een versie van het afwegingskader wordt nooit verwijderd.")
 
 
 class CaseNote(models.Model):

@@ -190,3 +190,31 @@ def team_panel(request: HttpRequest) -> Panel | None:
         more_url=url,
         more_label=_("Zaken verdelen"),
     )
+
+
+@register_panel
+def queues_panel(request: HttpRequest) -> Panel | None:
+    """The assessment frame's queues: the cases waiting to be picked up, per queue."""
+    user = request.user
+    if not (
+        (user.has_perm("cases.view_assigned_case") and user.organisation.is_provider)
+        or (user.has_perm("cases.view_all_cases") and user.organisation.is_municipality)
+    ):
+        return None
+    waiting = (
+        Case.objects.for_user(user)
+        .filter(status__in=(CaseStatus.RECEIVED, CaseStatus.ASSIGNED))
+        .exclude(queue="")
+        .values("queue")
+        .annotate(n=Count("id"))
+        .order_by("queue")
+    )
+    list_url = reverse("cases:case-list")
+    return Panel(
+        key="frame-queues",
+        title=_("Werkbakken"),
+        description=_("Nieuwe zaken per werkbak van het afwegingskader, nog niet opgepakt."),
+        order=25,
+        entries=tuple(Entry(row["queue"], list_url, row["n"]) for row in waiting),
+        empty=_("Er wachten geen zaken in de werkbakken."),
+    )

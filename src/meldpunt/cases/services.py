@@ -17,9 +17,10 @@ from meldpunt.organisations.selectors import RoutingTable
 from meldpunt.privacy.keys import birth_key, household_key, person_key
 from meldpunt.privacy.services import Processing, processing_log_record, processing_log_record_many
 
-from . import identity, letters
+from . import frame, identity, letters
 from .deadlines import OUTREACH_OPEN, case_due_on
 from .models import (
+    AssessmentFrame,
     Case,
     CaseLetter,
     CaseMember,
@@ -1165,3 +1166,73 @@ def letter_produce(*, case_id: int, by: Any, code: str, language: str = "nl") ->
         activity="outreach" if template.is_contact_attempt else "triage",
     )
     return letter
+
+
+# ---------------------------------------------------------------------------------------------
+# The assessment frame (afwegingskader, issue #12): new cases into named queues.
+# ---------------------------------------------------------------------------------------------
+
+
+def frame_in_force() -> list[dict[str, Any]]:
+    current = AssessmentFrame.objects.order_by("-changed_at", "-id").first()
+    return current.rules if current is not None else frame.DEFAULT_RULES
+
+
+def _rule_label(number: int | None, rule: dict[str, Any] | None) -> str:
+    if number is None:
+        return "geen regel van toepassing"
+    return f"regel {number}: {rule['queue']}"[:120]
+
+
+def frame_place_cases(*, case_ids: list[int]) -> int:
+    """Put new cases that have no queue yet in one, by the frame in force. A case that has a
+    queue keeps it: a change of the rules never moves a case that is already being worked."""
+    if not case_ids:
+        return 0
+    rules = frame_in_force()
+    today = timezone.localdate()
+    signals: dict[int, list[Signal]] = {}
+    for signal in Signal.objects.filter(case_id__in=case_ids, case__queue="").order_by(
+        "received_at", "id"
+    ):
+        signals.setdefault(signal.case_id, []).append(signal)
+    changed = []
+    for case in Case.objects.filter(pk__in=signals, queue=""):
+        queue, action, number = frame.place(rules, frame.facts_of(signals[case.pk], today))
+        case.queue, case.first_action = queue[:80], action
+        case.queue_rule = _rule_label(number, rules[number - 1] if number else None)
+        changed.append(case)
+    Case.objects.bulk_update(changed, ["queue", "first_action", "queue_rule"], batch_size=500)
+    return len(changed)
+
+
+RULE_FLAGS = ("several_creditors", "crisis", "under_27", "warm_handover", "repeat")
+
+
+@transaction.atomic
+def frame_change(*, by: Any, rules: list[dict[str, Any]]) -> AssessmentFrame:
+    """A new version of the frame (the old ones stay as history). Applies to cases that arrive
+    from now on; cases already in a queue stay where they are."""
+    if not by.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    if not rules:
+        raise ValidationError("Het afwegingskader heeft minstens één regel nodig.")
+    clean = []
+    for number, rule in enumerate(rules, start=1):
+        queue = (rule.get("queue") or "").strip()
+        if not queue:
+            raise ValidationError(f"Regel {number}: vul de naam van de werkbak in.")
+        if rule.get("action") not in frame.ACTIONS:
+            raise ValidationError(f"Regel {number}: kies de eerste actie.")
+        item: dict[str, Any] = {"queue": queue[:80], "action": rule["action"]}
+        if rule.get("partner_type"):
+            item["partner_type"] = rule["partner_type"]
+        for field in ("min_amount", "min_months"):
+            value = rule.get(field)
+            if value not in (None, ""):
+                if Decimal(str(value)) < 0:
+                    raise ValidationError(f"Regel {number}: een minimum is nul of meer.")
+                item[field] = str(value)
+        item.update({flag: True for flag in RULE_FLAGS if rule.get(flag)})
+        clean.append(item)
+    return AssessmentFrame.objects.create(rules=clean, changed_by=by)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("zaken/brieven", views.letter_day, name="letter-day"),
     path("zaken/brieven/<uuid:public_id>.pdf", views.letter_pdf, name="letter-pdf"),
     path("instellingen/brieven", views.letter_templates, name="letter-templates"),
+    path("instellingen/afwegingskader", views.frame_config, name="frame-config"),
     path("instellingen/brieven/<slug:code>", views.letter_template_edit, name="letter-template"),
     path("zaken/<uuid:public_id>", views.case_detail, name="case-detail"),
     path("zaken/<uuid:public_id>/toewijzen", views.case_assign_view, name="case-assign"),

@@ -36,6 +36,7 @@ from .forms import (
     DeployForm,
     DistributeForm,
     EventForm,
+    FrameRuleFormSet,
     HomeVisitForm,
     LetterForm,
     LetterTemplateForm,
@@ -44,6 +45,7 @@ from .forms import (
 )
 from .letters import PLACEHOLDERS
 from .models import (
+    AssessmentFrame,
     Case,
     CaseLetter,
     InstrumentDeployment,
@@ -79,6 +81,7 @@ from .services import (
     case_pick_up,
     case_take,
     contact_attempt_record,
+    frame_change,
     home_visit_plan,
     instrument_deploy,
     instrument_event_record,
@@ -874,4 +877,51 @@ def letter_template_edit(request: HttpRequest, code: str) -> HttpResponse:
         "cases/letter_template_edit.html",
         {"template": current, "versions": versions, "form": form, "placeholders": PLACEHOLDERS},
         status=400 if form.errors else 200,
+    )
+
+
+# --- the assessment frame (issue #12) --------------------------------------------------------
+
+
+@login_required
+def frame_config(request: HttpRequest) -> HttpResponse:
+    """Functioneel beheer: the ordered rules that put new cases in queues, with the history."""
+    if not request.user.has_perm("organisations.manage_configuration"):
+        raise PermissionDenied
+    versions = list(AssessmentFrame.objects.select_related("changed_by")[:20])
+    rules = versions[0].rules if versions else []
+    error = ""
+    if request.method == "POST":
+        formset = FrameRuleFormSet(request.POST, prefix="regel")
+        if formset.is_valid():
+            # In their order; an empty extra row and a deleted rule are left out (Django).
+            kept = [f for f in formset.ordered_forms if f.cleaned_data.get("queue")]
+            try:
+                frame_change(
+                    by=request.user,
+                    rules=[
+                        {k: v for k, v in f.cleaned_data.items() if k not in ("DELETE", "ORDER")}
+                        for f in kept
+                    ],
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Het afwegingskader is opgeslagen. Het geldt voor zaken die vanaf nu binnenkomen."
+                    ),
+                )
+                return redirect("cases:frame-config")
+    else:
+        formset = FrameRuleFormSet(
+            prefix="regel",
+            initial=[{**rule, "ORDER": number} for number, rule in enumerate(rules, start=1)],
+        )
+    return render(
+        request,
+        "cases/frame_config.html",
+        {"formset": formset, "versions": versions, "error": error},
+        status=400 if (error or (request.method == "POST" and formset.errors)) else 200,
     )

@@ -41,6 +41,10 @@ def navigation(request):
         items.append((_("Geregelde betaling"), reverse("cases:income-overview")))
     if user.has_perm("organisations.manage_configuration"):
         items.append((_("Instellingen Sluitende Aanpak"), reverse("safeguards:rule-config")))
+        items.append((_("Afwegingskader"), reverse("cases:frame-config")))
+        items.append((_("Brieven en kaartjes"), reverse("cases:letter-templates")))
+    if user.has_perm("cases.work_case") and user.has_perm("cases.view_assigned_case"):
+        items.append((_("Huisbezoeken"), reverse("cases:visit-day")))
     if (
         user.has_perm("cases.view_statistics")
         or (user.has_perm("intake.submit_signal") and user.organisation.is_partner)

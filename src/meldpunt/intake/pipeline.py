@@ -22,6 +22,7 @@ from django.utils import timezone
 from meldpunt.cases import identity
 from meldpunt.cases.filing import CaseFileBatch, CaseRef, PersonRef, TenancyRef
 from meldpunt.cases.models import Signal
+from meldpunt.cases.services import frame_place_cases
 from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.cases.workflow import CaseStatus
 from meldpunt.core.db import db_value, select_in
@@ -514,6 +515,8 @@ class IntakeRun:
             log_items.append(Processing(dashed(person.subject), "signal", dashed(row.ids[0]),
                                         row.fields))  # fmt: skip
         file.write()
+        # The assessment frame puts each new case in its queue with a first action.
+        frame_place_cases(case_ids=file.new_case_ids)
         processing_log_record_many(
             actor=self.by,
             activity="intake",

@@ -22,5 +22,7 @@ def configuration_panel(request: HttpRequest) -> Panel | None:
             Entry(_("Stadsdelen en uitvoerders per postcode"), reverse("organisations:routing")),
             Entry(_("Regels van de Sluitende Aanpak"), reverse("safeguards:rule-config")),
             Entry(_("Verdeelsleutel kosten"), reverse("reporting:cost-key")),
+            Entry(_("Afwegingskader: werkbakken en eerste actie"), reverse("cases:frame-config")),
+            Entry(_("Brieven en kaartjes"), reverse("cases:letter-templates")),
         ),
     )

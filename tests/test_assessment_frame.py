@@ -1,0 +1,113 @@
+"""The assessment frame (issue #12): ordered rules on signal facts put each new case in a named
+queue with a first action; functioneel beheer edits them with a change history; a rule change
+never moves cases already in a queue."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from meldpunt.cases import frame
+from meldpunt.cases.models import AssessmentFrame, Case
+from meldpunt.intake.services import signal_submit
+
+from .conftest import signal_data
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 2)
+
+
+def facts(**overrides):
+    values = dict(partner_types=frozenset({"Huur"}), amount=Decimal(800), months=Decimal(1),
+                  creditors=1, crisis=False, age=45, warm_handover=False, repeat=False)  # fmt: skip
+    values.update(overrides)
+    return frame.Facts(**values)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "queue", "action"),
+    [
+        ({"crisis": True, "age": 20}, "Crisis", "Huisbezoek"),  # first rule wins
+        ({"age": 26}, "Jongeren tot 27", "Telefoon"),
+        ({"age": 27}, "Lage urgentie", "Brief"),
+        ({"creditors": 2}, "Meerdere schuldeisers", "Huisbezoek"),
+        ({"amount": Decimal(2500)}, "Hoge achterstand", "Huisbezoek"),
+        ({"amount": Decimal("2499.99")}, "Lage urgentie", "Brief"),
+        ({"age": None}, "Lage urgentie", "Brief"),  # unknown age is not young
+    ],
+)
+def test_the_default_rules(overrides, queue, action):
+    assert frame.place(frame.DEFAULT_RULES, facts(**overrides))[:2] == (queue, action)
+
+
+def test_each_condition_and_the_default_queue():
+    rules = [
+        {"queue": "Energie", "action": "Telefoon", "partner_type": "Energie"},
+        {"queue": "Lang", "action": "Kaartje", "min_months": "3"},
+        {"queue": "Warm", "action": "Telefoon", "warm_handover": True},
+        {"queue": "Herhaald", "action": "Huisbezoek", "repeat": True},
+    ]
+    assert frame.place(rules, facts(partner_types=frozenset({"Energie"})))[0] == "Energie"
+    assert frame.place(rules, facts(months=Decimal(3)))[0] == "Lang"
+    assert frame.place(rules, facts(warm_handover=True))[0] == "Warm"
+    assert frame.place(rules, facts(repeat=True)) == ("Herhaald", "Huisbezoek", 4)
+    assert frame.place(rules, facts()) == (frame.DEFAULT_QUEUE, frame.DEFAULT_ACTION, None)
+    assert frame.age_on("2000-12-03", TODAY) == 25 and frame.age_on("2000-12-02", TODAY) == 26
+
+
+def test_a_new_case_lands_in_its_queue_and_stays_there(covenant, users, clients, today):
+    young = signal_submit(
+        partner=covenant["eigen-haard"],
+        submitted_by=users["eigen-haard"],
+        raw=signal_data(partner_referentie="EH-JONG", achternaam="Jongmens",
+                        geboortedatum=date(today.year - 22, 1, 15).isoformat()),
+    )  # fmt: skip
+    case = Case.objects.get(pk=young.case_id)
+    assert (case.queue, case.first_action) == ("Jongeren tot 27", "Telefoon")
+    assert case.queue_rule == "regel 2: Jongeren tot 27"
+    page = clients["regie"].get(reverse("cases:case-detail", args=[case.public_id]))
+    assert "Jongeren tot 27" in page.content.decode()
+
+    # Functioneel beheer changes the frame: one rule for everyone.
+    beheer = clients["beheer"]
+    url = reverse("cases:frame-config")
+    assert beheer.get(url).status_code == 200
+    form = {"regel-TOTAL_FORMS": "1", "regel-INITIAL_FORMS": "0", "regel-MIN_NUM_FORMS": "0",
+            "regel-MAX_NUM_FORMS": "1000", "regel-0-queue": "Iedereen",
+            "regel-0-action": "Kaartje", "regel-0-ORDER": "1"}  # fmt: skip
+    assert beheer.post(url, form).status_code == 302
+    assert AssessmentFrame.objects.count() == 2
+    assert AssessmentFrame.objects.first().rules == [{"queue": "Iedereen", "action": "Kaartje"}]
+    # The case already in a queue stays; a new one follows the new rules.
+    case.refresh_from_db()
+    assert case.queue == "Jongeren tot 27"
+    other = signal_submit(
+        partner=covenant["eigen-haard"],
+        submitted_by=users["eigen-haard"],
+        raw=signal_data(partner_referentie="EH-NA", achternaam="Nakomer"),
+    )
+    assert Case.objects.get(pk=other.case_id).queue == "Iedereen"
+    history = beheer.get(url).content.decode()
+    assert "standaardregels" in history and "Iedereen" in history
+
+    # The home screen shows the queues with their waiting cases.
+    home = clients["regie"].get(reverse("home")).content.decode()
+    assert "Werkbakken" in home and "Iedereen" in home
+
+
+def test_bad_rules_are_refused_in_dutch(clients):
+    url = reverse("cases:frame-config")
+    base = {"regel-TOTAL_FORMS": "1", "regel-INITIAL_FORMS": "0", "regel-MIN_NUM_FORMS": "0",
+            "regel-MAX_NUM_FORMS": "1000", "regel-0-ORDER": "1"}  # fmt: skip
+    bad = clients["beheer"].post(url, {**base, "regel-0-queue": "X", "regel-0-action": "Fax"})
+    assert bad.status_code == 400 and AssessmentFrame.objects.count() == 1
+    negative = clients["beheer"].post(
+        url, {**base, "regel-0-queue": "X", "regel-0-action": "Brief", "regel-0-min_amount": "-5"}
+    )
+    assert negative.status_code == 400
+    empty = clients["beheer"].post(url, {**base, "regel-0-DELETE": "on", "regel-0-queue": "X",
+                                         "regel-0-action": "Brief"})  # fmt: skip
+    assert empty.status_code == 400 and "minstens één regel" in empty.content.decode()
+    assert clients["regie"].get(url).status_code == 403
