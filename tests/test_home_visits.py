@@ -116,3 +116,17 @@ def test_visits_stay_within_the_organisation(covenant, users, clients, today):
     assert clients["eigen-haard"].get(reverse("cases:visit-day")).status_code == 403
     with pytest.raises(ValidationError):
         home_visit_plan(case_id=case.pk, by=users["centram"], planned_on=today, part_of_day="Nacht")
+
+
+def test_the_demo_has_visits_today_and_numbers_for_letters(settings, db, today):
+    from django.core.management import call_command
+
+    from meldpunt.organisations.models import Organisation
+
+    settings.DEMO_MODE = True
+    call_command("seed-demo", "--history-per-month=1", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    visits = HomeVisit.objects.filter(planned_on=today).count()
+    assert visits >= 1
+    assert not Organisation.objects.filter(type="uitvoerder", phone="").exists()
+    call_command("seed-demo", "--history-per-month=1", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert HomeVisit.objects.filter(planned_on=today).count() == visits
