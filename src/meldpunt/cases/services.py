@@ -1196,14 +1196,19 @@ def frame_place_cases(*, case_ids: list[int]) -> int:
         "received_at", "id"
     ):
         signals.setdefault(signal.case_id, []).append(signal)
-    changed = []
-    for case in Case.objects.filter(pk__in=signals, queue=""):
-        queue, action, number = frame.place(rules, frame.facts_of(signals[case.pk], today))
-        case.queue, case.first_action = queue[:80], action
-        case.queue_rule = _rule_label(number, rules[number - 1] if number else None)
-        changed.append(case)
-    Case.objects.bulk_update(changed, ["queue", "first_action", "queue_rule"], batch_size=500)
-    return len(changed)
+    # A few UPDATEs, one per (queue, action, rule) and chunk, not one row at a time: the
+    # intake places thousands of cases a batch (docs/adr/0007-intake-throughput.md).
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for case_id, case_signals in signals.items():
+        queue, action, number = frame.place(rules, frame.facts_of(case_signals, today))
+        label = _rule_label(number, rules[number - 1] if number else None)
+        groups.setdefault((queue[:80], action, label), []).append(case_id)
+    for (queue, action, label), ids in groups.items():
+        for start in range(0, len(ids), 500):
+            Case.objects.filter(pk__in=ids[start : start + 500], queue="").update(
+                queue=queue, first_action=action, queue_rule=label
+            )
+    return len(signals)
 
 
 RULE_FLAGS = ("several_creditors", "crisis", "under_27", "warm_handover", "repeat")
