@@ -73,7 +73,8 @@ def test_plan_visits_and_walk_the_day_by_postcode(covenant, users, clients, toda
     ]
     assert "Laagnummer" in kern and "1012LG" in kern and "1234,56" in kern.replace(".", "")
     assert "Huisbezoek op" in kern and "avond" in kern
-    assert '<details class="mp-fold" id="huisbezoek-plannen"' in detail
+    assert '<details class="mp-fold" id="huisbezoek-plannen">' in detail  # folded
+    assert '<details class="mp-fold" id="contactpoging" open>' in detail  # not reached yet
 
     # Recording the home visit that day marks it done; the day list says so.
     response = worker.post(

@@ -273,6 +273,9 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         "summary": _summary(case, signals),
         # A form that came back with errors is shown unfolded (the others stay folded).
         "open_form": next((key for key, form in forms.items() if form is not None), ""),
+        # Until the tenant is reached, recording an attempt is the next thing to do: that form
+        # stays unfolded (the pick-up button is in it too).
+        "outreach_statuses": (CaseStatus.ASSIGNED, CaseStatus.PICKED_UP),
     }
     if case.is_open and (user.has_perm("cases.work_case") or user.has_perm("intake.triage_signal")):
         letter_form = forms.get("letter_form") or LetterForm(user=user)
