@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0019_geregelde_betaling'),
+        ('cases', '0021_triage_index'),
         ('organisations', '0005_covenant'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
