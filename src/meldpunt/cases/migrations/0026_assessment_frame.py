@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0024_default_letter_templates'),
+        ('cases', '0025_default_letter_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

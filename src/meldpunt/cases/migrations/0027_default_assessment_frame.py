@@ -18,6 +18,6 @@ def add_frame(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0025_assessment_frame")]
+    dependencies = [("cases", "0026_assessment_frame")]
 
     operations = [migrations.RunPython(add_frame, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0022_home_visits'),
+        ('cases', '0023_home_visits'),
         ('organisations', '0006_organisation_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

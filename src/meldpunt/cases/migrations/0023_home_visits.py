@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0021_triage_index'),
+        ('cases', '0022_fewer_intake_indexes'),
         ('organisations', '0005_covenant'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

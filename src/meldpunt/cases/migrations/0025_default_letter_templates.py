@@ -106,6 +106,6 @@ def add_templates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0023_letters")]
+    dependencies = [("cases", "0024_letters")]
 
     operations = [migrations.RunPython(add_templates, migrations.RunPython.noop)]
