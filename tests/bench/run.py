@@ -20,9 +20,11 @@ Environment knobs: BENCH_ROWS (default 100000), BENCH_MEMORY_ROWS (default 10000
 BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; "" skips PostgreSQL),
 BENCH_COMPARE_WITH (default f8d80cd, the last commit before the identity work of issue 9;
 "" skips), BENCH_COMPARE_REPEATS (default 3), BENCH_ONLY (comma-separated parts to run:
-sqlite, postgres, mixed, compare, kill, memory, ddas, scale; default all). BENCH_DDAS=0 skips
-the DDAS part (tests/bench/ddas.py, BENCH_DDAS_SIGNALS); scale is the million cases with the
-dashboard timings and the load test (tests/bench/scale.py, BENCH_CASES, BENCH_LOAD_SECONDS).
+sqlite, postgres, mixed, compare, kill, memory, ddas, scale, caselist; default all).
+BENCH_DDAS=0 skips the DDAS part (tests/bench/ddas.py, BENCH_DDAS_SIGNALS); scale is the
+million cases with the dashboard timings and the load test (tests/bench/scale.py, BENCH_CASES,
+BENCH_LOAD_SECONDS); caselist the case list with filters and searches on BENCH_CASES cases
+(tests/bench/caselist.py).
 """
 
 from __future__ import annotations
@@ -43,13 +45,13 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from tests.bench import ddas, scale
+from tests.bench import caselist, ddas, scale
 from tests.bench.generate import MIXED_PARTNERS, write_csv, write_partner_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 MELDPUNT = str(ROOT / ".venv" / "bin" / "meldpunt")
 REPORT: list[str] = []
-PARTS = ("sqlite", "postgres", "mixed", "compare", "kill", "memory", "ddas", "scale")
+PARTS = ("sqlite", "postgres", "mixed", "compare", "kill", "memory", "ddas", "scale", "caselist")
 
 
 def say(line: str) -> None:
@@ -448,6 +450,9 @@ def main() -> None:
         ddas.main(say)
     if "scale" in only:  # a million cases: screens, dashboard and the load (issues 11, 14)
         scale.main(say)
+    # the case list with a filter and a search on a million cases (issue 12)
+    if "caselist" in only:
+        caselist.main(say)
     (ROOT / "bench-report.txt").write_text("\n".join(REPORT) + "\n")
 
 

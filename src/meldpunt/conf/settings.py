@@ -244,6 +244,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# Dutch formats everywhere (dd-mm-jjjj, 1.234,56), in English too (conf/formats, ADR 0108).
+FORMAT_MODULE_PATH = ["meldpunt.conf.formats"]
 USE_I18N = True
 USE_TZ = True
 
