@@ -196,6 +196,23 @@ def test_caseworker_works_a_case_on_a_phone_to_its_end(
     tab.follow(page.get_by_role("button", name=name("Zaak oppakken", "Take up case")))
     tab.check("case picked up")
     today = timezone.localdate().isoformat()
+    # plan the home visit
+    tab.click(page.locator("#huisbezoek-plannen > summary"))
+    form = page.locator("#huisbezoek-plannen form")
+    tab.fill(form.locator('input[name="planned_on"]'), today)
+    tab.check_box(form.locator('input[name="part_of_day"]').first)
+    tab.follow(form.get_by_role("button"))
+    tab.check("visit planned")
+    # print the first letter (it counts as a contact attempt, Brief)
+    tab.click(page.locator("#brief-maken > summary"))
+    form = page.locator("#brief-maken form")
+    tab.check_box(form.locator('input[name="template"]').first)
+    with page.expect_download() as download:
+        tab.click(page.locator("#brief-maken-knop"))
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    tab.goto(f"/zaken/{centram_case.public_id}")
+    tab.check("letter made")
+    # the visit itself
     form = page.locator(
         "form",
         has=page.get_by_role("button", name=name("Contactpoging opslaan", "Save contact attempt")),

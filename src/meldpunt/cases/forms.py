@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.core.forms import AccessibleFormMixin, DateInput
@@ -474,7 +475,10 @@ class LetterForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
         if user is not None and user.has_perm("intake.triage_signal"):
             kinds.add(LetterKind.INFORMATION)
         self.fields["template"].choices = [
-            (t.code, t.name) for t in current_letter_templates() if t.kind in kinds
+            # a template's name is configuration, written in Dutch by functioneel beheer
+            (t.code, format_html('<span lang="nl">{}</span>', t.name))
+            for t in current_letter_templates()
+            if t.kind in kinds
         ]
         self.fields["template"].error_messages["invalid_choice"] = _("Kies een brief of kaartje.")
 
