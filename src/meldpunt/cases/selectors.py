@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from meldpunt.privacy.services import Processing, processing_log_record_many
+
 from .deadlines import OUTREACH_OPEN
 from .models import (
     Case,
@@ -80,22 +82,54 @@ def other_open_cases_at_address(case: Case, user: Any) -> tuple[int, list[Case]]
 
 
 def person_history(case: Case, user: Any) -> list[dict]:
-    """The earlier and other cases of this case's members (a person who moved, a repeat).
+    """The earlier and other cases of this case's members (a person who moved, a repeat),
+    scoped by who may know what (docs/adr/0117-privacy-officer-log-search.md).
 
-    Each as its period and outcome; a link only to the cases the user may open anyway.
+    A case the user may open anyway (``Case.objects.for_user``) is shown whole: reference,
+    dates, end result and a link. A case of the same municipality that the user may not open
+    (another provider's) is only a hint that an earlier case exists, with the month it was
+    opened: enough to ask regie, nothing of what happened there. Cases of another municipality
+    (another controller) are not mentioned at all. Every case shown, also as a hint, is one
+    processing-log record about that case's data subject.
     """
     people = CaseMember.objects.filter(case=case).values("person_id")
-    cases = (
-        Case.objects.filter(members__person_id__in=people)
+    others = (
+        Case.objects.filter(members__person_id__in=people, municipality_id=case.municipality_id)
         .exclude(pk=case.pk)
+        .values_list("pk", flat=True)
         .distinct()
-        .select_related("provider")
-        .order_by("-opened_at")
     )
-    visible = set(Case.objects.for_user(user).filter(pk__in=cases.values("pk")).values_list(
-        "pk", flat=True
-    ))  # fmt: skip
-    return [{"case": c, "visible": c.pk in visible} for c in cases]
+    visible = set(Case.objects.for_user(user).filter(pk__in=others).values_list("pk", flat=True))
+    cases = list(
+        Case.objects.filter(pk__in=others)
+        .only("public_id", "subject_id", "opened_at", "closed_at", "end_result", "status")
+        .order_by("-opened_at", "-id")
+    )
+    if not cases:
+        return []
+    processing_log_record_many(
+        actor=user,
+        activity="triage" if user.has_perm("cases.view_all_cases") else "outreach",
+        action="read",
+        name="case.person_history",
+        items=[
+            Processing(
+                str(c.subject_id),
+                "case",
+                c.public_id,
+                ("reference", "opened_at", "closed_at", "end_result")
+                if c.pk in visible
+                else ("opened_at",),
+            )
+            for c in cases
+        ],
+    )
+    return [
+        {"case": c, "visible": True}
+        if c.pk in visible
+        else {"visible": False, "opened": timezone.localdate(c.opened_at).replace(day=1)}
+        for c in cases
+    ]
 
 
 def automatic_decisions(user: Any, *, status: str = "") -> SignalQuerySet:
