@@ -22,6 +22,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from tests.conftest import mfa_client
 
@@ -58,7 +59,19 @@ def chromium() -> Iterator:
     from django.core.management import call_command
 
     call_command("collectstatic", "--noinput", verbosity=0)
+    # The sync API runs each test in a greenlet with its own context, and django.db.connections
+    # is context-local: inside it, the connections are new wrappers that lack the database
+    # snapshot pytest-django took after migrating (_test_serialized_contents). Without it,
+    # serialized_rollback restores nothing and the flush after a live-server test loses what the
+    # migrations seeded (the default letter templates). Carry the snapshot over.
+    snapshots = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as playwright:
+        for alias, contents in snapshots.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
@@ -229,10 +242,13 @@ class Session:
         if not self.keyboard:
             locator.set_input_files(path)
             return
+        # What the keyboard user needs from us is a file field that Tab reaches with a visible
+        # focus; the dialog that Space opens is the browser's own. Intercepting that dialog
+        # (expect_file_chooser) timed out now and then on a loaded machine while the field had
+        # focus, so the file is set on the focused field instead.
         self.tab_to(locator)
-        with self.page.expect_file_chooser() as chooser:
-            self.page.keyboard.press("Space")
-        chooser.value.set_files(path)
+        assert locator.evaluate("el => el.matches(':focus-visible')"), "file field: no visible focus"
+        locator.set_input_files(path)
 
     def follow(self, locator) -> None:
         """Follow a link or press a submit button, and wait for the page it leads to."""

@@ -131,6 +131,22 @@ def shows(html: str, value: str) -> bool:
     return re.search(pattern, text, flags=re.IGNORECASE) is not None
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the migrated database (serialized_rollback).
+
+    A transactional test ends with a flush, after which post_migrate re-creates the roles and the
+    instrument catalogue, but not what data migrations seeded (the default letter templates), and
+    with new ids: a later test that restores the snapshot then collides on auth_group.name. With
+    every transactional test restoring the same snapshot, each one starts where migrate left off.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
+            )
+
+
 # The browser fixtures (one Chromium for the whole run, tabs signed in as a user), shared by the
 # browser test modules; imported last because tests.browser signs in with mfa_client above.
 from tests.browser import chromium, open_session  # noqa: E402, F401

@@ -4,14 +4,12 @@ state and no Dutch interface text on the English pages (tests/browser.py, ADR 01
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -183,18 +181,10 @@ def test_team_lead_assigns_cases(open_session, users, centram_case, language, ke
     assert centram_case.caseworker is not None
 
 
-@pytest.fixture
-def letter_templates(db):
-    """The default letters as migration cases 0025 seeds them. The flush between live-server
-    tests loses them even with serialized_rollback (the instrument catalogue survives; not yet
-    understood why), so the journey puts them back the way the migration does."""
-    seeding = importlib.import_module("meldpunt.cases.migrations.0025_default_letter_templates")
-    seeding.add_templates(django_apps, None)
-
 
 @pytest.mark.parametrize(("language", "keyboard"), MODES)
 def test_caseworker_works_a_case_on_a_phone_to_its_end(
-    open_session, users, centram_case, letter_templates, language, keyboard
+    open_session, users, centram_case, language, keyboard
 ):
     tab = open_session(users["centram"], language=language, keyboard=keyboard, viewport=PHONE)
     page = tab.page
