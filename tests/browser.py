@@ -247,7 +247,9 @@ class Session:
         # (expect_file_chooser) timed out now and then on a loaded machine while the field had
         # focus, so the file is set on the focused field instead.
         self.tab_to(locator)
-        assert locator.evaluate("el => el.matches(':focus-visible')"), "file field: no visible focus"
+        assert locator.evaluate("el => el.matches(':focus-visible')"), (
+            "file field: no visible focus"
+        )
         locator.set_input_files(path)
 
     def follow(self, locator) -> None:

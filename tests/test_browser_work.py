@@ -181,7 +181,6 @@ def test_team_lead_assigns_cases(open_session, users, centram_case, language, ke
     assert centram_case.caseworker is not None
 
 
-
 @pytest.mark.parametrize(("language", "keyboard"), MODES)
 def test_caseworker_works_a_case_on_a_phone_to_its_end(
     open_session, users, centram_case, language, keyboard
