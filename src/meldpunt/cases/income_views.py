@@ -91,7 +91,21 @@ STEPS = {
 }
 
 
-def _forms_for(arrangement: Arrangement | None, case: Case, bound: dict) -> dict:
+def _proposed_reference(case: Case, by) -> str:
+    """The landlord's reference of the first signal, proposed as the payment reference: a read
+    of the tenant's data (the reference is personal), so it is logged."""
+    first = case.signals.order_by("received_at", "id").first()
+    if first is None:
+        return ""
+    processing_log_record(
+        actor=by, activity="triage", action="read", name="arrangement.propose_form",
+        subject_id=first.subject_id, object_type="signal", object_id=first.public_id,
+        fields=["partner_reference"],
+    )  # fmt: skip
+    return first.partner_reference
+
+
+def _forms_for(arrangement: Arrangement | None, case: Case, bound: dict, by) -> dict:
     """The forms of the steps that can come next."""
     if not case.is_open and arrangement is None:
         return {}
@@ -113,10 +127,7 @@ def _forms_for(arrangement: Arrangement | None, case: Case, bound: dict) -> dict
         if name in bound:
             forms[name] = bound[name]
         elif name == "voorstel":
-            first = case.signals.order_by("received_at", "id").first()
-            forms[name] = ProposeForm(
-                initial={"payment_reference": first.partner_reference if first else ""}
-            )
+            forms[name] = ProposeForm(initial={"payment_reference": _proposed_reference(case, by)})
         else:
             forms[name] = STEPS[name](initial=expected)
     return forms
@@ -142,7 +153,7 @@ def _page(request: HttpRequest, case: Case, *, bound: dict | None = None, status
             "earlier": arrangements[:-1],
             "history": current.history.select_related("by_organisation") if current else [],
             "instructions": current.instructions.defer("payload") if current else [],
-            "forms": _forms_for(current, case, bound or {}),
+            "forms": _forms_for(current, case, bound or {}, request.user),
         },
         status=status,
     )

@@ -21,10 +21,13 @@ from meldpunt.core.anonymous import ANONYMISED, ANONYMISED_REFERENCE, anonymous_
 from meldpunt.privacy.keys import person_key
 
 from .models import (
+    Arrangement,
+    ArrangementChange,
     Case,
     CaseMember,
     CaseNote,
     ContactAttempt,
+    IncomeInstruction,
     InstrumentDeployment,
     InstrumentEvent,
     Person,
@@ -37,7 +40,15 @@ from .workflow import CaseStatus
 SIGNAL_PERSONAL_FIELDS = (
     "details", "person_index", "household_index", "partner_reference", "person", "tenancy",
 )  # fmt: skip
-CASE_PERSONAL_FIELDS = ("household_index", "routing_reason", "notes", "agreements", "members")
+CASE_PERSONAL_FIELDS = (
+    "household_index", "routing_reason", "notes", "agreements", "members", "arrangements",
+    "income_instructions",
+)  # fmt: skip
+# Geregelde betaling: what an arrangement and its instructions hold about the tenant.
+ARRANGEMENT_PERSONAL_FIELDS = (
+    "client_number", "rent_amount", "arrears_instalment", "payment_reference", "consent_on",
+    "history", "instructions",
+)  # fmt: skip
 TENANCY_PERSONAL_FIELDS = ("details", "reference", "household_index", "person", "agreements")
 
 
@@ -128,6 +139,7 @@ def anonymise_cases(ids: list[int]) -> None:
     InstrumentEvent.objects.filter(case_id__in=ids).update(
         on=TruncMonth("on"), recorded_at=TruncMonth("recorded_at")
     )
+    anonymise_arrangements(case_ids=ids)
     Case.objects.filter(pk__in=ids).update(
         household_index=anonymous_key("z"),
         routing_reason="",
@@ -135,6 +147,45 @@ def anonymise_cases(ids: list[int]) -> None:
         assigned_at=TruncMonth("assigned_at"),
         picked_up_on=TruncMonth("picked_up_on"),
         closed_at=TruncMonth("closed_at"),
+    )
+
+
+def arrangement_rows(case_ids: Iterable[int]) -> list[tuple[Any, Any]]:
+    """(public id, subject id) of each arrangement of these cases: the deletion record's ids."""
+    return list(
+        Arrangement.objects.filter(case_id__in=list(case_ids)).values_list(
+            "public_id", "case__subject_id"
+        )
+    )
+
+
+def anonymise_arrangements(*, case_ids: list[int]) -> None:
+    """Geregelde betaling forgets the client number, the amounts, the payment reference, what
+    was instructed and the income administration's answers; it keeps its steps, the basis, the
+    end reason and dates truncated to the month, so the Geregelde betaling figures stay."""
+    arrangements = Arrangement.objects.filter(case_id__in=case_ids)
+    IncomeInstruction.objects.filter(arrangement__in=arrangements).update(
+        payload={},
+        answer="",
+        last_error="",
+        created_at=TruncMonth("created_at"),
+        delivered_at=TruncMonth("delivered_at"),
+        answered_at=TruncMonth("answered_at"),
+    )
+    # The history keeps who moved what when; its reasons can quote the income administration's
+    # free-text answer (about this tenant), so they go. (The history has no UPDATE trigger: it is
+    # append-only through the model; retention is the one writer allowed to blank it.)
+    ArrangementChange.objects.filter(arrangement__in=arrangements).update(reason="")
+    arrangements.update(
+        client_number=ANONYMISED_REFERENCE,
+        rent_amount=ANONYMISED_REFERENCE,
+        arrears_instalment=None,
+        payment_reference=ANONYMISED_REFERENCE,
+        consent_on=TruncMonth("consent_on"),
+        due_on=None,
+        started_on=TruncMonth("started_on"),
+        ended_on=TruncMonth("ended_on"),
+        created_at=TruncMonth("created_at"),
     )
 
 
@@ -290,6 +341,64 @@ def _deployment(d: InstrumentDeployment) -> dict[str, Any]:
     }
 
 
+def _instruction(i: IncomeInstruction) -> dict[str, Any]:
+    return {
+        "id": str(i.public_id),
+        "soort": i.get_kind_display(),
+        "stand": i.get_status_display(),
+        "aangemaakt": iso(i.created_at),
+        "verstuurd": iso(i.delivered_at),
+        "bestand": i.batch or None,
+        "beantwoord": iso(i.answered_at),
+        "antwoord_inkomensadministratie": i.answer or None,
+        # What was instructed, as the income administration received it.
+        "opdracht": i.payload,
+    }
+
+
+def export_arrangement(a: Arrangement) -> dict[str, Any]:
+    """One Geregelde betaling whole: its terms, steps and the instructions to the income
+    administration (the payload is what was sent)."""
+    return {
+        "id": str(a.public_id),
+        "stand": a.get_status_display(),
+        "gemeente": a.organisation.name,
+        "klantnummer_inkomensadministratie": a.client_number,
+        "huur_per_maand": a.rent_amount,
+        "aflossing_per_maand": a.arrears_instalment,
+        "betalingskenmerk_verhuurder": a.payment_reference,
+        "eerste_periode": iso(a.first_period),
+        "laatste_periode": iso(a.last_period),
+        "toestemming_huurder_op": iso(a.consent_on),
+        "grondslag": a.get_legal_basis_display() if a.legal_basis else None,
+        "loopt_sinds": iso(a.started_on),
+        "beeindigd_op": iso(a.ended_on),
+        "reden_beeindiging": a.get_end_reason_display() if a.end_reason else None,
+        "stappen": [
+            {
+                "van": h.from_status,
+                "naar": h.to_status,
+                "op": iso(h.at),
+                "organisatie": h.by_organisation.name if h.by_organisation else None,
+                "reden": h.reason,
+            }
+            for h in a.history.select_related("by_organisation")
+        ],
+        "opdrachten_inkomensadministratie": [
+            _instruction(i) for i in a.instructions.order_by("created_at", "id")
+        ],
+    }
+
+
+def arrangements_of(cases: Iterable[Case]) -> list[Arrangement]:
+    """The arrangements of these cases, for the access request's processing-log lines."""
+    return list(
+        Arrangement.objects.filter(case__in=[c.pk for c in cases])
+        .select_related("case")
+        .order_by("created_at", "id")
+    )
+
+
 def export_case(case: Case) -> dict[str, Any]:
     deployments = list(case.deployments.select_related("instrument", "organisation"))
     events = list(case.events.select_related("organisation", "deployment"))
@@ -341,6 +450,10 @@ def export_case(case: Case) -> dict[str, Any]:
                 "instrument": str(e.deployment.public_id) if e.deployment else None,
             }
             for e in events
+        ],
+        "geregelde_betalingen": [
+            export_arrangement(a)
+            for a in case.arrangements.select_related("organisation").order_by("created_at", "id")
         ],
     }
 

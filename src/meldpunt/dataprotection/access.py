@@ -6,7 +6,8 @@ there is no BSN search. A *person* is one ``cases.Person`` (recognised across sp
 by the intake's rules); the search result names each by its pseudonym, never by a key in a URL.
 
 Each app exports its own rows (``cases.personal_data``, ``safeguards.personal_data``): the
-person's signals, the cases of their household whole (attempts, notes, instruments, events; other
+person's signals, the cases of their household whole (attempts, notes, instruments, events,
+Geregelde betaling with its instructions to the income administration; other
 people's signals in the same case are not included), the tenancies with the landlord's own
 instruments, the checks, and the processing-log lines about the person's pseudonyms.
 """
@@ -173,6 +174,7 @@ def access_request_export(*, by: Any, subject_id: str, file_format: str) -> dict
         ],
         "verwerkingslog": [_log_line(e) for e in log],
     }
+    arrangement_fields = case_file.ARRANGEMENT_PERSONAL_FIELDS
     processing_log_record_many(
         actor=by,
         activity="privacy",
@@ -180,6 +182,10 @@ def access_request_export(*, by: Any, subject_id: str, file_format: str) -> dict
         name=f"access_request.export.{file_format}",
         items=[Processing(str(s.subject_id), "signal", s.public_id, ("all",)) for s in signals]
         + [Processing(str(c.subject_id), "case", c.public_id, ("all",)) for c in cases]
-        + [Processing(str(person.subject_id), "tenancy", t.public_id, ("all",)) for t in tenancies],
+        + [Processing(str(person.subject_id), "tenancy", t.public_id, ("all",)) for t in tenancies]
+        + [
+            Processing(str(a.case.subject_id), "arrangement", a.public_id, arrangement_fields)
+            for a in case_file.arrangements_of(cases)
+        ],
     )
     return export

@@ -1,7 +1,7 @@
 """The retention run (bewaartermijnen): anonymise or delete what has expired (ADR 0006).
 
 This module decides WHAT has expired by the periods in force (``privacy.retention``) and asks
-each app to forget its own rows: the case file its signals, cases, tenancies and persons
+each app to forget its own rows: the case file its signals, cases (with their Geregelde betaling), tenancies and persons
 (``cases.personal_data``), the Sluitende Aanpak its checks (``safeguards.personal_data``), the
 intake its delivered files (``intake.personal_data``), the privacy app its processing log.
 
@@ -111,6 +111,7 @@ def _anonymise_expired(run: RetentionRun, cutoffs: dict[str, datetime]) -> None:
         if not case_rows and not signal_rows:
             continue
         signal_ids = [pk for pk, _p, _s in signal_rows]
+        arrangement_rows = case_file.arrangement_rows(case_ids)
         safeguards.anonymise_checks(signal_ids=signal_ids)
         case_file.anonymise_signals(signal_ids)
         case_file.anonymise_cases(case_ids)
@@ -126,10 +127,15 @@ def _anonymise_expired(run: RetentionRun, cutoffs: dict[str, datetime]) -> None:
             + [
                 Processing(str(s), "case", p, case_file.CASE_PERSONAL_FIELDS)
                 for _pk, p, s in case_rows
+            ]
+            + [
+                Processing(str(s), "arrangement", p, case_file.ARRANGEMENT_PERSONAL_FIELDS)
+                for p, s in arrangement_rows
             ],
         )
         _record(run, category, before, "signal", [(p, s) for _pk, p, s in signal_rows])
         _record(run, category, before, "case", [(p, s) for _pk, p, s in case_rows])
+        _record(run, category, before, "arrangement", arrangement_rows)
     # Tenancies whose signals are all anonymised now, and tenancies the landlord registered
     # itself with nothing recorded within the closed-case period.
     for tenancies, category, before in (
