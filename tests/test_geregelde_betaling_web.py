@@ -251,3 +251,70 @@ def test_only_the_income_team_and_regie_of_the_municipality_reach_the_track(
     assert clients["diemen-regie"].get(urls[0]).status_code == 404
     assert f"Zaak {case.reference}" not in clients["diemen-regie"].get(urls[1]).content.decode()
     assert Client().get(urls[0]).status_code == 302
+
+
+def test_refused_receipts_are_seen_only_by_the_income_teams_of_the_municipalities_they_name(
+    benefit_signal, consultant, covenant, users, clients, exchange, today
+):
+    """Authorisation matrix for the refused-receipts list: the exchange folder is shared, a
+    receipt belongs to the municipalities of the instructions it names."""
+    LocalRegistryRecord.objects.create(
+        person_index=person_key("Diemenaar", "", date(1975, 3, 3)), benefit_recipient=True
+    )
+    diemen_signal = signal_submit(
+        partner=covenant["woonstichting-diemen-demo"], submitted_by=users["diemen-verhuurder"],
+        raw=signal_data(partner_referentie="DI-9", achternaam="Diemenaar",
+                        geboortedatum="1975-03-03", postcode="1111 AB"),
+    )  # fmt: skip
+    assert diemen_signal.case.track == "geregelde-betaling"
+    diemen_consultant = user_create(
+        email="inkomen@diemen.example", organisation=covenant["gemeente-diemen"],
+        roles=["inkomensconsulent"], password=PASSWORD,
+    )  # fmt: skip
+    starts = {}
+    for signal, who in ((benefit_signal, consultant), (diemen_signal, diemen_consultant)):
+        arrangement = gb.arrangement_propose(
+            case_id=signal.case_id, by=who, client_number=CLIENT, rent_amount=RENT,
+            payment_reference="REF-1", first_period=today,
+        )  # fmt: skip
+        gb.arrangement_agree(arrangement_id=arrangement.pk, by=who, consent_on=today,
+                             legal_basis="pw-vrijwillig")  # fmt: skip
+        starts[who.pk] = gb.arrangement_instruct(arrangement_id=arrangement.pk, by=who)
+    gb.instructions_deliver()
+    amsterdam_start, diemen_start = starts[consultant.pk], starts[diemen_consultant.pk]
+    unknown = "0f1e2d3c-4b5a-4968-8776-655443322110"
+    for name, start in (("amsterdam.csv", amsterdam_start), ("diemen.csv", diemen_start)):
+        line = (str(start.public_id), "verwerkt", today.isoformat(), "")
+        receipt(exchange, name, line, line)  # twice in one file: refused whole
+    receipt(exchange, "niemand.csv", (unknown, "verwerkt", today.isoformat(), ""))
+    receipt(exchange, "kapot.csv", (str(diemen_start.public_id), "verwerkt", "gisteren", ""))
+    assert gb.income_receipts_read() == {"verwerkt": 0, "geweigerd": 4}
+
+    overview = reverse("cases:income-overview")
+    names = ("amsterdam.csv", "diemen.csv", "niemand.csv", "kapot.csv")
+    seen = {}
+    for who, client in (
+        ("inkomen-amsterdam", mfa_client(consultant)),
+        ("regie-amsterdam", clients["regie"]),
+        ("inkomen-diemen", mfa_client(diemen_consultant)),
+        ("regie-diemen", clients["diemen-regie"]),
+    ):
+        page = client.get(overview)
+        assert page.status_code == 200, who
+        body = page.content.decode()
+        seen[who] = {n for n in names if n in body}
+        if who.endswith("diemen"):
+            assert str(amsterdam_start.public_id) not in body
+        else:
+            assert str(diemen_start.public_id) not in body
+    # A file naming no instruction the Meldpunt knows (unknown ids only, or unreadable) is
+    # nobody's: every income team sees it, so it is not missed.
+    assert seen["inkomen-amsterdam"] == seen["regie-amsterdam"] == {
+        "amsterdam.csv", "niemand.csv", "kapot.csv",
+    }  # fmt: skip
+    assert seen["inkomen-diemen"] == seen["regie-diemen"] == {
+        "diemen.csv", "niemand.csv", "kapot.csv",
+    }  # fmt: skip
+    # Others never reach the list.
+    for who in ("centram", "eigen-haard", "beleid", "diemen-hulpverlener"):
+        assert clients[who].get(overview).status_code == 403, who

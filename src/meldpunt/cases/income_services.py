@@ -578,9 +578,16 @@ def income_receipt_read(*, name: str, content: bytes) -> IncomeReceipt:
                     f"{timezone.localtime(instruction.answered_at):%d-%m-%Y}."
                 )
             seen.add(line.instruction_id)
+        municipalities = set(
+            IncomeInstruction.objects.filter(pk__in=[i.pk for i in found.values()]).values_list(
+                "arrangement__case__municipality_id", flat=True
+            )
+        )
         if problems:
             message = "Niet verwerkt, er is niets gewijzigd. " + " ".join(problems)
-            return IncomeReceipt.objects.create(name=name, accepted=False, message=message[:500])
+            refused = IncomeReceipt.objects.create(name=name, accepted=False, message=message[:500])
+            refused.municipalities.set(municipalities)
+            return refused
         for line in lines:
             _apply_line(found[line.instruction_id], line.done, line.on, line.note)
         for instruction in found.values():
@@ -590,7 +597,9 @@ def income_receipt_read(*, name: str, content: bytes) -> IncomeReceipt:
                 object_type="income_instruction", object_id=instruction.public_id,
                 fields=["status", "answer"],
             )  # fmt: skip
-        return IncomeReceipt.objects.create(name=name, accepted=True, lines=len(lines))
+        accepted = IncomeReceipt.objects.create(name=name, accepted=True, lines=len(lines))
+        accepted.municipalities.set(municipalities)
+        return accepted
 
 
 def income_receipts_read() -> dict[str, int]:

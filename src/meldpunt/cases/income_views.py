@@ -76,7 +76,9 @@ def income_overview(request: HttpRequest) -> HttpResponse:
             "in_progress": in_progress,
             "running": running,
             "open_instructions": open_instructions,
-            "refused_receipts": IncomeReceipt.objects.filter(accepted=False)[:10],
+            "refused_receipts": IncomeReceipt.objects.for_user(request.user)
+            .filter(accepted=False)
+            .order_by("-read_at", "-id")[:10],
             "today": timezone.localdate(),
         },
     )

@@ -1069,6 +1069,24 @@ class IncomeInstruction(models.Model):
         return f"opdracht {self.public_id}"
 
 
+class IncomeReceiptQuerySet(models.QuerySet):
+    def for_user(self, user) -> IncomeReceiptQuerySet:
+        """The receipts an income consultant or regie sees: those naming an instruction of a
+        case in its municipalities, and those naming none the Meldpunt knows (a file that
+        cannot be read, or only unknown ids: nobody's, so everyone on the track must see it)."""
+        if not (
+            getattr(user, "is_authenticated", False)
+            and user.organisation_id is not None
+            and user.has_perm("cases.work_income_track")
+            and user.organisation.is_municipality
+        ):
+            return self.none()
+        return self.filter(
+            Q(municipalities__in=user.organisation.municipality_ids())
+            | Q(municipalities__isnull=True)
+        ).distinct()
+
+
 class IncomeReceipt(models.Model):
     """One receipt file read back from the income administration: applied whole or refused
     whole (``message`` says why, in Dutch, by line)."""
@@ -1078,6 +1096,13 @@ class IncomeReceipt(models.Model):
     accepted = models.BooleanField(default=False)
     lines = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=500, blank=True)
+    # The municipalities of the cases whose instructions the file names (known ids only): the
+    # exchange folder is shared, so this is what scopes a receipt to an income team.
+    municipalities = models.ManyToManyField(
+        "organisations.Municipality", blank=True, related_name="+"
+    )
+
+    objects = IncomeReceiptQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ontvangstbevestiging")
