@@ -109,6 +109,8 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "privacy:register-list": (None, ("get",)),
     "privacy:register-edit": ("register", ("get", "post")),
     "privacy:log-search": (None, ("get",)),
+    "privacy:log-export": (None, ("post",)),
+    "dataprotection:log-person-search": (None, ("post",)),
     "organisations:routing": (None, ("get", "post")),
     "organisations:exception-delete": ("exception", ("post",)),
     "dataprotection:retention": (None, ("get", "post")),

@@ -227,15 +227,19 @@ def forget_unreferenced_persons() -> int:
 # --- finding and exporting (access requests) --------------------------------------------------
 
 
-def signals_about(*, person_key: str = "", household_key: str = "") -> QuerySet[Signal]:
+def signals_about(
+    *, person_key: str = "", household_key: str = "", municipality_ids: list[int] | None = None
+) -> QuerySet[Signal]:
     """Signals about a person (by the key of name + birth date: as delivered, or the person's
-    own) or at an address; never anonymised ones."""
+    own) or at an address; never anonymised ones; only of these municipalities when given."""
     if person_key:
         found = Q(person_index=person_key) | Q(person__name_key=person_key)
     elif household_key:
         found = Q(household_index=household_key)
     else:
         return Signal.objects.none()
+    if municipality_ids is not None:
+        found &= Q(municipality_id__in=municipality_ids)
     return (
         Signal.objects.filter(found)
         .exclude(person_index__startswith=ANONYMISED)

@@ -30,6 +30,7 @@ from meldpunt.privacy.services import Processing, processing_log_record_many
 from meldpunt.safeguards import personal_data as safeguards
 
 HANDLE_ACCESS_REQUEST = "privacy.handle_access_request"
+VIEW_LOG = "privacy.view_processing_log"
 
 
 def _require(user: Any) -> None:
@@ -112,6 +113,63 @@ def access_request_search(
     )
 
 
+def _subjects_of(person: Any, held: dict[str, list]) -> list[str]:
+    """The pseudonyms under which the log knows a person: their own, their signals' and the
+    cases of their household (one definition for the access request and the log search)."""
+    return sorted(
+        {str(person.subject_id)} | {str(s.subject_id) for s in held["signals"]}
+        | {str(c.subject_id) for c in held["cases"]}
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LogPerson:
+    """The result of a lookup for the log search: how many persons, under which pseudonyms."""
+
+    persons: int
+    subject_ids: list[str]
+
+
+@transaction.atomic
+def log_person_lookup(*, by: Any, surname: str, birth_date: date) -> LogPerson:
+    """The pseudonyms of the persons with this surname and birth date, for the privacy officer's
+    log search (ADR 0117). Found through the blind index, only among the signals of the
+    officer's own municipalities; the lookup is a read of each person found and is logged."""
+    if not getattr(by, "is_authenticated", False) or not by.has_perm(VIEW_LOG):
+        raise PermissionDenied
+    organisation = by.organisation
+    municipalities = organisation.municipality_ids() if organisation is not None else []
+    signals = case_file.signals_about(
+        person_key=person_index_of(surname=surname, birth_date=birth_date),
+        municipality_ids=municipalities,
+    ).filter(person__isnull=False)
+    persons = {s.person_id: s.person for s in signals}
+    subjects: set[str] = set()
+    for person in persons.values():
+        # One person may have signals in several municipalities: only the officer's own count.
+        held = case_file.holdings(person)
+        subjects.update(
+            _subjects_of(
+                person,
+                {
+                    key: [x for x in held[key] if x.municipality_id in municipalities]
+                    for key in ("signals", "cases")
+                },
+            )
+        )
+    processing_log_record_many(
+        actor=by,
+        activity="privacy",
+        action=ProcessingLogEntry.Action.READ,
+        name="processing_log.find_person",
+        items=[
+            Processing(str(p.subject_id), "person", p.subject_id, ("person_index",))
+            for p in persons.values()
+        ],
+    )
+    return LogPerson(persons=len(persons), subject_ids=sorted(subjects))
+
+
 def _log_line(entry: ProcessingLogEntry) -> dict[str, Any]:
     return {
         "tijdstip": iso(entry.start_time),
@@ -139,10 +197,7 @@ def access_request_export(*, by: Any, subject_id: str, file_format: str) -> dict
     checks = list(
         safeguards.checks_about(signal_ids=[s.pk for s in signals], subject_ids=[person.subject_id])
     )
-    subjects = sorted(
-        {str(person.subject_id)} | {str(s.subject_id) for s in signals}
-        | {str(c.subject_id) for c in cases}
-    )  # fmt: skip
+    subjects = _subjects_of(person, held)
     log = list(
         ProcessingLogEntry.objects.filter(data_subject_id__in=subjects)
         .select_related("processing_activity", "actor_organisation")

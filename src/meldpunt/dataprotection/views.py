@@ -8,20 +8,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.privacy.forms import LogPersonForm
+from meldpunt.privacy.log_persons import remember_person
 from meldpunt.privacy.models import RetentionCategory, RetentionPeriod, RetentionRun, RetentionUnit
 from meldpunt.privacy.retention import CHANGE_RETENTION, retention_period_set, retention_periods
+from meldpunt.privacy.views import log_search_page
 
 from .access import (
     HANDLE_ACCESS_REQUEST,
+    VIEW_LOG,
     access_request_export,
     access_request_search,
     household_index_of,
+    log_person_lookup,
     person_index_of,
 )
 from .forms import AccessRequestExportForm, AccessRequestSearchForm, RetentionPeriodForm
@@ -133,3 +139,32 @@ def access_request_download(request: HttpRequest) -> HttpResponse:
         response = render(request, "dataprotection/access_export.html", {"export": export})
         response["Content-Disposition"] = f'attachment; filename="inzage-{stamp}.html"'
     return response
+
+
+# --------------------------------------------------------------------------------------------
+# The processing-log search by person (the page itself is privacy.views.log_search)
+# --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def log_person_search(request: HttpRequest) -> HttpResponse:
+    """Find a person by surname + birth date for the log search: posted, the pseudonyms wait in
+    the session and the log search's URL carries only a token (ADR 0117)."""
+    if not request.user.has_perm(VIEW_LOG):
+        raise PermissionDenied
+    form = LogPersonForm(request.POST)
+    filters = QueryDict(request.POST.get("filters", ""), mutable=True)
+    for key in ("pagina", "persoon"):
+        filters.pop(key, None)
+    if not form.is_valid():
+        # The page as it was (its filters), with the person form's errors.
+        request.GET = filters
+        return log_search_page(request, person_form=form, status=400)
+    found = log_person_lookup(
+        by=request.user,
+        surname=form.cleaned_data["achternaam"],
+        birth_date=form.cleaned_data["geboortedatum"],
+    )
+    filters["persoon"] = remember_person(request.session, found.subject_ids, found.persons)
+    return redirect(f"{reverse('privacy:log-search')}?{filters.urlencode()}")

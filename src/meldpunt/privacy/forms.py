@@ -6,9 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from meldpunt.core.forms import AccessibleFormMixin
+from meldpunt.core.forms import AccessibleFormMixin, DateInput
 
-from .models import ProcessingActivity
+from .models import ProcessingActivity, ProcessingLogEntry
 
 
 class ProcessingActivityForm(AccessibleFormMixin, forms.ModelForm):
@@ -38,14 +38,37 @@ class ProcessingActivityForm(AccessibleFormMixin, forms.ModelForm):
 
 
 class LogSearchForm(AccessibleFormMixin, forms.Form):
-    """Search the processing log per data subject (pseudonym) or per user."""
+    """Filters of the processing-log search: period, action, activity, user, data subject.
 
-    betrokkene = forms.CharField(
-        label=_("Betrokkene (pseudoniem)"),
+    All are ids, vocabulary values or dates, no personal data, so they stay in the URL (a
+    person by name and birth date is ``LogPersonForm``, posted). ``has_person`` says a looked
+    up person narrows the search already, so no other criterion is needed.
+    """
+
+    van = forms.DateField(
+        label=_("Van"),
         required=False,
-        max_length=64,
-        help_text=_("Het pseudoniem van de betrokkene, zoals het in de zaak staat."),
-        widget=forms.TextInput(attrs={"class": "utrecht-textbox", "autocomplete": "off"}),
+        help_text=_("Eerste dag van de periode."),
+        widget=DateInput(attrs={"class": "utrecht-textbox"}),
+    )
+    tot = forms.DateField(
+        label=_("Tot en met"),
+        required=False,
+        help_text=_("Laatste dag van de periode."),
+        widget=DateInput(attrs={"class": "utrecht-textbox"}),
+    )
+    handeling = forms.ChoiceField(
+        label=_("Handeling"),
+        required=False,
+        choices=[("", _("— alle handelingen —")), *ProcessingLogEntry.Action.choices],
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+    verwerking = forms.ChoiceField(
+        label=_("Verwerking"),
+        required=False,
+        choices=(),
+        help_text=_("De verwerkingsactiviteit uit het verwerkingsregister."),
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
     )
     gebruiker = forms.ModelChoiceField(
         label=_("Gebruiker"),
@@ -54,18 +77,83 @@ class LogSearchForm(AccessibleFormMixin, forms.Form):
         empty_label=_("— alle gebruikers —"),
         widget=forms.Select(attrs={"class": "utrecht-select"}),
     )
+    betrokkene = forms.CharField(
+        label=_("Betrokkene (pseudoniem)"),
+        required=False,
+        max_length=64,
+        help_text=_("Het pseudoniem van de betrokkene, zoals het in de zaak staat."),
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox", "autocomplete": "off"}),
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, has_person: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.has_person = has_person
         self.fields["gebruiker"].queryset = (
             get_user_model().objects.select_related("organisation").order_by("email")
         )
         self.fields["gebruiker"].label_from_instance = lambda user: (
             f"{user.email} ({user.organisation.name if user.organisation else '—'})"
         )
+        self.fields["verwerking"].choices = [
+            ("", _("— alle verwerkingen —")),
+            *ProcessingActivity.objects.filter(is_current=True)
+            .order_by("name")
+            .values_list("code", "name"),
+        ]
 
     def clean(self):
         data = super().clean()
-        if not data.get("betrokkene") and not data.get("gebruiker"):
-            raise forms.ValidationError(_("Vul een betrokkene in of kies een gebruiker."))
+        since, until = data.get("van"), data.get("tot")
+        if since and until and until < since:
+            self.add_error(
+                "tot", _("Deze datum ligt vóór de datum bij ‘Van’. Kies een latere dag.")
+            )
+        criteria = ("van", "tot", "handeling", "verwerking", "gebruiker", "betrokkene")
+        given = self.has_person or any(data.get(name) for name in criteria)
+        if not given and not self.errors:
+            raise forms.ValidationError(
+                _(
+                    "Geef ten minste één zoekvraag: een persoon, een periode, een handeling, "
+                    "een verwerking, een gebruiker of een betrokkene."
+                )
+            )
         return data
+
+    def criteria(self) -> dict:
+        """The cleaned filters as the keyword arguments of ``processing_log_search``."""
+        data = self.cleaned_data
+        user = data.get("gebruiker")
+        return {
+            "subject_id": (data.get("betrokkene") or "").strip() or None,
+            "actor_id": user.pk if user else None,
+            "action": data.get("handeling") or "",
+            "activity": data.get("verwerking") or "",
+            "since": data.get("van"),
+            "until": data.get("tot"),
+        }
+
+
+class LogPersonForm(AccessibleFormMixin, forms.Form):
+    """A person for the log search: surname + birth date, found through the blind index.
+
+    Posted, never in a URL; ``filters`` carries the log search's own query back.
+    """
+
+    achternaam = forms.CharField(
+        label=_("Achternaam"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"class": "utrecht-textbox", "autocomplete": "off", "required": True}
+        ),
+    )
+    geboortedatum = forms.DateField(
+        label=_("Geboortedatum"),
+        widget=DateInput(attrs={"class": "utrecht-textbox", "required": True}),
+    )
+    filters = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def clean_achternaam(self) -> str:
+        surname = self.cleaned_data["achternaam"].strip()
+        if not surname:
+            raise forms.ValidationError(_("Vul de achternaam in."))
+        return surname
