@@ -7,10 +7,12 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
@@ -30,7 +32,7 @@ from meldpunt.cases.services import (
 from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.webhooks.models import WebhookDelivery
-from meldpunt.webhooks.services import webhook_subscribe, webhooks_deliver_due
+from meldpunt.webhooks.services import _pinned_request, webhook_subscribe, webhooks_deliver_due
 
 from .conftest import signal_data
 
@@ -218,6 +220,87 @@ def test_deliveries_to_private_addresses_are_refused(covenant, users, settings, 
     delivery = WebhookDelivery.objects.get()
     assert receiver.calls == [] and delivery.status == WebhookDelivery.Status.PENDING
     assert delivery.last_error == "adres in een niet-openbaar netwerk"
+
+
+class Resolver:
+    """DNS for one made-up name, answering ``answers`` in turn (the last one from then on);
+    every other name goes to the real resolver. Counts the look-ups of that name."""
+
+    def __init__(self, monkeypatch, name: str, *answers: str) -> None:
+        self.name, self.answers, self.lookups = name, list(answers), 0
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host != name:
+                return real(host, port, *args, **kwargs)
+            answer = self.answers[min(self.lookups, len(self.answers) - 1)]
+            self.lookups += 1
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answer, port or 0))]
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def _subscribed_change(covenant, users, url: str) -> None:
+    token, _ = api_token_create(organisation=covenant["eigen-haard"], name="systeem")
+    webhook_subscribe(token=token, url=url)
+    signal = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                           raw=signal_data())  # fmt: skip
+    case_assign(case_id=signal.case_id, provider=covenant["centram"], track=Track.VROEG_EROPAF,
+                by=users["regie"])  # fmt: skip
+    case_pick_up(case_id=signal.case_id, by=users["centram"])
+
+
+def test_a_delivery_goes_to_the_address_checked_and_keeps_the_name(
+    covenant, users, receivers, monkeypatch
+):
+    receiver = receivers()
+    port = receiver.server.server_address[1]
+    dns = Resolver(monkeypatch, "hook.partner.example", "127.0.0.1")
+    _subscribed_change(covenant, users, f"http://hook.partner.example:{port}/meldpunt-hook")
+    webhooks_deliver_due()
+    [(headers, body, code)] = receiver.calls
+    assert code == 204
+    assert headers["host"] == f"hook.partner.example:{port}"
+    assert json.loads(body)["type"] == "signaal.terugkoppeling"
+    assert dns.lookups == 1  # resolved once, by the check; the connection used that answer
+
+
+def test_a_name_that_rebinds_to_our_network_after_the_check_is_not_followed(
+    covenant, users, settings, receivers, monkeypatch
+):
+    """DNS rebinding: the first answer is public and passes the check, the next one points at
+    the Meldpunt's own network. The request must go to the address that was checked."""
+    settings.MELDPUNT_WEBHOOK_ALLOW_PRIVATE = False
+    receiver = receivers()
+    port = receiver.server.server_address[1]
+    dns = Resolver(monkeypatch, "rebind.partner.example", "93.184.215.14", "127.0.0.1")
+    _subscribed_change(covenant, users, f"http://rebind.partner.example:{port}/meldpunt-hook")
+    with httpx.Client(timeout=0.5) as client:  # the public address is unreachable here
+        webhooks_deliver_due(client=client)
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.calls == [] and dns.lookups == 1
+    assert delivery.status == WebhookDelivery.Status.PENDING and delivery.attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "target", "host", "sni"),
+    [
+        ("https://hooks.woonstad.example/in?x=1", "93.184.215.14",
+         "https://93.184.215.14/in?x=1", "hooks.woonstad.example", "hooks.woonstad.example"),
+        ("https://hooks.woonstad.example:8443/in", "2606:2800:21f:cb07:6820:80da:af6b:8b2c",
+         "https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]:8443/in",
+         "hooks.woonstad.example:8443", "hooks.woonstad.example"),
+        ("http://127.0.0.1:9000/h", "127.0.0.1", "http://127.0.0.1:9000/h", "127.0.0.1:9000", None),
+    ],
+)  # fmt: skip
+def test_the_pinned_request_keeps_the_name_for_host_and_certificate(
+    url, address, target, host, sni
+):
+    assert _pinned_request(url, address) == (
+        target,
+        {"host": host},
+        {"sni_hostname": sni} if sni else {},
+    )
 
 
 # --- The API: GET/POST /api/v1/webhooks, DELETE /api/v1/webhooks/{webhookId} ----------------

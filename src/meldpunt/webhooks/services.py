@@ -174,20 +174,36 @@ def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def _address_allowed(url: str) -> bool:
-    """No deliveries to the Meldpunt's own network (SSRF), unless the operator allows it."""
-    if settings.MELDPUNT_WEBHOOK_ALLOW_PRIVATE:
-        return True
+def _pinned_address(url: str) -> str | None:
+    """The address a delivery connects to: resolved once, here, and only when every address
+    the name has is public (SSRF), unless the operator allows private ones. None: refused.
+
+    The connection is then made to this address and no other (see ``_send``): were the name
+    resolved again when connecting, a DNS answer that changes in between (rebinding) could
+    point the request at the Meldpunt's own network after the check passed.
+    """
     host = urlsplit(url).hostname or ""
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError:
-        return False
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return False
-    return True
+        return None
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        return None
+    if not settings.MELDPUNT_WEBHOOK_ALLOW_PRIVATE and not all(a.is_global for a in addresses):
+        return None
+    return str(addresses[0])
+
+
+def _pinned_request(url: str, address: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The URL with the host replaced by ``address``, the Host header and, for https, the TLS
+    server name, so the certificate is still checked against the name the partner gave."""
+    parts = urlsplit(url)
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    host_header = parts.netloc.rpartition("@")[2]
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), {"host": host_header}, extensions
 
 
 def _claim(pk: int, now: datetime) -> bool:
@@ -206,8 +222,10 @@ def _send(delivery: WebhookDelivery, client: httpx.Client) -> tuple[int | None, 
     subscription = delivery.subscription
     if subscription.revoked_at is not None or not _token_usable(subscription.token):
         return None, "abonnement of sleutel niet meer geldig"
-    if not _address_allowed(subscription.url):
+    address = _pinned_address(subscription.url)
+    if address is None:
         return None, "adres in een niet-openbaar netwerk"
+    target, host, extensions = _pinned_request(subscription.url, address)
     webhook_id = str(delivery.public_id)
     timestamp = int(timezone.now().timestamp())
     body = json.dumps(
@@ -226,9 +244,10 @@ def _send(delivery: WebhookDelivery, client: httpx.Client) -> tuple[int | None, 
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(subscription.secret, webhook_id, timestamp, body),
         "user-agent": "Meldpunt-webhooks/1",
+        **host,
     }
     try:
-        response = client.post(subscription.url, content=body, headers=headers)
+        response = client.post(target, content=body, headers=headers, extensions=extensions)
     except httpx.HTTPError as exc:
         return None, type(exc).__name__
     return response.status_code, "" if response.is_success else f"HTTP {response.status_code}"
