@@ -87,6 +87,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cases:income-overview": (None, ("get",)),
     "cases:income-arrangement": ("case", ("get", "post")),
     "api-v1:arrangement-detail": ("case", ("get",)),
+    "api-v1:arrangement-change": ("case", ("post",)),
     "api-v1:arrangement-end": ("case", ("post",)),
     "safeguards:check-ask": ("signal+question", ("get", "post")),
     "safeguards:tenancy-list": (None, ("get",)),

@@ -12,12 +12,13 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from meldpunt.accounts.services import user_create
+from meldpunt.accounts.services import api_token_create, user_create
 from meldpunt.cases import income_services as gb
 from meldpunt.cases.models import Arrangement, IncomeInstruction, InstrumentDeployment
 from meldpunt.cases.workflow import ArrangementStatus as A
 from meldpunt.intake.services import signal_submit
 from meldpunt.privacy.keys import person_key
+from meldpunt.privacy.models import ProcessingLogEntry
 from meldpunt.registries import income
 from meldpunt.registries.models import LocalRegistryRecord
 from meldpunt.safeguards import rules
@@ -318,3 +319,81 @@ def test_refused_receipts_are_seen_only_by_the_income_teams_of_the_municipalitie
     # Others never reach the list.
     for who in ("centram", "eigen-haard", "beleid", "diemen-hulpverlener"):
         assert clients[who].get(overview).status_code == 403, who
+
+
+def test_the_api_changes_the_amounts_of_a_running_arrangement(
+    benefit_signal, consultant, covenant, clients, exchange, today
+):
+    """New amounts through the API: a change instruction to the income administration; bad input
+    and a wrong step are problem+json in Dutch with nothing changed; only the income team and
+    regie of the tenant's municipality."""
+    case = benefit_signal.case
+    change = reverse("api-v1:arrangement-change", args=[case.public_id])
+    web = mfa_client(consultant)
+
+    def post(client, body):
+        return client.post(change, json.dumps(body), content_type="application/json")
+
+    assert post(web, {"huurPerMaand": "730,00", "vanafPeriode": "2026-03"}).status_code == 404
+    arrangement = gb.arrangement_propose(
+        case_id=case.pk, by=consultant, client_number=CLIENT, rent_amount=RENT,
+        arrears_instalment=INSTALMENT, payment_reference="EH-4411", first_period=today,
+    )  # fmt: skip
+    early = post(web, {"huurPerMaand": "730,00", "vanafPeriode": "2026-03"})
+    assert early.status_code == 409 and early["Content-Type"] == "application/problem+json"
+    assert "Alleen een lopende geregelde betaling" in early.json()["detail"]
+
+    gb.arrangement_agree(arrangement_id=arrangement.pk, by=consultant, consent_on=today,
+                         legal_basis="pw-art-60b")  # fmt: skip
+    start = gb.arrangement_instruct(arrangement_id=arrangement.pk, by=consultant)
+    gb.instructions_deliver()
+    receipt(exchange, "r.csv", (str(start.public_id), "verwerkt", today.isoformat(), ""))
+    gb.income_receipts_read()
+
+    bad = post(web, {"huurPerMaand": "veel", "aflossingPerMaand": "-5", "vanafPeriode": "maart"})
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+    assert {p["name"] for p in bad.json()["invalidParams"]} == {"vanafPeriode"}
+    assert "JJJJ-MM" in bad.content.decode()
+    bad = post(web, {"huurPerMaand": "veel", "aflossingPerMaand": "-5", "vanafPeriode": "2026-03"})
+    assert bad.status_code == 400
+    reasons = {p["name"]: p["reason"] for p in bad.json()["invalidParams"]}
+    assert set(reasons) == {"huurPerMaand", "aflossingPerMaand"}
+    assert reasons["huurPerMaand"].startswith("Vul de huur per maand in")
+    missing = post(web, {})
+    assert {p["name"] for p in missing.json()["invalidParams"]} == {"huurPerMaand", "vanafPeriode"}
+    assert IncomeInstruction.objects.count() == 1  # nothing changed
+    arrangement.refresh_from_db()
+    assert arrangement.rent_amount == "987.65"
+
+    for who in ("eigen-haard", "centram", "beleid", "privacy", "diemen-regie"):
+        refused = post(clients[who], {"huurPerMaand": "1,00", "vanafPeriode": "2026-03"})
+        assert refused.status_code in (403, 404), who
+        assert refused["Content-Type"] == "application/problem+json"
+    diemen_team = user_create(email="inkomen@diemen.example", organisation=covenant["gemeente-diemen"],
+                              roles=["inkomensconsulent"], password=PASSWORD)  # fmt: skip
+    assert post(mfa_client(diemen_team), {"huurPerMaand": "1,00",
+                                           "vanafPeriode": "2026-03"}).status_code == 404  # fmt: skip
+    _token, key = api_token_create(organisation=covenant["eigen-haard"], name="sleutel")
+    keyed = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    assert post(keyed, {"huurPerMaand": "1,00", "vanafPeriode": "2026-03"}).status_code == 403
+    assert IncomeInstruction.objects.count() == 1
+
+    done = post(
+        web, {"huurPerMaand": "730,00", "aflossingPerMaand": "25", "vanafPeriode": "2026-03"}
+    )
+    assert done.status_code == 200, done.content
+    data = done.json()
+    assert data["stand"] == "loopt" and data["huurPerMaand"] == "730.00"
+    assert data["aflossingPerMaand"] == "25.00"
+    assert [(i["soort"], i["stand"]) for i in data["opdrachten"]] == [
+        ("start", "bevestigd"), ("wijziging", "te-versturen"),
+    ]  # fmt: skip
+    gb.instructions_deliver()
+    last = rows(exchange)[-1]
+    assert last["soort"] == "wijziging" and last["eerste_periode"] == "2026-03"
+    assert last["huur_per_maand"] == "730.00" and last["aflossing_per_maand"] == "25.00"
+    entry = ProcessingLogEntry.objects.filter(name="arrangement.change").get()
+    assert entry.actor_id == consultant.pk and entry.object_type == "income_instruction"
+    # Regie of the municipality may too.
+    regie = post(clients["regie"], {"huurPerMaand": "735,00", "vanafPeriode": "2026-04"})
+    assert regie.status_code == 200 and regie.json()["aflossingPerMaand"] is None

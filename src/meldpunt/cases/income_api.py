@@ -1,17 +1,21 @@
 """API of Geregelde betaling for the income consultant and regie (signed in; closed to API keys,
-whose service users never hold ``cases.work_income_track``): a case's current arrangement, and
-ending it with a reason. Paths name the case (``/zaken/{id}/geregelde-betaling``)."""
+whose service users never hold ``cases.work_income_track``): a case's current arrangement, new
+amounts while it runs (a change instruction to the income administration), and ending it with a
+reason. Paths name the case (``/zaken/{id}/geregelde-betaling``)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meldpunt.core.api import Conflict
 from meldpunt.privacy.services import processing_log_record
 
 from . import income_services as gb
@@ -57,6 +61,27 @@ class EndRequestSerializer(serializers.Serializer):
     )
 
 
+_PERIOD = {"invalid": "Geef de maand als JJJJ-MM, bijvoorbeeld 2026-03."}
+
+
+class ChangeRequestSerializer(serializers.Serializer):
+    huurPerMaand = serializers.CharField(
+        max_length=20,
+        help_text="De nieuwe huur per maand, bijvoorbeeld 730,00.",
+        error_messages={"required": "Vul de huur per maand in.",
+                        "blank": "Vul de huur per maand in."},
+    )  # fmt: skip
+    aflossingPerMaand = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, allow_null=True,
+        help_text="De nieuwe aflossing van de achterstand per maand; leeg: geen aflossing.",
+    )  # fmt: skip
+    vanafPeriode = serializers.RegexField(
+        r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        help_text="De eerste maand waarin de nieuwe bedragen gelden (JJJJ-MM).",
+        error_messages={**_PERIOD, "required": "Vul de maand in vanaf wanneer de wijziging geldt."},
+    )  # fmt: skip
+
+
 def _data(a: Arrangement) -> dict:
     return {
         "id": a.public_id,
@@ -83,6 +108,12 @@ def _data(a: Arrangement) -> dict:
             for i in a.instructions.defer("payload").order_by("created_at", "id")
         ],
     }
+
+
+def _field_errors(exc: DjangoValidationError, names: dict[str, str], default: str):
+    """A service's Dutch messages as the API's field errors (problem+json invalidParams)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {default: exc.messages}
+    return serializers.ValidationError({names.get(k, k): v for k, v in errors.items()})
 
 
 def _arrangement(request, public_id) -> Arrangement:
@@ -142,9 +173,45 @@ class ArrangementEndView(APIView):
         except DjangoPermissionDenied:
             raise PermissionDenied from None
         except DjangoValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"reden": exc.messages}
-            names = {"reason": "reden", "on": "datum"}
-            raise serializers.ValidationError(
-                {names.get(k, k): v for k, v in errors.items()}
-            ) from None
+            raise _field_errors(exc, {"reason": "reden", "on": "datum"}, "reden") from None
         return Response(ArrangementSerializer(_data(ended)).data, status=status.HTTP_200_OK)
+
+
+@extend_schema(
+    summary="Nieuwe bedragen van een lopende geregelde betaling",
+    description="Legt nieuwe bedragen vast vanaf een maand; een wijzigingsopdracht gaat naar de "
+    "inkomensadministratie (zie de opdrachten van de geregelde betaling).",
+    tags=["geregelde betaling"],
+    request=ChangeRequestSerializer,
+    responses={
+        200: ArrangementSerializer,
+        409: OpenApiResponse(description="De geregelde betaling loopt niet (meer)."),
+    },
+)
+class ArrangementChangeView(APIView):
+    token_scopes: dict[str, str] = {}  # closed to API keys
+
+    def post(self, request, zaakId):  # camelCase: the path parameter
+        arrangement = _arrangement(request, zaakId)
+        body = ChangeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if arrangement.status != A.RUNNING:
+            raise Conflict("Alleen een lopende geregelde betaling kan worden gewijzigd.")
+        data = body.validated_data
+        year, month = (int(part) for part in data["vanafPeriode"].split("-"))
+        try:
+            gb.arrangement_change(
+                arrangement_id=arrangement.pk, by=request.user, rent_amount=data["huurPerMaand"],
+                arrears_instalment=data.get("aflossingPerMaand") or None,
+                from_period=date(year, month, 1), expected_status=A.RUNNING,
+            )  # fmt: skip
+        except DjangoPermissionDenied:
+            raise PermissionDenied from None
+        except DjangoValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # changed meanwhile: no longer running
+                raise Conflict(" ".join(exc.messages)) from None
+            names = {"rent_amount": "huurPerMaand", "arrears_instalment": "aflossingPerMaand",
+                     "from_period": "vanafPeriode"}  # fmt: skip
+            raise _field_errors(exc, names, "huurPerMaand") from None
+        arrangement.refresh_from_db()
+        return Response(ArrangementSerializer(_data(arrangement)).data, status=status.HTTP_200_OK)

@@ -3,7 +3,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from meldpunt.cases.api import SignalFeedbackView
-from meldpunt.cases.income_api import ArrangementDetailView, ArrangementEndView
+from meldpunt.cases.income_api import (
+    ArrangementChangeView,
+    ArrangementDetailView,
+    ArrangementEndView,
+)
 from meldpunt.core import views as core_views
 from meldpunt.core.api import UnknownApiPath
 from meldpunt.intake.api import SignalCollection, SignalDetail
@@ -36,6 +40,11 @@ api_v1 = [
         "zaken/<uuid:zaakId>/geregelde-betaling",
         ArrangementDetailView.as_view(),
         name="arrangement-detail",
+    ),
+    path(
+        "zaken/<uuid:zaakId>/geregelde-betaling/wijziging",
+        ArrangementChangeView.as_view(),
+        name="arrangement-change",
     ),
     path(
         "zaken/<uuid:zaakId>/geregelde-betaling/beeindiging",
