@@ -74,7 +74,15 @@ def test_partner_uploads_a_file_and_fixes_the_refused_row(
     page.get_by_text(re.compile("Verwerkt|Processed")).first.wait_for()
     tab.check("upload report")
     assert Signal.objects.filter(partner_reference="REF-000001").count() == 1
-    # the report names the refused row and why
+    # the refused row on screen: its line in the file (the header is line 1), the partner's
+    # reference, the field by its label and why
+    table = page.get_by_role("table", name=re.compile("geweigerde regel|refused row"))
+    refused_row = table.get_by_role("row").filter(has_text="REF-000002")
+    assert refused_row.count() == 1
+    assert refused_row.get_by_role("rowheader").inner_text().strip() == "3"
+    assert re.search("Geboortedatum|Date of birth", refused_row.inner_text())
+    assert "REF-000001" not in table.inner_text()
+    # the report names every row, the refused one with its reference and why
     with page.expect_download() as download:
         tab.click(
             page.get_by_role(
@@ -83,8 +91,8 @@ def test_partner_uploads_a_file_and_fixes_the_refused_row(
         )
     report = Path(download.value.path()).read_text(encoding="utf-8-sig")
     refused = [line for line in report.splitlines() if "geweigerd" in line]
-    assert len(refused) == 1 and refused[0].startswith("2;"), report
-    assert "geboortedatum" in refused[0].lower(), report
+    assert len(refused) == 1 and refused[0].startswith("3;REF-000002;geweigerd;Geboortedatum;")
+    assert report.splitlines()[1].startswith("2;REF-000001;geaccepteerd"), report
     # the clerk fixes the row in the form and sends it again
     tab.goto("/")
     tab.follow(page.get_by_role("link", name=name("Signaal melden", "Report a signal")))

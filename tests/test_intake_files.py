@@ -137,9 +137,11 @@ def test_cli_json_reports_each_row(covenant, tmp_path):
     call_command("import-signalen", str(path), partner="eigen-haard", json=True, stdout=out)
     result = json.loads(out.getvalue())
     assert result["accepted"] == 1 and result["refused"] == 2
-    assert [r["row"] for r in result["rows"]] == [1, 2, 3]
+    # rows by their line in the file (the header is line 1), reasons by the field's label
+    assert [r["row"] for r in result["rows"]] == [2, 3, 4]
     assert [r["status"] for r in result["rows"]] == ["accepted", "refused", "refused"]
-    assert result["rows"][1]["errors"] == ["achternaam: Achternaam is verplicht."]
+    assert result["rows"][1]["errors"] == ["Achternaam is verplicht."]
+    assert result["rows"][2]["errors"][0].startswith("Postcode: ")
     assert "buiten de gemeente" in result["rows"][2]["errors"][0]
 
 
@@ -213,9 +215,9 @@ def test_upload_is_processed_in_the_background_with_progress_and_report(
         .streaming_content
     )
     rows = list(csv.reader(io.StringIO(report.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["regel", "status", "meldingen"]
-    assert [r[1] for r in rows[1:]] == ["geaccepteerd", "geweigerd", "geaccepteerd"]
-    assert "Mag niet beginnen met" in rows[2][2]
+    assert rows[0] == ["regel", "referentie", "status", "veld", "melding"]
+    assert [r[2] for r in rows[1:]] == ["geaccepteerd", "geweigerd", "geaccepteerd"]
+    assert "Mag niet beginnen met" in rows[2][4]
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
     # Another landlord cannot see this upload.
     assert clients["ymere"].get(response["Location"]).status_code == 404

@@ -206,7 +206,7 @@ EXPECTED: dict[str, tuple] = {
     "html-page.csv": ("file", "Onbekende kolommen"),
     "nul-byte-midfile.csv": ("file", "onleesbaar"),
     "formula-cells.csv": ("rows", 1, 3, "Mag niet beginnen met"),
-    "formula-cells.xlsx": ("rows", 1, 1, "achternaam"),
+    "formula-cells.xlsx": ("rows", 1, 1, "Achternaam is verplicht"),
     "mixed-encodings.csv": ("rows", 2, 0, None),
     "windows-1252-euro.csv": ("rows", 1, 0, None),
     "duplicate-rows.csv": ("rows", 3, 0, None),

@@ -43,6 +43,7 @@ def retention_apply(*, trigger: str, now: datetime | None = None) -> RetentionRu
     _prune_processing_log(run, cutoffs[RetentionCategory.PROCESSING_LOG], periods)
     _anonymise_expired(run, cutoffs)
     _delete_upload_files(run, cutoffs[RetentionCategory.UPLOAD_FILE], now)
+    _forget_report_references(run, cutoffs[RetentionCategory.SIGNAL_NOT_TAKEN_UP])
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     logger.info("retention run %s done", run.pk)
@@ -198,6 +199,35 @@ def _delete_upload_files(run: RetentionRun, before: datetime, now: datetime) -> 
             object_type="upload_file",
             kind=RetentionDeletion.Kind.DELETED,
             count=len(removed),
+            object_ids=batch_ids,
+            expired_before=before,
+        )
+
+
+def _forget_report_references(run: RetentionRun, before: datetime) -> None:
+    """The references in the reports of deliveries finished before the period of signals not
+    taken up: a report never outlives the shortest-kept signal (docs/adr/0116)."""
+    batch_ids = deliveries.expired_report_batches(before)
+    if not batch_ids:
+        return
+    with transaction.atomic():
+        deliveries.forget_report_references(batch_ids)
+        processing_log_record_many(
+            actor=None,
+            activity="privacy",
+            action=ProcessingLogEntry.Action.DELETE,
+            name=f"retention.anonymise.{RetentionCategory.SIGNAL_NOT_TAKEN_UP}.upload_report",
+            items=[
+                Processing(b, "upload", b, ("partner_referentie",), "aanlevering")
+                for b in batch_ids
+            ],
+        )
+        RetentionDeletion.objects.create(
+            run=run,
+            category=RetentionCategory.SIGNAL_NOT_TAKEN_UP,
+            object_type="upload_report",
+            kind=RetentionDeletion.Kind.ANONYMISED,
+            count=len(batch_ids),
             object_ids=batch_ids,
             expired_before=before,
         )

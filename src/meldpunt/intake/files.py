@@ -69,7 +69,13 @@ class FileRefused(Exception):
 
 @dataclass
 class SignalFile:
-    """An opened signal file: its kind, the column names and an iterator of (row number, dict)."""
+    """An opened signal file: its kind, the column names and an iterator of (line, dict).
+
+    The line is where the record starts in the file as the partner has it: the header and
+    empty lines count, and a quoted field spanning two lines makes its record start on the
+    first of them (a CSV's physical line as a text editor numbers it; an XLSX's row number as
+    Excel shows it). That is the number the upload report names (docs/adr/0116).
+    """
 
     kind: str
     columns: list[str]
@@ -158,6 +164,7 @@ def _decode(line: bytes) -> str:
 
 
 def _lines(stream: IO[bytes]) -> Iterator[str]:
+    """The file's physical lines, decoded (a line ends at LF; CR LF keeps its CR)."""
     number = 0
     while True:
         line = stream.readline(MAX_LINE_BYTES + 1)
@@ -186,7 +193,9 @@ def _detect_delimiter(header: str) -> str:
 def _open_csv(stream: IO[bytes], partner_type: str) -> SignalFile:
     lines = _lines(stream)
     header_line = ""
+    header_at = 0  # the header's physical line (empty lines before it count)
     for line in lines:
+        header_at += 1
         if line.strip():
             header_line = line
             break
@@ -198,22 +207,24 @@ def _open_csv(stream: IO[bytes], partner_type: str) -> SignalFile:
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
-        number = 0
+        number = header_at  # the line the last record read ended on
         try:
             for record in reader:
+                # A record starts on the line after the previous one ended; ``line_num`` counts
+                # the lines the reader took, so a field with a line break moves it by two.
+                start, number = number + 1, header_at + reader.line_num
                 if not any(cell.strip() for cell in record):
                     continue
-                number += 1
                 if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
                     yield (
-                        number,
+                        start,
                         {"__error__": "Deze regel heeft meer waarden dan er kolommen zijn."},
                     )
                     continue
-                yield number, dict(zip(columns, record, strict=False))
+                yield start, dict(zip(columns, record, strict=False))
         except csv.Error as exc:
             raise FileRefused(
-                f"Het CSV-bestand is onleesbaar na regel {number + 1}: {exc}."
+                f"Het CSV-bestand is onleesbaar vanaf regel {number + 1}: {exc}."
             ) from None
 
     return SignalFile("csv", columns, rows())
@@ -234,9 +245,13 @@ def _open_xlsx(stream: IO[bytes], partner_type: str) -> SignalFile:
         stream.seek(0)
         workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        # Read-only sheets yield every row from row 1, empty ones too: counting them gives
+        # the row number Excel shows.
         cells = sheet.iter_rows(values_only=True)
         header = None
+        header_at = 0
         for record in cells:
+            header_at += 1
             if any(v not in (None, "") for v in record):
                 header = list(record)
                 break
@@ -251,12 +266,12 @@ def _open_xlsx(stream: IO[bytes], partner_type: str) -> SignalFile:
     columns = check_header(header, partner_type)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        number = 0
+        number = header_at  # the sheet row last read
         try:
             for record in cells:
+                number += 1
                 if not any(v not in (None, "") for v in record):
                     continue
-                number += 1
                 if len(record) > len(columns) and any(
                     v not in (None, "") for v in record[len(columns) :]
                 ):
@@ -268,7 +283,7 @@ def _open_xlsx(stream: IO[bytes], partner_type: str) -> SignalFile:
                 yield number, dict(zip(columns, record, strict=False))
         except Exception:
             raise FileRefused(
-                f"Het Excel-bestand is beschadigd na regel {number + 1} en kan niet verder worden gelezen."
+                f"Het Excel-bestand is beschadigd na regel {number} en kan niet verder worden gelezen."
             ) from None
         finally:
             workbook.close()

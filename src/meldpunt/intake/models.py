@@ -148,11 +148,16 @@ class SignalImport(models.Model):
 class ImportRowResult(models.Model):
     """A row of an import that was not simply accepted: refused (with reasons) or a repeat.
 
-    Reasons name fields and rules, never the values delivered.
+    ``row`` is the line where the record starts in the file (files.SignalFile). Reasons name
+    fields and rules, never the values delivered; the one value kept is the partner's own
+    reference, so the clerk finds the row in the landlord's system (docs/adr/0116).
+    ``errors`` holds ``{"field": name, "message": text}`` per reason (``field`` empty for a
+    reason about the whole line).
     """
 
     batch = models.ForeignKey(SignalImport, on_delete=models.CASCADE, related_name="row_results")
     row = models.PositiveIntegerField()
+    reference = models.CharField(_("referentie verhuurder"), max_length=60, blank=True)
     status = models.CharField(max_length=10)
     errors = models.JSONField(default=list)
 
@@ -162,6 +167,29 @@ class ImportRowResult(models.Model):
 
     def __str__(self) -> str:
         return f"regel {self.row}: {self.status}"
+
+
+class ImportLines(models.Model):
+    """Where every row of one written batch of an import stood in the file, and its reference.
+
+    One record per batch (thousands of rows), not one per row: the intake's throughput
+    (docs/adr/0007) pays for a few kilobytes per batch, and the report names every row
+    (docs/adr/0116). ``lines`` and ``references`` run in parallel, in file order.
+    """
+
+    batch = models.ForeignKey(SignalImport, on_delete=models.CASCADE, related_name="lines")
+    first_line = models.PositiveIntegerField()
+    lines = models.JSONField(default=list)
+    references = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["batch", "first_line"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "first_line"], name="import_lines_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"regels vanaf {self.first_line}"
 
 
 class IdempotencyRecord(models.Model):

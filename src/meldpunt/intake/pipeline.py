@@ -36,9 +36,10 @@ from meldpunt.privacy.services import Processing, processing_log_record_many
 from meldpunt.registries.base import UNKNOWN, PersonQuery, RegistryUnavailable, registry
 
 from . import rules
-from .models import ImportRowResult, IntakeConfiguration, SignalImport
+from .models import ImportLines, ImportRowResult, IntakeConfiguration, SignalImport
 from .spec import (
     CO_TENANT_FIELDS,
+    FIELDS_BY_NAME,
     PERSON_FIELDS,
     arrears_fields_for,
     parse_signal,
@@ -51,13 +52,14 @@ _UNAVAILABLE: dict = {}  # marks "the register could not be asked" (identity, ne
 
 @dataclass
 class RowOutcome:
-    row: int
+    row: int  # in a file, the line where the record starts (files.SignalFile)
     status: str
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # each "Label: message", for people
     field_errors: dict[str, list[str]] = field(default_factory=dict)
     signal_status: str = ""
     already_received: bool = False
     public_ref: str = ""  # the signal's id as 32 hex digits (made into a UUID when asked)
+    reference: str = ""  # the partner's reference as delivered (for the upload report)
 
     @property
     def public_id(self) -> uuid.UUID | None:
@@ -106,8 +108,29 @@ def _delivered(values: dict[str, Any]) -> tuple[str, ...]:
     return tuple(k for k, v in values.items() if v not in (None, "", False))
 
 
+def field_label(name: str) -> str:
+    """The label people know a field by (the form's and the format's), not its column name."""
+    spec = FIELDS_BY_NAME.get(name)
+    return spec.label if spec is not None else name
+
+
+def labelled(name: str, message: str) -> str:
+    """A message with the label of its field in front, unless it names the field already."""
+    label = field_label(name)
+    return message if message.startswith(label) else f"{label}: {message}"
+
+
 def _flatten(errors: dict[str, list[str]]) -> list[str]:
-    return [f"{name}: {message}" for name, messages in errors.items() for message in messages]
+    return [labelled(name, message) for name, messages in errors.items() for message in messages]
+
+
+def delivered_reference(raw: dict[str, Any]) -> str:
+    """The partner's reference of a row as delivered, also when the row is refused: what the
+    clerk searches for in the landlord's system (docs/adr/0116)."""
+    value = raw.get("partner_referentie")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a reference typed as a number in Excel
+    return " ".join(str(value if value is not None else "").split())[:60]
 
 
 # Plain text of the choices the writer uses once per row (enum look-ups cost per access).
@@ -204,7 +227,7 @@ class IntakeRun:
     def check(self, number: int, raw: dict[str, Any]) -> tuple[dict, District, str] | RowOutcome:
         """Parse and validate one row: (values, district, routing reason) or a refusal."""
         if "__error__" in raw:
-            return RowOutcome(number, REFUSED, [raw["__error__"]])
+            return RowOutcome(number, REFUSED, [raw["__error__"]], {"": [raw["__error__"]]})
         values, errors = parse_signal(raw, today=self.today, partner_type=self.partner_type)
         district = None
         reason = ""
@@ -221,7 +244,9 @@ class IntakeRun:
                     "niet bij dit Meldpunt signaleert."
                 )
         if errors:
-            return RowOutcome(number, REFUSED, _flatten(errors), errors)
+            return RowOutcome(
+                number, REFUSED, _flatten(errors), errors, reference=delivered_reference(raw)
+            )
         return values, district, reason
 
     def target_group_refusal(self, values: dict[str, Any], municipality_id: int) -> str:
@@ -386,6 +411,7 @@ class IntakeRun:
                     ACCEPTED,
                     already_received=True,
                     public_ref=_hex(existing[row.key][0]),
+                    reference=row.reference,
                 )
                 outcomes[row.number] = outcome
                 twins.append((outcome, first_of[row.key]))
@@ -397,6 +423,7 @@ class IntakeRun:
                     signal_status=status,
                     already_received=True,
                     public_ref=_hex(public_id),
+                    reference=row.reference,
                 )
             else:
                 existing[row.key] = (row.ids[0], "")
@@ -510,7 +537,11 @@ class IntakeRun:
                       None, None, *row.columns]  # fmt: skip
             file.file_signal(values, case, person, tenancy)
             outcomes[row.number] = RowOutcome(
-                row.number, ACCEPTED, signal_status=status, public_ref=row.ids[0]
+                row.number,
+                ACCEPTED,
+                signal_status=status,
+                public_ref=row.ids[0],
+                reference=row.reference,
             )
             log_items.append(Processing(dashed(person.subject), "signal", dashed(row.ids[0]),
                                         row.fields))  # fmt: skip
@@ -596,8 +627,22 @@ class IntakeRun:
         )
 
     def _count(self, outcomes: dict[int, RowOutcome]) -> None:
-        if self.batch is None:
+        """Keep what the upload report needs: every row's line and reference (one record per
+        batch), and the rows that were not simply accepted with their reasons per field."""
+        if self.batch is None or not outcomes:
             return
+        numbers = sorted(outcomes)
+        ImportLines.objects.bulk_create(
+            [
+                ImportLines(
+                    batch=self.batch,
+                    first_line=numbers[0],
+                    lines=numbers,
+                    references=[outcomes[n].reference for n in numbers],
+                )
+            ],
+            ignore_conflicts=True,  # a batch retried after a lost race writes the same record
+        )
         results = []
         for o in outcomes.values():
             if o.status == REFUSED or o.already_received:
@@ -605,8 +650,13 @@ class IntakeRun:
                     ImportRowResult(
                         batch=self.batch,
                         row=o.row,
+                        reference=o.reference,
                         status="refused" if o.status == REFUSED else "repeat",
-                        errors=o.errors,
+                        errors=[
+                            {"field": name, "message": message}
+                            for name, messages in o.field_errors.items()
+                            for message in messages
+                        ],
                     )
                 )
         ImportRowResult.objects.bulk_create(results, batch_size=500, ignore_conflicts=True)

@@ -25,7 +25,7 @@ from .files import template_csv
 from .forms import SignalForm
 from .forms_upload import ConfigurationChoiceForm, ConfigurationForm, OverturnForm, UploadForm
 from .models import IntakeConfiguration, SignalImport
-from .reports import report_rows
+from .reports import refused_lines, refused_rows, report_rows
 from .services import (
     CONFIGURATION_FIELDS,
     intake_configuration_update,
@@ -117,13 +117,18 @@ def _own_batch(request: HttpRequest, public_id) -> SignalImport:
 def upload_detail(request: HttpRequest, public_id) -> HttpResponse:
     batch = _own_batch(request, public_id)
     template = "intake/upload_detail.html#progress" if request.htmx else "intake/upload_detail.html"
-    return render(request, template, {"batch": batch})
+    page = Paginator(refused_rows(batch), 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        template,
+        {"batch": batch, "refused_page": page, "refused_lines": refused_lines(page.object_list)},
+    )
 
 
 @login_required
 @permission_required("intake.submit_signal", raise_exception=True)
 def upload_report(request: HttpRequest, public_id) -> StreamingHttpResponse:
-    """The per-row report as CSV (no personal data: row numbers, statuses and reasons)."""
+    """The per-row report as CSV: line, the partner's own reference, status and reasons."""
     batch = _own_batch(request, public_id)
     response = StreamingHttpResponse(report_rows(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rapport-{batch.public_id}.csv"'
