@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -278,3 +279,74 @@ def test_the_co_tenant_gets_what_a_signal_says_about_them_and_nothing_of_the_ten
     [mention] = data["genoemd_als_medehuurder"]
     assert mention["medehuurder"]["medehuurder_achternaam"] == "Huisgenootsma"
     assert "Aalberts" not in text and "0611111111" not in text and "anna@example.org" not in text
+
+
+# --- the answer as a letter a citizen can read (issue #12) ------------------------------------
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}")
+
+
+def _letter_text(html: str) -> str:
+    body = html.split("<body>", 1)[1]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_the_letter_has_dutch_dates_field_labels_and_no_internal_ids_or_times(
+    clients, people, today
+):
+    anna = people["anna"][0]
+    response = clients["privacy"].post(
+        EXPORT, {"persoon": str(anna.person.subject_id), "formaat": "html"}
+    )
+    html = response.content.decode()
+    text = _letter_text(html)
+    # addressed to the citizen, in words they use
+    assert "Uw gegevens in het Centraal Meldpunt" in text and "omdat u heeft gevraagd" in text
+    for label in ("Referentie verhuurder", "Geboortedatum", "E-mailadres", "Achterstand (bedrag)",
+                  "Poging tot persoonlijk contact", "Huurder geïnformeerd over doorgeven"):  # fmt: skip
+        assert f"<dt>{label}</dt>" in html, label
+    assert "<dt>Email</dt>" not in html and "achterstand_bedrag" not in html
+    # Dutch dates and amounts, postcode as written on a letter, status names not codes
+    assert "02-01-1970" in text and "€ 1.234,56" in text and "1012 LG" in text
+    assert f"Zaak geopend op {today:%d-%m-%Y}" in text
+    assert "Toegewezen aan uitvoerder" in text and "instrument-ingezet" not in text
+    assert "(ochtend): Huisbezoek, bereikt" in text
+    # no internal ids, pseudonyms, register versions, action names or times of day
+    assert not UUID.search(text), UUID.search(text)
+    assert not TIME_OF_DAY.search(text), TIME_OF_DAY.search(text)
+    assert not ISO_DATE.search(text), ISO_DATE.search(text)
+    assert "(v1)" not in text and "signal.receive" not in text and "case_note" not in text
+    # the note for the privacy officer is on the screen, not in the letter
+    assert "controleer dit vóór verstrekking" not in text.lower()
+    assert (
+        "Controleer vóór verstrekking"
+        in search(
+            clients["privacy"], achternaam="Aalberts", geboortedatum="1970-01-02"
+        ).content.decode()
+    )
+
+
+def test_the_pdf_letter_reads_the_same(clients, people):
+    anna = people["anna"][0]
+    response = clients["privacy"].post(
+        EXPORT, {"persoon": str(anna.person.subject_id), "formaat": "pdf"}
+    )
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "02-01-1970" in text and "Geboortedatum" in text and "E-mailadres" in text
+    assert not UUID.search(text) and not TIME_OF_DAY.search(text) and not ISO_DATE.search(text)
+
+
+def test_the_letter_in_english_has_english_labels(clients, people):
+    client = clients["privacy"]
+    client.cookies["django_language"] = "en"
+    anna = people["anna"][0]
+    html = client.post(
+        EXPORT, {"persoon": str(anna.person.subject_id), "formaat": "html"}
+    ).content.decode()
+    assert '<html lang="en">' in html
+    assert "Your data in the Centraal Meldpunt" in html and "<dt>Date of birth</dt>" in html
+    assert "02-01-1970" in html  # dd-mm-jjjj in every language

@@ -31,6 +31,7 @@ from .access import (
     person_index_of,
 )
 from .forms import AccessRequestExportForm, AccessRequestSearchForm, RetentionPeriodForm
+from .letter import access_letter
 
 # --------------------------------------------------------------------------------------------
 # Retention periods (bewaartermijnen) and access requests (inzageverzoek)
@@ -130,13 +131,15 @@ def access_request_download(request: HttpRequest) -> HttpResponse:
         from weasyprint import HTML
 
         html = render(
-            request, "dataprotection/access_export.html", {"export": export}
+            request, "dataprotection/access_export.html", {"letter": access_letter(export)}
         ).content.decode()
         # No base URL: the PDF is made from the page alone, nothing is fetched.
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="inzage-{stamp}.pdf"'
     else:
-        response = render(request, "dataprotection/access_export.html", {"export": export})
+        response = render(
+            request, "dataprotection/access_export.html", {"letter": access_letter(export)}
+        )
         response["Content-Disposition"] = f'attachment; filename="inzage-{stamp}.html"'
     return response
 
