@@ -397,3 +397,31 @@ def test_the_api_changes_the_amounts_of_a_running_arrangement(
     # Regie of the municipality may too.
     regie = post(clients["regie"], {"huurPerMaand": "735,00", "vanafPeriode": "2026-04"})
     assert regie.status_code == 200 and regie.json()["aflossingPerMaand"] is None
+
+
+def test_the_demo_gives_the_income_consultant_work_in_every_step(settings, db, exchange):
+    """seed-demo: benefit recipients waiting, proposed, agreed, instructed, running and ended."""
+    from django.core.management import call_command
+
+    from meldpunt.accounts.demo import DEMO_DOMAIN
+    from meldpunt.accounts.models import User
+    from meldpunt.cases.models import Case
+
+    settings.DEMO_MODE = True
+    call_command("seed-demo", "--history-per-month=1", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    by_step = sorted(Arrangement.objects.values_list("status", flat=True))
+    assert by_step == sorted([A.PROPOSED, A.AGREED, A.INSTRUCTED, A.RUNNING, A.ENDED])
+    ended = Arrangement.objects.get(status=A.ENDED)
+    assert ended.end_reason == "achterstand-ingelopen" and ended.started_on < ended.ended_on
+    assert Arrangement.objects.get(status=A.INSTRUCTED).instructions.get().status == "verstuurd"
+    assert {r["soort"] for r in rows(exchange)} == {"start", "stop"}
+    call_command("seed-demo", "--history-per-month=1", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Arrangement.objects.count() == 5  # loaded once
+
+    consultant = User.objects.get(email=f"inkomen@{DEMO_DOMAIN}")
+    page = mfa_client(consultant).get(reverse("cases:income-overview")).content.decode()
+    waiting = Case.objects.get(signals__partner_reference="GB-DEMO-01")
+    assert f"Zaak {waiting.reference}" in page and "Wacht op een voorstel" in page
+    assert "Lopende geregelde betalingen" in page and "Opdrachten nog niet bevestigd" in page
+    running = Arrangement.objects.get(status=A.RUNNING)
+    assert f"Zaak {running.case.reference}" in page

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from meldpunt.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users_ensure
 from meldpunt.demo.history import PER_MONTH, demo_history_ensure
+from meldpunt.demo.income import demo_income_ensure
 from meldpunt.demo.outreach import demo_outreach_ensure
 from meldpunt.demo.signals import demo_signals_ensure
 from meldpunt.organisations.services import covenant_seed
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         covenant_seed()
         users = demo_users_ensure()
         created = demo_signals_ensure()
+        # Before the history: its refresh of the figures then counts Geregelde betaling too.
+        created += demo_income_ensure()
         created += demo_history_ensure(per_month=options["history_per_month"])
         demo_outreach_ensure()
         self.stdout.write(self.style.SUCCESS(f"Demogegevens geladen ({created} nieuwe signalen)."))
