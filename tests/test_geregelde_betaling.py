@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
+from django.urls import reverse
 
 from meldpunt.accounts.services import user_create
 from meldpunt.cases import income_services as gb
@@ -333,7 +334,7 @@ def test_the_outbox_survives_a_killed_worker_and_delivers_once(tmp_path, covenan
 
 
 def test_geregelde_betaling_counts_in_the_kpis(benefit_signal, consultant, exchange, users,
-                                               covenant, today, settings):  # fmt: skip
+                                               clients, covenant, today, settings):  # fmt: skip
     """Started (the total), still running, ended per reason, arrears cleared: for beleid, never
     per partner."""
     from meldpunt.reporting.figures import figures_refresh
@@ -360,6 +361,14 @@ def test_geregelde_betaling_counts_in_the_kpis(benefit_signal, consultant, excha
     assert cells["loopt"] == 1 and cells["beëindigd: achterstand ingelopen"] == 1
     assert cells["beëindigd: op verzoek van de huurder"] == 0
     assert other.status == A.RUNNING
+    headline = dashboard(users["beleid"], start=today.replace(day=1), end=today).headline
+    assert (headline["geregeld_started"], headline["geregeld_running"],
+            headline["geregeld_arrears_cleared"]) == (2, 1, 1)  # fmt: skip
+    page = clients["beleid"].get(reverse("reporting:dashboard")).content.decode()
+    assert "Geregelde betaling gestart" in page and "waarvan beëindigd omdat de achterstand" in page
     # A landlord's own figures have no such table: it never learns why it ended.
     partner = dashboard(users["eigen-haard"], start=today.replace(day=1), end=today)
     assert "geregelde-betaling" not in {t.slug for t in partner.tables}
+    assert "geregeld_started" not in partner.headline
+    page = clients["eigen-haard"].get(reverse("reporting:dashboard")).content.decode()
+    assert "Geregelde betaling" not in page

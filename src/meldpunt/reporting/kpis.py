@@ -505,6 +505,18 @@ def dashboard(user: Any, *, start: date, end: date, breakdown: str = "") -> Dash
                                      cells["ontruiming-uitgevoerd:zonder"]),
             evictions_without_verklaring=cells["ontruiming-uitgevoerd:zonder"],
         )  # fmt: skip
+    if GEREGELD_SPEC in specs:
+        # The municipality's own track: those that started running in the period, and of them
+        # the ones still running and the ones ended because the arrears were cleared.
+        geregeld = one_way.get(GEREGELD_SPEC.slug) or _publish(GEREGELD_SPEC, "", grouped,
+                                                                overall, k)  # fmt: skip
+        cells = dict(zip((c.key for c in GEREGELD_SPEC.columns), geregeld.column_totals,
+                         strict=True))  # fmt: skip
+        result.headline.update(
+            geregeld_started=geregeld.total,
+            geregeld_running=cells["loopt"],
+            geregeld_arrears_cleared=cells["beeindigd:achterstand-ingelopen"],
+        )
     result.refreshed_at = (
         FiguresRefresh.objects.filter(month__in=months)
         .order_by("refreshed_at")
