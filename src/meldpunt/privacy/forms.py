@@ -37,6 +37,17 @@ class ProcessingActivityForm(AccessibleFormMixin, forms.ModelForm):
             self.fields[name].widget.attrs.update({"required": True, "aria-required": "true"})
 
 
+class DutchOptionsSelect(forms.Select):
+    """A select whose options are stored Dutch names (the register's): they keep lang="nl" on
+    an English page, the empty "all" choice is interface text and is translated."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["lang"] = "nl"
+        return option
+
+
 class LogSearchForm(AccessibleFormMixin, forms.Form):
     """Filters of the processing-log search: period, action, activity, user, data subject.
 
@@ -68,7 +79,7 @@ class LogSearchForm(AccessibleFormMixin, forms.Form):
         required=False,
         choices=(),
         help_text=_("De verwerkingsactiviteit uit het verwerkingsregister."),
-        widget=forms.Select(attrs={"class": "utrecht-select"}),
+        widget=DutchOptionsSelect(attrs={"class": "utrecht-select"}),
     )
     gebruiker = forms.ModelChoiceField(
         label=_("Gebruiker"),
