@@ -111,3 +111,68 @@ def test_bad_rules_are_refused_in_dutch(clients):
                                          "regel-0-action": "Brief"})  # fmt: skip
     assert empty.status_code == 400 and "minstens één regel" in empty.content.decode()
     assert clients["regie"].get(url).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["eigen-haard", "energie"])
+def test_the_intake_places_a_batch_as_the_stored_signals_would(covenant, users, today, kind):
+    """The intake places the cases it opens while it writes them, from what it holds in memory
+    (``filing.CaseFileBatch``); ``frame_place_cases`` places a case from its stored signals.
+    For a batch with every kind of fact (age, amount, months, crisis, warm hand-over, repeats
+    and a co-tenant's row joining a case opened in the same batch) both give the same."""
+    from meldpunt.cases.services import frame_place_cases
+    from meldpunt.intake.pipeline import IntakeRun
+
+    AssessmentFrame.objects.create(
+        rules=[
+            {"queue": "Herhaald", "action": "Kaartje", "repeat": True},
+            {"queue": "Crisis", "action": "Huisbezoek", "crisis": True},
+            {"queue": "Warm", "action": "Telefoon", "warm_handover": True},
+            {"queue": "Lang", "action": "Kaartje", "min_months": "2"},
+            {"queue": "Energie", "action": "Telefoon", "partner_type": "Energie",
+             "min_amount": "900"},
+            {"queue": "Jong", "action": "Telefoon", "under_27": True},
+            {"queue": "Hoog", "action": "Huisbezoek", "min_amount": "2000"},
+        ]
+    )  # fmt: skip
+    partner = users[kind].organisation
+    young = date(today.year - 22, 3, 1).isoformat()
+
+    def row(ref, name, amount, rent="900", months="1", **extra):
+        data = signal_data(partner_referentie=ref, achternaam=name, achterstand_bedrag=amount,
+                           postcode=f"10{11 + len(name) % 7} AB", **extra)  # fmt: skip
+        if kind == "energie":
+            data.pop("maandhuur")
+            data["maanden_achterstand"] = months
+            data["maandtermijn"] = "145,00"
+        else:
+            data["maandhuur"] = rent
+        return data
+
+    rows = [
+        row("A", "Eerste", "800"),
+        row("A2", "Eerste", "1200"),  # the same person, higher: joins (two signals)
+        row("B", "Crisisa", "800", crisissignaal="on"),
+        row("C", "Warmhand", "800", warme_overdracht="on"),
+        row("D", "Langlopend", "3000", rent="1000", months="2,5"),
+        row("E", "Jongmens", "950", months="0,5", geboortedatum=young),
+        row("F", "Hoogbedrag", "2500,50", rent="2000"),
+        row("G", "Gewoon", "700", rent="800"),
+        row("G2", "Gewoon", "650", rent="800"),  # lower: a repeat
+    ]
+    if kind == "eigen-haard":  # co-tenants are a landlord's field
+        rows += [
+            row("H", "Hoofd", "800", medehuurder_achternaam="Mede",
+                medehuurder_geboortedatum="1981-02-02"),
+            row("I", "Mede", "990", geboortedatum="1981-02-02"),  # the co-tenant signals
+        ]  # fmt: skip
+    run = IntakeRun(partner=partner, by=None, channel="bestand")
+    outcomes = run.process(list(enumerate(rows, start=1)))
+    assert [o.errors for o in outcomes if o.errors] == []
+    cases = list(Case.objects.order_by("pk"))
+    placed = {c.pk: (c.queue, c.first_action, c.queue_rule) for c in cases}
+    assert len({p[0] for p in placed.values()}) >= 5  # the batch reaches several rules
+    assert all(queue for queue, _action, _rule in placed.values())
+    Case.objects.update(queue="", first_action="", queue_rule="")
+    assert frame_place_cases(case_ids=list(placed)) == len(placed)
+    again = {c.pk: (c.queue, c.first_action, c.queue_rule) for c in Case.objects.order_by("pk")}
+    assert again == placed

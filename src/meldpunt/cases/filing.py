@@ -24,8 +24,10 @@ from django.utils import timezone
 
 from meldpunt.core.db import insert_rows, select_in
 
+from . import frame
 from .deadlines import Targets, case_due_on, current_targets, due_date
 from .models import Case, CaseMember, CaseStatusChange, Person, Signal, Tenancy
+from .selectors import frame_in_force
 from .workflow import CaseStatus
 
 _CLOSED = str(CaseStatus.CLOSED)
@@ -48,6 +50,8 @@ CASE_COLUMNS = (
     "routing_reason",
     "status", "track", "provider_id", "opened_at", "assigned_at", "picked_up_on", "closed_at",
     "end_result", "due_on",
+    # the assessment frame's placement, filled in ``write`` from the case's signals:
+    "queue", "first_action", "queue_rule",
 )  # fmt: skip
 _PERSON_COLUMNS = ("subject_id", "name_key", "birth_key", "created_at")
 _TENANCY_COLUMNS = ("public_id", "partner_id", "person_id", "reference", "household_index",
@@ -145,6 +149,8 @@ class CaseFileBatch:
         self._cases: list[CaseRef] = []
         self._members: list[tuple[CaseRef, PersonRef, str]] = []
         self._signals: list[tuple[list, CaseRef | None, PersonRef, TenancyRef]] = []
+        # What the assessment frame reads of each signal filed into a case this batch opens.
+        self._frame_signals: dict[int, list[frame.FrameSignal]] = {}  # id(CaseRef) -> oldest first
         self._crisis: set[int] = set()
         self._targets: Targets | None = None
         self._due_on: dict[bool, str] = {}  # crisis -> first deadline: one date for the batch
@@ -256,6 +262,7 @@ class CaseFileBatch:
     ) -> CaseRef:
         """A new case for ``person``'s household, with its first status history."""
         assigned_at = self.at if status == _ASSIGNED else None
+        # The queue, first action and rule follow in ``write`` (the frame reads the signals).
         row = [next(self._ids), person.subject, household, district_id, municipality_id, crisis,
                routing_reason, status, track, provider_id, self.at, assigned_at, None, None,
                "", self._due(crisis)]  # fmt: skip
@@ -296,16 +303,19 @@ class CaseFileBatch:
         return due
 
     def file_signal(
-        self, values: list, case: CaseRef | None, person: PersonRef, tenancy: TenancyRef
+        self,
+        values: list,
+        case: CaseRef | None,
+        person: PersonRef,
+        tenancy: TenancyRef,
+        facts: frame.FrameSignal,
     ) -> None:
         """One signal: ``values`` in SIGNAL_COLUMNS order, with case, person and tenancy left
-        as None (filled here once the new rows have ids)."""
+        as None (filled here once the new rows have ids); ``facts`` what the assessment frame
+        reads of it, should it go into a case this batch opens."""
         self._signals.append((values, case, person, tenancy))
-
-    @property
-    def new_case_ids(self) -> list[int]:
-        """The ids of the cases this batch opened (after ``write``)."""
-        return [case.pk for case in self._cases if case.pk is not None]
+        if case is not None and case.row is not None:
+            self._frame_signals.setdefault(id(case), []).append(facts)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -327,6 +337,14 @@ class CaseFileBatch:
         for tenancy, *_ in tenancies:
             tenancy.pk = ids[tenancy.public]
         cases = self._cases
+        if cases:
+            # The assessment frame in force puts each new case in its queue as it is written,
+            # from the signals this batch files into it (in the order they are inserted, as
+            # ``services.frame_place_cases`` reads them back): no read-back, no UPDATE.
+            rules, today = frame_in_force(), timezone.localdate()
+            for case in cases:
+                signals = self._frame_signals.get(id(case))
+                case.row.extend(frame.placement(rules, signals, today) if signals else ("",) * 3)
         insert_rows(Case, CASE_COLUMNS, [c.row for c in cases], ready=CASE_COLUMNS)
         ids = self._ids_of(Case, "public_id", [c.row[0] for c in cases])
         history = []

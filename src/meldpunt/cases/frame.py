@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 # The first actions a queue can start with (DDAS contact kinds).
 ACTIONS = ("Brief", "Telefoon", "Huisbezoek", "Kaartje")
@@ -39,6 +39,18 @@ class Facts:
     age: int | None
     warm_handover: bool
     repeat: bool
+
+
+class FrameSignal(NamedTuple):
+    """What ``facts_of`` reads of one signal, as the intake has it before the signal is
+    written (the attributes of ``Signal`` with the same names)."""
+
+    partner_id: int
+    partner_type: str
+    crisis: bool
+    warm_handover: bool
+    arrears: dict[str, Any]
+    person_details: dict[str, Any]
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -115,3 +127,17 @@ def place(rules: list[dict[str, Any]], facts: Facts) -> tuple[str, str, int | No
         if matches(rule, facts):
             return rule["queue"], rule.get("action") or DEFAULT_ACTION, number
     return DEFAULT_QUEUE, DEFAULT_ACTION, None
+
+
+def rule_label(rules: list[dict[str, Any]], number: int | None) -> str:
+    """How a case's queue rule is recorded: the rule's number and queue."""
+    if number is None:
+        return "geen regel van toepassing"
+    return f"regel {number}: {rules[number - 1]['queue']}"[:120]
+
+
+def placement(rules: list[dict[str, Any]], signals: list[Any], today: date) -> tuple[str, str, str]:
+    """(queue, first action, rule label) of a new case with these signals (oldest first),
+    in the form the case stores them."""
+    queue, action, number = place(rules, facts_of(signals, today))
+    return queue[:80], action, rule_label(rules, number)

@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from meldpunt.privacy.services import Processing, processing_log_record_many
 
+from . import frame
 from .deadlines import OUTREACH_OPEN
 from .models import (
+    AssessmentFrame,
     Case,
     CaseMember,
     HomeVisit,
@@ -147,6 +149,12 @@ def automatic_decisions(user: Any, *, status: str = "") -> SignalQuerySet:
         .defer("details")
         .order_by("-received_at", "-id")
     )
+
+
+def frame_in_force() -> list[dict[str, Any]]:
+    """The rules of the assessment frame in force (its latest version, else the default)."""
+    current = AssessmentFrame.objects.order_by("-changed_at", "-id").first()
+    return current.rules if current is not None else frame.DEFAULT_RULES
 
 
 def caseworkers_of(organisation: Any) -> QuerySet:

@@ -40,7 +40,7 @@ from .models import (
     Tenancy,
     Track,
 )
-from .selectors import caseworkers_of, tenancy_get_own
+from .selectors import caseworkers_of, frame_in_force, tenancy_get_own
 from .signals import feedback_may_have_changed
 from .vocabulary import (
     AUTOMATIC_NOT_TAKEN_UP,
@@ -1173,20 +1173,11 @@ def letter_produce(*, case_id: int, by: Any, code: str, language: str = "nl") ->
 # ---------------------------------------------------------------------------------------------
 
 
-def frame_in_force() -> list[dict[str, Any]]:
-    current = AssessmentFrame.objects.order_by("-changed_at", "-id").first()
-    return current.rules if current is not None else frame.DEFAULT_RULES
-
-
-def _rule_label(number: int | None, rule: dict[str, Any] | None) -> str:
-    if number is None:
-        return "geen regel van toepassing"
-    return f"regel {number}: {rule['queue']}"[:120]
-
-
 def frame_place_cases(*, case_ids: list[int]) -> int:
-    """Put new cases that have no queue yet in one, by the frame in force. A case that has a
-    queue keeps it: a change of the rules never moves a case that is already being worked."""
+    """Put cases that have no queue yet in one, by the frame in force, from their stored
+    signals. A case that has a queue keeps it: a change of the rules never moves a case that
+    is already being worked. (The intake places the cases it opens as it writes them,
+    ``filing.CaseFileBatch``, with the same ``frame.placement``.)"""
     if not case_ids:
         return 0
     rules = frame_in_force()
@@ -1196,13 +1187,10 @@ def frame_place_cases(*, case_ids: list[int]) -> int:
         "received_at", "id"
     ):
         signals.setdefault(signal.case_id, []).append(signal)
-    # A few UPDATEs, one per (queue, action, rule) and chunk, not one row at a time: the
-    # intake places thousands of cases a batch (docs/adr/0007-intake-throughput.md).
+    # A few UPDATEs, one per (queue, action, rule) and chunk, not one row at a time.
     groups: dict[tuple[str, str, str], list[int]] = {}
     for case_id, case_signals in signals.items():
-        queue, action, number = frame.place(rules, frame.facts_of(case_signals, today))
-        label = _rule_label(number, rules[number - 1] if number else None)
-        groups.setdefault((queue[:80], action, label), []).append(case_id)
+        groups.setdefault(frame.placement(rules, case_signals, today), []).append(case_id)
     for (queue, action, label), ids in groups.items():
         for start in range(0, len(ids), 500):
             Case.objects.filter(pk__in=ids[start : start + 500], queue="").update(

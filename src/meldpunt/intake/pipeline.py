@@ -20,9 +20,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.cases import identity
-from meldpunt.cases.filing import CaseFileBatch, CaseRef, PersonRef, TenancyRef
+from meldpunt.cases.filing import SIGNAL_COLUMNS, CaseFileBatch, CaseRef, PersonRef, TenancyRef
+from meldpunt.cases.frame import FrameSignal
 from meldpunt.cases.models import Signal
-from meldpunt.cases.services import frame_place_cases
 from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.cases.workflow import CaseStatus
 from meldpunt.core.db import db_value, select_in
@@ -137,6 +137,8 @@ def delivered_reference(raw: dict[str, Any]) -> str:
 _RECEIVED, _ASSIGNED = str(CaseStatus.RECEIVED), str(CaseStatus.ASSIGNED)
 _NOT_YET = str(SignalStatus.NOT_YET_PICKED_UP)
 _PICKED_UP = str(SignalStatus.PICKED_UP)
+# Where warm hand-over sits in a prepared row's columns (they start at partner_reference).
+_WARM = SIGNAL_COLUMNS.index("warm_handover") - SIGNAL_COLUMNS.index("partner_reference")
 _IDS_PER_ROW = 6  # signal; new person, co-tenant, tenancy and case; spare
 
 
@@ -161,6 +163,9 @@ class _Row(NamedTuple):
     ids: tuple[str, ...]  # _IDS_PER_ROW new hex ids for what this row may create
     columns: tuple  # the prepared signal columns, in SIGNAL_COLUMNS order from partner_reference
     fields: tuple[str, ...]  # names of the fields delivered (for the processing log)
+    # What the assessment frame reads of the signal, as stored: the arrears amount, months in
+    # arrears and monthly rent (each None when not delivered), and the birth date.
+    frame: tuple[Any, Any, Any, Any]
     # What a register that needs it (the BRP) is asked about the person; None otherwise.
     query: PersonQuery | None = None
 
@@ -309,6 +314,7 @@ class IntakeRun:
                 )
                 document["co_tenant"] = {k: _plain(v.get(k)) for k in CO_TENANT_FIELDS}
             details = _DETAILS.seal(document)
+            arrears, born = document["arrears"], document["person"]["geboortedatum"]
             checked.append(
                 _Row(
                     number,
@@ -342,6 +348,12 @@ class IntakeRun:
                     ),
                     # One shared tuple per set of names: sent once per batch to the writer.
                     self._field_sets.setdefault(names := _delivered(v), names),
+                    (
+                        arrears["achterstand_bedrag"],
+                        arrears.get("maanden_achterstand"),
+                        arrears.get("maandhuur"),
+                        born,
+                    ),
                     PersonQuery(
                         person,
                         v["achternaam"],
@@ -511,6 +523,7 @@ class IntakeRun:
 
         partner_id, by_id, channel = self._partner_id, self._by_id, self.channel
         partner_type = self.partner_type
+        partner_kind = str(partner_type)
         batch_id = self.batch.pk if self.batch else None
         log_items = []
         for row, person, co in zip(fresh, people, co_tenants, strict=True):
@@ -535,7 +548,16 @@ class IntakeRun:
                       batch_id,
                       row.district_id, row.municipality_id, at, status, decision[:200], None,
                       None, None, *row.columns]  # fmt: skip
-            file.file_signal(values, case, person, tenancy)
+            amount, months, rent, born = row.frame
+            facts = FrameSignal(
+                partner_id,
+                partner_kind,
+                row.crisis,
+                row.columns[_WARM],
+                {"achterstand_bedrag": amount, "maanden_achterstand": months, "maandhuur": rent},
+                {"geboortedatum": born},
+            )
+            file.file_signal(values, case, person, tenancy, facts)
             outcomes[row.number] = RowOutcome(
                 row.number,
                 ACCEPTED,
@@ -545,9 +567,7 @@ class IntakeRun:
             )
             log_items.append(Processing(dashed(person.subject), "signal", dashed(row.ids[0]),
                                         row.fields))  # fmt: skip
-        file.write()
-        # The assessment frame puts each new case in its queue with a first action.
-        frame_place_cases(case_ids=file.new_case_ids)
+        file.write()  # also puts each new case in its queue (the assessment frame)
         processing_log_record_many(
             actor=self.by,
             activity="intake",
