@@ -28,6 +28,7 @@ from meldpunt.privacy.crypto import blind_index
 from meldpunt.privacy.keys import person_key
 from meldpunt.registries import base
 from meldpunt.registries.base import PersonQuery, RegistryAnswer, RegistryUnavailable
+from meldpunt.registries.checks import HAAL_CENTRAAL
 from meldpunt.registries.haalcentraal import (
     BSN_PER_REQUEST,
     PERSON_FIELDS,
@@ -571,6 +572,7 @@ def test_setting_selects_the_adapter_and_the_check_guards_it(server):
             MELDPUNT_MUNICIPALITY_CODES=["0363"],
         ):
             assert isinstance(base.registry(), HaalCentraalRegistry)
+            assert path == HAAL_CENTRAAL  # the check knows the adapter by name
             assert [m for m in run_checks() if m.id == "registries.E001"] == []
         with override_settings(MELDPUNT_REGISTRY=path, MELDPUNT_BRP_URL=""):
             errors = [m.msg for m in run_checks() if m.id == "registries.E001"]

@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from .models import ApiToken
 from .scopes import ANY
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+from .token_hash import hash_key
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

@@ -16,10 +16,10 @@ from meldpunt.core.validators import validate_email_address
 from meldpunt.organisations.models import Organisation
 from meldpunt.privacy.register import register_ensure
 
-from .api_auth import hash_key
 from .models import ApiToken, Role, User
 from .roles import ROLES
 from .scopes import LEGACY_SCOPES, SCOPES, SERVICE_ROLE, scopes_for
+from .token_hash import hash_key
 
 
 def _permission(dotted: str) -> Permission:

@@ -1,9 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
 
-from meldpunt.reporting.ddas import config
-from meldpunt.reporting.ddas.signing import SigningConfigurationError
-
 
 class ReportingConfig(AppConfig):
     name = "meldpunt.reporting"
@@ -19,6 +16,12 @@ class ReportingConfig(AppConfig):
 def ddas_configuration_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """With the DDAS delivery switched on, its keys and certificates must load (at deploy time,
     not at CBS's first call)."""
+    # Imported when the checks run, not when the app loads: the DDAS modules and the X.509
+    # code they need cost every start-up (also of each import command, where the start-up
+    # counts in rows per second, docs/adr/0121-intake-ratio.md) and only the checks use them.
+    from .ddas import config
+    from .ddas.signing import SigningConfigurationError
+
     if not config.enabled():
         return []
     try:

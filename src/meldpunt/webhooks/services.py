@@ -23,10 +23,9 @@ import logging
 import secrets
 import socket
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,6 +36,9 @@ from meldpunt.accounts.models import ApiToken
 from meldpunt.cases.feedback import Feedback, signals_with_feedback
 from meldpunt.cases.models import Signal
 from meldpunt.privacy.services import processing_log_record
+
+if TYPE_CHECKING:
+    import httpx
 
 from .models import WebhookDelivery, WebhookSubscription
 
@@ -246,6 +248,8 @@ def _send(delivery: WebhookDelivery, client: httpx.Client) -> tuple[int | None, 
         "user-agent": "Meldpunt-webhooks/1",
         **host,
     }
+    import httpx  # see webhooks_deliver_due
+
     try:
         response = client.post(target, content=body, headers=headers, extensions=extensions)
     except httpx.HTTPError as exc:
@@ -255,6 +259,10 @@ def _send(delivery: WebhookDelivery, client: httpx.Client) -> tuple[int | None, 
 
 def webhooks_deliver_due(*, limit: int = 200, client: httpx.Client | None = None) -> dict[str, int]:
     """Deliver the outbox's due events (scheduled job). Returns counts per outcome."""
+    # The HTTP client is loaded by the job that sends, not with the app: the app is loaded at
+    # every start-up (each import command's counts in its rows per second, ADR 0121).
+    import httpx
+
     counts = {"afgeleverd": 0, "mislukt": 0, "opgegeven": 0}
     now = timezone.now()
     due = list(
