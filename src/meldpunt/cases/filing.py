@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from meldpunt.core.db import insert_rows, select_in
+from meldpunt.core.db import insert_rows, new_ids, select_in
 
 from . import frame
 from .deadlines import Targets, case_due_on, current_targets, due_date
@@ -53,9 +53,11 @@ CASE_COLUMNS = (
     # the assessment frame's placement, filled in ``write`` from the case's signals:
     "queue", "first_action", "queue_rule",
 )  # fmt: skip
-_PERSON_COLUMNS = ("subject_id", "name_key", "birth_key", "created_at")
-_TENANCY_COLUMNS = ("public_id", "partner_id", "person_id", "reference", "household_index",
+# New persons, tenancies and cases are inserted with their ids (``core.db.new_ids``).
+_PERSON_COLUMNS = ("id", "subject_id", "name_key", "birth_key", "created_at")
+_TENANCY_COLUMNS = ("id", "public_id", "partner_id", "person_id", "reference", "household_index",
                     "municipality_id", "created_at")  # fmt: skip
+_NEW_CASE_COLUMNS = ("id", *CASE_COLUMNS)
 _MEMBER_COLUMNS = ("case_id", "person_id", "role", "added_at")
 _HISTORY_COLUMNS = ("case_id", "from_status", "to_status", "by_id", "by_organisation_id",
                     "reason", "at")  # fmt: skip
@@ -106,13 +108,6 @@ def _member_mark(person: PersonRef) -> tuple[str, int]:
 
 def _hex(value: Any) -> str:
     return value.hex if isinstance(value, uuid.UUID) else value
-
-
-def _keys(publics: Iterable[str]) -> list[Any]:
-    """Hex ids as ``select_in`` needs them for this database (ready values)."""
-    if connection.features.has_native_uuid_field:
-        return [uuid.UUID(hex=p) for p in publics]
-    return list(publics)
 
 
 def fetch_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> Iterator[tuple]:
@@ -320,22 +315,21 @@ class CaseFileBatch:
     # -- writing ---------------------------------------------------------------------------
 
     def write(self) -> None:
-        """Insert everything in dependency order; new rows' ids are read back by public id."""
+        """Insert everything in dependency order; new rows get their ids before they are
+        inserted (``core.db.new_ids``), so rows that refer to them need no look-up."""
         persons = self._persons
+        for person, pk in zip(persons, new_ids(Person, len(persons)), strict=True):
+            person.pk = pk
         insert_rows(Person, _PERSON_COLUMNS,
-                    [(p.subject, p.name_key, p.birth_key, self.at) for p in persons],
+                    [(p.pk, p.subject, p.name_key, p.birth_key, self.at) for p in persons],
                     ready=_PERSON_COLUMNS)  # fmt: skip
-        ids = self._ids_of(Person, "subject_id", [p.subject for p in persons])
-        for person in persons:
-            person.pk = ids[person.subject]
         tenancies = self._tenancies
+        for (tenancy, *_), pk in zip(tenancies, new_ids(Tenancy, len(tenancies)), strict=True):
+            tenancy.pk = pk
         insert_rows(Tenancy, _TENANCY_COLUMNS,
-                    [(t.public, self.partner_id, p.pk, reference, household, municipality, self.at)
-                     for t, p, reference, household, municipality in tenancies],
+                    [(t.pk, t.public, self.partner_id, p.pk, reference, household, municipality,
+                      self.at) for t, p, reference, household, municipality in tenancies],
                     ready=_TENANCY_COLUMNS)  # fmt: skip
-        ids = self._ids_of(Tenancy, "public_id", [t.public for t, *_ in tenancies])
-        for tenancy, *_ in tenancies:
-            tenancy.pk = ids[tenancy.public]
         cases = self._cases
         if cases:
             # The assessment frame in force puts each new case in its queue as it is written,
@@ -345,11 +339,12 @@ class CaseFileBatch:
             for case in cases:
                 signals = self._frame_signals.get(id(case))
                 case.row.extend(frame.placement(rules, signals, today) if signals else ("",) * 3)
-        insert_rows(Case, CASE_COLUMNS, [c.row for c in cases], ready=CASE_COLUMNS)
-        ids = self._ids_of(Case, "public_id", [c.row[0] for c in cases])
+        for case, pk in zip(cases, new_ids(Case, len(cases)), strict=True):
+            case.pk = pk
+        insert_rows(Case, _NEW_CASE_COLUMNS, [(c.pk, *c.row) for c in cases],
+                    ready=_NEW_CASE_COLUMNS)  # fmt: skip
         history = []
         for case in cases:
-            case.pk = ids[case.row[0]]
             history.append(self._history(case.pk, "", _RECEIVED, "signaal ontvangen"))
             if case.row[CASE_COLUMNS.index("status")] == _ASSIGNED:
                 history.append(self._history(case.pk, _RECEIVED, _ASSIGNED, case.routing_reason))
@@ -371,15 +366,6 @@ class CaseFileBatch:
             values[_CASE_AT + 2] = tenancy.pk
             rows.append(values)
         insert_rows(Signal, SIGNAL_COLUMNS, rows, ready=SIGNAL_COLUMNS)
-
-    def _ids_of(self, model: type, column: str, publics: list[str]) -> dict[str, int]:
-        if not publics:
-            return {}
-        return {
-            _hex(public): pk
-            for public, pk in select_in(model, (column, "id"), {}, column,
-                                        _keys(publics), ready=True)
-        }  # fmt: skip
 
     def _history(self, case_id: int, source: str, target: str, reason: str) -> tuple:
         organisation = self.partner_id if source == "" else None

@@ -88,6 +88,42 @@ def insert_rows(
             cursor.executemany(sql, rows)
 
 
+def new_ids(model: type[models.Model], count: int) -> list[int]:
+    """Primary keys for ``count`` rows the caller inserts next with ``insert_rows`` (naming
+    the primary key among the fields), in the same transaction.
+
+    Given out before the insert, so the caller needs no second look-up to learn the ids of the
+    rows it wrote (the intake inserts thousands of rows a batch that later rows refer to).
+    PostgreSQL: from the column's identity sequence, as an insert without an id would take
+    them (a rolled-back batch leaves a gap, as it does then). SQLite: the ones after the
+    largest id ever given (AUTOINCREMENT keeps it in ``sqlite_sequence``, so an id of a deleted
+    row is not given again); nobody else can take them before the insert because the
+    transaction holds the write lock from its BEGIN (``transaction_mode`` IMMEDIATE; with a
+    deferred BEGIN another writer's commit in between makes the insert fail, never reuse an id).
+    """
+    if count <= 0:
+        return []
+    meta = model._meta
+    column = meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("new_ids needs the transaction that inserts the rows")
+        quote = connection.ops.quote_name
+        cursor.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+            f"coalesce((SELECT max({quote(column)}) FROM {quote(meta.db_table)}), 0))",
+            [meta.db_table],
+        )
+        last = cursor.fetchone()[0]
+    return list(range(last + 1, last + count + 1))
+
+
 def db_value(model: type[models.Model], name: str, value: Any) -> Any:
     """``value`` of field ``name`` in database form, to pass to ``insert_rows`` as ready."""
     convert = _converter(model._meta.get_field(name))
