@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from meldpunt.cases import frame
 from meldpunt.cases.models import AssessmentFrame, Case
@@ -176,3 +178,52 @@ def test_the_intake_places_a_batch_as_the_stored_signals_would(covenant, users, 
     assert frame_place_cases(case_ids=list(placed)) == len(placed)
     again = {c.pk: (c.queue, c.first_action, c.queue_rule) for c in Case.objects.order_by("pk")}
     assert again == placed
+
+
+_AMOUNTS = st.one_of(st.none(), st.sampled_from(["0", "800", "2499.99", "2500", "1.234,56", "x"]))
+_SIGNALS = st.builds(
+    frame.FrameSignal,
+    partner_id=st.sampled_from([1, 2]),
+    partner_type=st.sampled_from(["Huur", "Energie"]),
+    crisis=st.booleans(),
+    warm_handover=st.booleans(),
+    arrears=st.fixed_dictionaries(
+        {"achterstand_bedrag": _AMOUNTS, "maanden_achterstand": _AMOUNTS, "maandhuur": _AMOUNTS}
+    ),
+    person_details=st.fixed_dictionaries(
+        {
+            "geboortedatum": st.one_of(
+                st.none(), st.sampled_from(["2000-12-02", "2000-12-03", "1950-01-01", "geen"])
+            )
+        }
+    ),
+)
+_RULES = st.lists(
+    st.fixed_dictionaries(
+        {"queue": st.sampled_from(["A", "B", "C" * 100])},
+        optional={
+            "action": st.sampled_from(frame.ACTIONS),
+            "partner_type": st.sampled_from(["Huur", "Energie"]),
+            "min_amount": st.sampled_from(["0", "900", "2500"]),
+            "min_months": st.sampled_from(["1", "2,5"]),
+            **{
+                flag: st.booleans()
+                for flag in ("several_creditors", "crisis", "under_27", "warm_handover", "repeat")
+            },
+        },
+    ),
+    max_size=4,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(signals=st.lists(_SIGNALS, min_size=1, max_size=3), rules=_RULES)
+def test_the_placer_places_as_the_rules_read_one_by_one(signals, rules):
+    """``Placer`` (conditions read once, one signal without bookkeeping) decides as ``place``
+    on the facts of the general path."""
+    facts = frame._facts_of_many(signals, TODAY)
+    assert frame.facts_of(signals, TODAY) == facts
+    queue, action, number = frame.place(rules, facts)
+    label = frame.rule_label(rules, number)
+    assert frame.Placer(rules, TODAY)(signals) == (queue[:80], action, label)
+    assert frame.placement(rules, signals, TODAY) == (queue[:80], action, label)

@@ -335,10 +335,10 @@ class CaseFileBatch:
             # The assessment frame in force puts each new case in its queue as it is written,
             # from the signals this batch files into it (in the order they are inserted, as
             # ``services.frame_place_cases`` reads them back): no read-back, no UPDATE.
-            rules, today = frame_in_force(), timezone.localdate()
+            place = frame.Placer(frame_in_force(), timezone.localdate())
             for case in cases:
                 signals = self._frame_signals.get(id(case))
-                case.row.extend(frame.placement(rules, signals, today) if signals else ("",) * 3)
+                case.row.extend(place(signals) if signals else ("",) * 3)
         for case, pk in zip(cases, new_ids(Case, len(cases)), strict=True):
             case.pk = pk
         insert_rows(Case, _NEW_CASE_COLUMNS, [(c.pk, *c.row) for c in cases],

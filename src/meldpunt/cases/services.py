@@ -1177,11 +1177,10 @@ def frame_place_cases(*, case_ids: list[int]) -> int:
     """Put cases that have no queue yet in one, by the frame in force, from their stored
     signals. A case that has a queue keeps it: a change of the rules never moves a case that
     is already being worked. (The intake places the cases it opens as it writes them,
-    ``filing.CaseFileBatch``, with the same ``frame.placement``.)"""
+    ``filing.CaseFileBatch``, with the same ``frame.Placer``.)"""
     if not case_ids:
         return 0
-    rules = frame_in_force()
-    today = timezone.localdate()
+    place = frame.Placer(frame_in_force(), timezone.localdate())
     signals: dict[int, list[Signal]] = {}
     for signal in Signal.objects.filter(case_id__in=case_ids, case__queue="").order_by(
         "received_at", "id"
@@ -1190,7 +1189,7 @@ def frame_place_cases(*, case_ids: list[int]) -> int:
     # A few UPDATEs, one per (queue, action, rule) and chunk, not one row at a time.
     groups: dict[tuple[str, str, str], list[int]] = {}
     for case_id, case_signals in signals.items():
-        groups.setdefault(frame.placement(rules, case_signals, today), []).append(case_id)
+        groups.setdefault(place(case_signals), []).append(case_id)
     for (queue, action, label), ids in groups.items():
         for start in range(0, len(ids), 500):
             Case.objects.filter(pk__in=ids[start : start + 500], queue="").update(
