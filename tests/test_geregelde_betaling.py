@@ -372,3 +372,24 @@ def test_geregelde_betaling_counts_in_the_kpis(benefit_signal, consultant, excha
     assert "geregeld_started" not in partner.headline
     page = clients["eigen-haard"].get(reverse("reporting:dashboard")).content.decode()
     assert "Geregelde betaling" not in page
+
+
+def test_the_case_and_the_arrangement_share_one_transition_mechanism():
+    """One TransitionTable for both status machines: complete by construction, one refusal."""
+    from meldpunt.cases.workflow import (
+        ARRANGEMENT_FLOW,
+        CASE_FLOW,
+        ArrangementStatus,
+        CaseStatus,
+        TransitionTable,
+    )
+
+    assert CASE_FLOW.allows(CaseStatus.ASSIGNED, CaseStatus.PICKED_UP)
+    assert not ARRANGEMENT_FLOW.allows(A.PROPOSED, A.RUNNING)
+    with pytest.raises(ValidationError) as exc:
+        ARRANGEMENT_FLOW.check(A.ENDED, A.RUNNING, subject="Deze geregelde betaling")
+    assert exc.value.messages == ["Deze geregelde betaling kan niet van 'Beëindigd' naar 'Loopt'."]
+    with pytest.raises(ValueError, match="missing rows"):
+        TransitionTable(ArrangementStatus, {A.PROPOSED: {A.AGREED}})
+    with pytest.raises(ValueError, match="unknown statuses"):
+        TransitionTable(CaseStatus, {**CASE_FLOW.moves, CaseStatus.CLOSED: {"heropend"}})

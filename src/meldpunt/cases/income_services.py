@@ -47,11 +47,11 @@ from .models import (
 )
 from .services import _apply_transition, _pick_up
 from .workflow import (
+    ARRANGEMENT_FLOW,
     ArrangementEndReason,
     ArrangementStatus,
     CaseStatus,
     LegalBasis,
-    can_move_arrangement,
     can_transition,
 )
 
@@ -110,11 +110,7 @@ def _arrangement_move(
     extra_fields: tuple[str, ...] = (),
 ) -> None:
     """THE place where an arrangement's step changes (``arrangement`` locked)."""
-    if not can_move_arrangement(arrangement.status, to_status):
-        raise ValidationError(
-            f"Deze geregelde betaling kan niet van '{arrangement.get_status_display()}' naar "
-            f"'{ArrangementStatus(to_status).label}'."
-        )
+    ARRANGEMENT_FLOW.check(arrangement.status, to_status, subject="Deze geregelde betaling")
     source = arrangement.status
     arrangement.status = to_status
     arrangement.save(update_fields=["status", "due_on", *extra_fields])

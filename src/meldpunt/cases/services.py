@@ -50,7 +50,7 @@ from .vocabulary import (
     PartOfDay,
     SignalStatus,
 )
-from .workflow import CaseStatus, can_transition
+from .workflow import CASE_FLOW, CaseStatus, can_transition
 
 
 def _record(case: Case, source: str, target: str, by: Any, reason: str) -> None:
@@ -87,11 +87,7 @@ def _apply_transition(
         raise StaleCaseError(
             "Deze zaak is intussen door iemand anders gewijzigd. Bekijk de zaak opnieuw."
         )
-    if not can_transition(case.status, to_status):
-        raise ValidationError(
-            f"Deze zaak kan niet van '{case.get_status_display()}' naar "
-            f"'{CaseStatus(to_status).label}'."
-        )
+    CASE_FLOW.check(case.status, to_status, subject="Deze zaak")
     source = case.status
     case.status = to_status
     if to_status == CaseStatus.CLOSED:

@@ -1,7 +1,44 @@
-"""The case lifecycle: one explicit transition table. Nothing changes a status but case_transition."""
+"""The case lifecycle: one explicit transition table. Nothing changes a status but case_transition.
 
+Geregelde betaling has a table of its own; both are a ``TransitionTable`` (one mechanism: which
+moves are allowed, the Dutch refusal, complete by construction). Applying a move stays with each
+owner (``services._apply_transition``, ``income_services._arrangement_move``): a case's move
+sets its closing time and deadline and is recorded in a history a database trigger keeps
+append-only, an arrangement's records who and which organisation, and their stale checks
+differ; one generic "apply" would need a hook for each of those.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class TransitionTable:
+    """The allowed moves between the statuses of one TextChoices; every status has a row and
+    every target is a status (checked once, at import)."""
+
+    def __init__(self, statuses: type[models.TextChoices], moves: dict[str, set[str]]) -> None:
+        values = set(statuses.values)
+        missing = values - set(moves)
+        unknown = (set(moves) | set().union(*moves.values())) - values
+        if missing or unknown:
+            raise ValueError(f"transition table of {statuses.__name__}: missing rows "
+                             f"{sorted(missing)}, unknown statuses {sorted(unknown)}")  # fmt: skip
+        self.statuses = statuses
+        self.moves = moves
+
+    def allows(self, source: str, target: str) -> bool:
+        return target in self.moves.get(source, set())
+
+    def check(self, source: str, target: str, *, subject: str) -> None:
+        """Refuse a move the table does not allow, saying from where to where, in Dutch."""
+        if not self.allows(source, target):
+            raise ValidationError(
+                f"{subject} kan niet van '{self.statuses(source).label}' naar "
+                f"'{self.statuses(target).label}'."
+            )
 
 
 class CaseStatus(models.TextChoices):
@@ -36,8 +73,11 @@ TRANSITIONS: dict[str, set[str]] = {
 # A landlord's own instrument never moves the provider's case.
 
 
+CASE_FLOW = TransitionTable(CaseStatus, TRANSITIONS)
+
+
 def can_transition(source: str, target: str) -> bool:
-    return target in TRANSITIONS.get(source, set())
+    return CASE_FLOW.allows(source, target)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,5 +130,8 @@ ARRANGEMENT_TRANSITIONS: dict[str, set[str]] = {
 #   * → beeindigd               arrangement_end with a reason (a stop instruction if instructed)
 
 
+ARRANGEMENT_FLOW = TransitionTable(ArrangementStatus, ARRANGEMENT_TRANSITIONS)
+
+
 def can_move_arrangement(source: str, target: str) -> bool:
-    return target in ARRANGEMENT_TRANSITIONS.get(source, set())
+    return ARRANGEMENT_FLOW.allows(source, target)
