@@ -138,17 +138,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     instrument catalogue, but not what data migrations seeded (the default letter templates), and
     with new ids: a later test that restores the snapshot then collides on auth_group.name. With
     every transactional test restoring the same snapshot, each one starts where migrate left off.
+    A test is transactional by its marker or by asking for ``transactional_db`` or
+    ``live_server`` (directly or through a fixture of its own).
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            item.add_marker(
-                pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
-            )
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = kwargs.get("transaction") or {"transactional_db", "live_server"} & set(
+            fixtures
+        )
+        if transactional and "serialized_rollback" not in kwargs:
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 # The browser fixtures (one Chromium for the whole run, tabs signed in as a user), shared by the
