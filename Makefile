@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MELDPUNT := $(BIN)/meldpunt
+# The port `make run` serves on: `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: run test browser screenshots install install-test lint format migrations-check deploy-check bench clean messages pitr-rehearsal openapi api-lint fuzz
 
@@ -17,7 +19,7 @@ run: install .env
 	@# retention, ...); it stops with the server.
 	@$(MELDPUNT) run-worker --interval 1 & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(MELDPUNT) runserver 127.0.0.1:8000
+	  $(MELDPUNT) runserver 127.0.0.1:$(PORT)
 
 test: install-test browser
 	$(BIN)/pytest
