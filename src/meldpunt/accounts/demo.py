@@ -10,6 +10,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
@@ -56,15 +57,18 @@ def require_demo_mode() -> None:
 def demo_users_ensure() -> list[User]:
     require_demo_mode()
     users = []
+    # One Argon2 hash for every demo user: hashing costs ~0.9 s each (30 s for all of them on
+    # a busy machine), and the demo password is public anyway. Real users get their own salt.
+    shared_hash = None
     for email, slug, roles in demo_users_spec():
         user = User.objects.filter(email=email).first()
         if user is None:
             user = user_create(
-                email=email,
-                organisation=Organisation.objects.get(slug=slug),
-                roles=roles,
-                password=DEMO_PASSWORD,
+                email=email, organisation=Organisation.objects.get(slug=slug), roles=roles
             )
+            shared_hash = shared_hash or make_password(DEMO_PASSWORD)
+            user.password = shared_hash
+            user.save(update_fields=["password"])
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
             RecoveryCodes.activate(user)

@@ -5,6 +5,7 @@ from meldpunt.demo.history import PER_MONTH, demo_history_ensure
 from meldpunt.demo.income import demo_income_ensure
 from meldpunt.demo.outreach import demo_outreach_ensure
 from meldpunt.demo.signals import demo_signals_ensure
+from meldpunt.demo.work import demo_work_ensure
 from meldpunt.organisations.services import covenant_seed
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         # Before the history: its refresh of the figures then counts Geregelde betaling too.
         created += demo_income_ensure()
         created += demo_history_ensure(per_month=options["history_per_month"])
+        created += demo_work_ensure()
         demo_outreach_ensure()
         self.stdout.write(self.style.SUCCESS(f"Demogegevens geladen ({created} nieuwe signalen)."))
         self.stdout.write("")
