@@ -109,6 +109,8 @@ def world(transactional_db, settings):
 def test_every_operation_keeps_its_contract(case, own, world, live_server):
     if own and "signaalId" in (case.path_parameters or {}):
         case.path_parameters["signaalId"] = str(world["signal"].public_id)
+    if own and "zaakId" in (case.path_parameters or {}):
+        case.path_parameters["zaakId"] = str(world["signal"].case.public_id)
     # The same call as every kind of client: each example costs one set-up, not seven.
     for kind in CLIENTS:
         headers = {}

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case as Choose
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -174,6 +175,39 @@ def first_signal_partner_of_signal():
         .order_by("received_at", "id")
         .values("partner_id")[:1]
     )
+
+
+# The stages in the order ``Feedback.stage`` decides them: the values a partner filters on.
+STAGES = ("Ontvangen", "Opgepakt", "Instrument ingezet", "Afgesloten", "Niet opgepakt")
+
+
+def with_feedback_stage(signals: QuerySet) -> QuerySet:
+    """``signals`` annotated with ``feedback_stage``: ``signal_feedback(s).stage`` computed by
+    the database, so a partner's list can filter and page on it (``GET /api/v1/signalen``).
+
+    The same decisions in the same order as ``signal_feedback`` and ``Feedback.stage``; a test
+    (tests/test_api_lists.py) holds both side by side on every kind of signal.
+    """
+    stage = Choose(
+        # A signal in a case another partner's signal opened: "Ontvangen", whatever happens.
+        When(Q(case__isnull=False) & ~Q(_opener=F("partner_id")), then=Value("Ontvangen")),
+        When(
+            Q(status__in=NOT_TAKEN_UP) | Q(case__end_result__in=NOT_TAKEN_UP),
+            then=Value("Niet opgepakt"),
+        ),
+        When(case__isnull=True, then=Value("Ontvangen")),
+        When(
+            case__status=CaseStatus.CLOSED, case__closed_at__isnull=False, then=Value("Afgesloten")
+        ),
+        When(
+            Exists(InstrumentDeployment.objects.filter(case_id=OuterRef("case_id"))),
+            then=Value("Instrument ingezet"),
+        ),
+        When(case__picked_up_on__isnull=False, then=Value("Opgepakt")),
+        default=Value("Ontvangen"),
+        output_field=CharField(),
+    )
+    return signals.annotate(_opener=first_signal_partner_of_signal()).annotate(feedback_stage=stage)
 
 
 def record_feedback_read(user: Any, signal: Any) -> None:

@@ -110,6 +110,7 @@ class Filters:
     partner: int | None = None
     overdue: bool = False
     crisis: bool = False
+    queue: str = ""  # the assessment frame's work queue (werkbak), by its name
     sort: str = "termijn"  # termijn | ontvangen
 
 
@@ -144,6 +145,8 @@ def filtered_cases(user: Any, filters: Filters, ids: list[int] | None = None) ->
         cases = cases.filter(status__in=OUTREACH_OPEN, due_on__lt=timezone.localdate())
     if filters.crisis:
         cases = cases.filter(crisis=True)
+    if filters.queue:
+        cases = cases.filter(queue=filters.queue)
     return cases
 
 

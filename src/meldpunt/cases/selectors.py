@@ -7,7 +7,7 @@ written once. Views turn ``DoesNotExist`` into 404, services into PermissionDeni
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from meldpunt.privacy.services import Processing, processing_log_record_many
 
 from . import frame
 from .deadlines import OUTREACH_OPEN
+from .feedback import with_feedback_stage
 from .models import (
     AssessmentFrame,
     Case,
@@ -45,6 +46,52 @@ def signal_get_own(user: Any, *, public_id: UUID | str | None = None, pk: int | 
     """One of the landlord's own signals; ``Signal.DoesNotExist`` for anything else."""
     lookup = {"public_id": public_id} if public_id is not None else {"pk": pk}
     return own_signals(user).select_related("case", "tenancy").get(**lookup)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def own_signal_page(
+    user: Any,
+    *,
+    stage: str = "",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    reference: str = "",
+    after: str = "",
+    size: int = 50,
+) -> tuple[list[Signal], str]:
+    """One page of the partner's own signals, newest first, each annotated with its
+    ``feedback_stage`` (the one contract, cases.feedback), and the position after the last row
+    ("" on the last page). Keyset-paged on (received, id): the position holds a moment and an
+    internal id, nothing of the person (``ValueError`` for a position that is not one).
+
+    ``stage`` filters on the feedback the partner sees, never on the stored DDAS status (which
+    a signal inherits from a case another partner opened).
+    """
+    signals = with_feedback_stage(own_signals(user)).only(
+        "public_id", "subject_id", "partner_id", "partner_reference", "signal_date",
+        "received_at", "status", "case_id",
+    )  # fmt: skip
+    if stage:
+        signals = signals.filter(feedback_stage=stage)
+    if received_from is not None:
+        signals = signals.filter(received_at__gte=_day_start(received_from))
+    if received_to is not None:
+        signals = signals.filter(received_at__lt=_day_start(received_to + timedelta(days=1)))
+    if reference:
+        signals = signals.filter(partner_reference=reference)
+    signals = signals.order_by("-received_at", "-id")
+    if after:
+        stamp, _, pk = after.rpartition("_")
+        at = datetime.fromisoformat(stamp)
+        signals = signals.filter(Q(received_at__lt=at) | Q(received_at=at, id__lt=int(pk)))
+    rows = list(signals[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if rows else None
+    return rows, f"{last.received_at.isoformat()}_{last.pk}" if more and last else ""
 
 
 def own_tenancies(user: Any) -> TenancyQuerySet:

@@ -361,6 +361,11 @@ SPECTACULAR_SETTINGS = {
         "meldpunt.core.openapi.nl_api_design_rules",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Named, so a case's status is one component and the batch row's keeps its name.
+    "ENUM_NAME_OVERRIDES": {
+        "ZaakStatus": "meldpunt.cases.workflow.CaseStatus",
+        "StatusEnum": [("accepted", "accepted"), ("refused", "refused")],
+    },
 }
 
 # Registry adapter for triage (BRP, benefits): a class implementing registries.base.Registry.

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from meldpunt.cases.api import SignalFeedbackView
+from meldpunt.cases.case_api import CaseCollection
 from meldpunt.cases.income_api import (
     ArrangementChangeView,
     ArrangementDetailView,
@@ -10,7 +11,7 @@ from meldpunt.cases.income_api import (
 )
 from meldpunt.core import views as core_views
 from meldpunt.core.api import UnknownApiPath
-from meldpunt.intake.api import SignalCollection, SignalDetail
+from meldpunt.intake.api import SignalCollection, SignalDetail, SignalSearch
 from meldpunt.organisations.api import OrganisationList
 from meldpunt.reporting.ddas import views as ddas_views
 from meldpunt.safeguards.api import CheckCreateView, SignalOutcomesView, VerificationView
@@ -20,6 +21,7 @@ from meldpunt.webhooks.api import WebhookCollection, WebhookDetail
 api_v1 = [
     path("organisaties", OrganisationList.as_view(), name="organisation-list"),
     path("signalen", SignalCollection.as_view(), name="signal-collection"),
+    path("signalen/_zoek", SignalSearch.as_view(), name="signal-search"),
     path("signalen/<uuid:signaalId>", SignalDetail.as_view(), name="signal-detail"),
     path(
         "signalen/<uuid:signaalId>/terugkoppeling",
@@ -36,6 +38,7 @@ api_v1 = [
         SignalOutcomesView.as_view(),
         name="signal-outcomes",
     ),
+    path("zaken", CaseCollection.as_view(), name="case-collection"),
     path(
         "zaken/<uuid:zaakId>/geregelde-betaling",
         ArrangementDetailView.as_view(),

@@ -1,4 +1,5 @@
-"""POST /api/v1/signalen (one or a batch) and GET /api/v1/signalen/{id} for landlord systems.
+"""POST /api/v1/signalen (one or a batch), GET /api/v1/signalen (the partner's own, paged),
+POST /api/v1/signalen/_zoek (by the partner's reference) and GET /api/v1/signalen/{id}.
 
 Field names are the intake format's in camelCase (NL API Design Rules); the same checks as the
 form and files apply. An ``Idempotency-Key`` makes a retried call give the same answer.
@@ -16,6 +17,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
+    extend_schema_serializer,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -25,11 +27,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meldpunt.accounts import scopes
-from meldpunt.cases.feedback import receipt_status, record_feedback_read, signal_feedback
+from meldpunt.cases.feedback import (
+    STAGES,
+    receipt_status,
+    record_feedback_read,
+    signal_feedback,
+)
 from meldpunt.cases.models import Signal
-from meldpunt.cases.selectors import signal_get_own
+from meldpunt.cases.selectors import own_signal_page, signal_get_own
 from meldpunt.core.api import PROBLEM_JSON, api_problem
+from meldpunt.core.cursors import (
+    InvalidCursor,
+    PageLinksSerializer,
+    cursor_decode,
+    cursor_encode,
+    page_links,
+)
 from meldpunt.core.throttling import UserThrottle
+from meldpunt.privacy.services import Processing, processing_log_record_many
 
 from .models import IdempotencyRecord
 from .pipeline import REFUSED, IntakeRun
@@ -151,20 +166,142 @@ SignalStateOut = inline_serializer(
 )
 
 
+SignalPageOut = inline_serializer(
+    "SignalenPagina",
+    fields={
+        "_links": PageLinksSerializer(label="Links"),
+        "_embedded": inline_serializer(
+            "SignalenInPagina",
+            fields={"signalen": type(SignalStateOut)(many=True)},
+            label="Ingesloten",
+        ),
+    },
+)
+CURSOR_LIST = "signalen"
+SEARCH_LIMIT = 100
+
+
+class SignalListQuery(serializers.Serializer):
+    """The filters of the partner's signal list: none of them is personal data, so they may be
+    in the URL (a reference is: it is searched with POST /signalen/_zoek)."""
+
+    status = serializers.ChoiceField(
+        choices=STAGES,
+        required=False,
+        help_text="De stand van de terugkoppeling, zoals GET /signalen/{signaalId} die noemt.",
+        error_messages={"invalid_choice": "Kies een stand: " + ", ".join(STAGES) + "."},
+    )
+    ontvangenVanaf = serializers.DateField(
+        required=False, help_text="Ontvangen op of na deze dag (JJJJ-MM-DD).",
+        error_messages={"invalid": "Geef een geldige datum als JJJJ-MM-DD."},
+    )  # fmt: skip
+    ontvangenTotEnMet = serializers.DateField(
+        required=False, help_text="Ontvangen op of voor deze dag (JJJJ-MM-DD).",
+        error_messages={"invalid": "Geef een geldige datum als JJJJ-MM-DD."},
+    )  # fmt: skip
+    aantal = serializers.IntegerField(
+        required=False, default=50, min_value=1, max_value=100,
+        help_text="Hoeveel signalen per pagina (1 tot en met 100).",
+        error_messages={"invalid": "Geef een geheel getal van 1 tot en met 100.",
+                        "min_value": "Geef een geheel getal van 1 tot en met 100.",
+                        "max_value": "Geef een geheel getal van 1 tot en met 100."},
+    )  # fmt: skip
+    cursor = serializers.CharField(
+        required=False, max_length=300,
+        help_text="Waar de vorige pagina eindigde: neem hem over uit _links.next.",
+    )  # fmt: skip
+
+    def validate(self, attrs: dict) -> dict:
+        start, end = attrs.get("ontvangenVanaf"), attrs.get("ontvangenTotEnMet")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"ontvangenTotEnMet": ["Deze datum ligt voor ontvangenVanaf."]}
+            )
+        try:
+            attrs["position"] = cursor_decode(CURSOR_LIST, attrs.get("cursor", ""))
+        except InvalidCursor:
+            raise serializers.ValidationError(
+                {"cursor": ["Deze cursor is niet van deze lijst; neem hem over uit _links.next."]}
+            ) from None
+        return attrs
+
+
+@extend_schema_serializer(component_name="SignaalZoekvraag")
+class SignalSearchIn(serializers.Serializer):
+    partnerReferentie = serializers.CharField(
+        max_length=60, help_text="Uw eigen referentie van het signaal.",
+        error_messages={"required": "Geef de referentie waarop u zoekt.",
+                        "blank": "Geef de referentie waarop u zoekt."},
+    )  # fmt: skip
+
+
+def _signal_state(signal: Signal, stage: str) -> dict:
+    return {
+        "id": str(signal.public_id),
+        "partnerReferentie": signal.partner_reference,
+        "signaaldatum": signal.signal_date.isoformat(),
+        "ontvangen": signal.received_at.isoformat(),
+        "status": stage,
+    }
+
+
+def _record_list_read(request: Request, rows: list[Signal], name: str) -> None:
+    """Each signal on the page is one read of feedback about its data subject, as on
+    GET /signalen/{signaalId} (cases.feedback.record_feedback_read)."""
+    processing_log_record_many(
+        actor=request.user, activity="feedback", action="read", name=name,
+        items=[Processing(str(s.subject_id), "signal", s.public_id, ("status",)) for s in rows],
+    )  # fmt: skip
+
+
+def _require_partner(request: Request, message: str) -> None:
+    if (
+        not request.user.has_perm("intake.submit_signal")
+        or not request.user.organisation.is_partner
+    ):
+        raise PermissionDenied(message)
+
+
 class SignalThrottle(UserThrottle):
     """The user rate (MELDPUNT_API_RATE_USER), per API key."""
 
 
 class SignalCollection(APIView):
-    token_scopes = {"POST": scopes.SUBMIT}
+    token_scopes = {"POST": scopes.SUBMIT, "GET": scopes.READ_FEEDBACK}
     throttle_classes = [SignalThrottle]
 
     def _require_partner(self, request: Request) -> None:
-        if (
-            not request.user.has_perm("intake.submit_signal")
-            or not request.user.organisation.is_partner
-        ):
-            raise PermissionDenied("Alleen een verhuurder kan signalen melden.")
+        _require_partner(request, "Alleen een verhuurder kan signalen melden.")
+
+    @extend_schema(
+        operation_id="signalen_list",
+        summary="De eigen signalen, met hun terugkoppeling",
+        description="Nieuwste eerst, per pagina; de volgende pagina staat in _links.next. "
+        "Alleen de velden van de terugkoppeling (zoals GET /signalen/{signaalId}). Zoeken op "
+        "uw eigen referentie: POST /signalen/_zoek (een referentie hoort niet in een URL).",
+        parameters=[SignalListQuery],
+        responses={200: SignalPageOut},
+        tags=["signalen"],
+    )
+    def get(self, request: Request) -> Response:
+        _require_partner(request, "Alleen een signaalpartner ziet zijn signalen.")
+        query = SignalListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        try:
+            rows, position = own_signal_page(
+                request.user, stage=q.get("status", ""), received_from=q.get("ontvangenVanaf"),
+                received_to=q.get("ontvangenTotEnMet"), after=q["position"], size=q["aantal"],
+            )  # fmt: skip
+        except (ValueError, TypeError):  # signed by us but not a position: an older format
+            return _problem(400, "Ongeldige invoer", "Deze cursor is verlopen; begin opnieuw.")
+        _record_list_read(request, rows, "signal.feedback.list")
+        return Response(
+            {
+                "_links": page_links(request, cursor_encode(CURSOR_LIST, position)),
+                "_embedded": {"signalen": [_signal_state(s, s.feedback_stage) for s in rows]},
+            }
+        )
 
     @extend_schema(
         summary="Signaal of signalen melden",
@@ -335,6 +472,39 @@ class SignalCollection(APIView):
                 "geaccepteerd": sum(r["status"] == "accepted" for r in ordered),
                 "geweigerd": sum(r["status"] == "refused" for r in ordered),
                 "resultaten": ordered,
+            }
+        )
+
+
+class SignalSearch(APIView):
+    """A search by the partner's own reference: POSTed, so the reference (which points at a
+    tenant) is never in a URL, an access log or a next link (docs/adr/0108, 0118)."""
+
+    token_scopes = {"POST": scopes.READ_FEEDBACK}
+    throttle_classes = [SignalThrottle]
+
+    @extend_schema(
+        operation_id="signalen_zoek",
+        summary="Eigen signalen zoeken op referentie",
+        description=f"De eigen signalen met deze referentie, nieuwste eerst (hoogstens "
+        f"{SEARCH_LIMIT}; een referentie noemt één huurder, dus er is geen volgende pagina).",
+        request=SignalSearchIn,
+        responses={200: SignalPageOut},
+        tags=["signalen"],
+    )
+    def post(self, request: Request) -> Response:
+        _require_partner(request, "Alleen een signaalpartner ziet zijn signalen.")
+        body = SignalSearchIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        rows, _more = own_signal_page(
+            request.user, reference=body.validated_data["partnerReferentie"].strip(),
+            size=SEARCH_LIMIT,
+        )  # fmt: skip
+        _record_list_read(request, rows, "signal.feedback.search")
+        return Response(
+            {
+                "_links": {"self": {"href": request.path}},
+                "_embedded": {"signalen": [_signal_state(s, s.feedback_stage) for s in rows]},
             }
         )
 
