@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -30,8 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from meldpunt.accounts import scopes
 from meldpunt.accounts.services import api_token_create, user_create
-from meldpunt.cases.models import Track
-from meldpunt.cases.services import case_assign, case_pick_up
+from meldpunt.cases.models import Instrument, Track
+from meldpunt.cases.services import case_assign, case_pick_up, instrument_deploy
 from meldpunt.intake.services import signal_submit
 from meldpunt.organisations.models import Organisation
 from meldpunt.organisations.services import covenant_seed
@@ -89,13 +90,16 @@ def world(transactional_db, settings):
     case_assign(case_id=signal.case_id, provider=organisations["centram"],
                 track=Track.VROEG_EROPAF, by=regie)  # fmt: skip
     case_pick_up(case_id=signal.case_id, by=worker)
+    deployment = instrument_deploy(case_id=signal.case_id, by=worker,
+                                   instrument=Instrument.objects.get(code="budgetadvies"),
+                                   deployed_on=timezone.localdate())  # fmt: skip
     keys = {}
     for name, (slug, token_scopes) in CLIENTS.items():
         if slug is not None:
             _token, keys[name] = api_token_create(
                 organisation=organisations[slug], name=f"fuzz {name}", scopes=token_scopes
             )
-    return {"signal": signal, "keys": keys}
+    return {"signal": signal, "deployment": deployment, "keys": keys}
 
 
 @schema.parametrize()
@@ -111,6 +115,8 @@ def test_every_operation_keeps_its_contract(case, own, world, live_server):
         case.path_parameters["signaalId"] = str(world["signal"].public_id)
     if own and "zaakId" in (case.path_parameters or {}):
         case.path_parameters["zaakId"] = str(world["signal"].case.public_id)
+    if own and "inzetId" in (case.path_parameters or {}):
+        case.path_parameters["inzetId"] = str(world["deployment"].public_id)
     # The same call as every kind of client: each example costs one set-up, not seven.
     for kind in CLIENTS:
         headers = {}

@@ -14,9 +14,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from meldpunt.accounts.services import api_token_create, user_create
-from meldpunt.cases.services import letter_produce
+from meldpunt.cases.models import Instrument
+from meldpunt.cases.services import instrument_deploy, letter_produce
 from meldpunt.intake.services import signal_import_create, signal_submit
 from meldpunt.safeguards.services import safeguard_check_ask, tenancy_outcome_record
 
@@ -44,6 +46,12 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "api-v1:signal-collection": (None, ("get", "post")),
     "api-v1:signal-search": (None, ("post",)),
     "api-v1:case-collection": (None, ("get",)),
+    "api-v1:case-detail": ("case", ("get",)),
+    "api-v1:case-attempts": ("case", ("get", "post")),
+    "api-v1:case-deployments": ("case", ("get", "post")),
+    "api-v1:case-deployment-end": ("case+deployment", ("post",)),
+    "api-v1:case-events": ("case", ("get", "post")),
+    "api-v1:case-close": ("case", ("post",)),
     "api-v1:signal-detail": ("signal", ("get",)),
     "api-v1:signal-feedback": ("signal", ("get",)),
     "api-v1:safeguard-check": ("signal+question", ("post",)),
@@ -131,6 +139,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
 OBJECT_KINDS = {
     "signal",
     "case",
+    "case+deployment",
     "batch",
     "check",
     "signal+question",
@@ -254,6 +263,17 @@ def world(covenant, users):
             ("diemen", diemen, "diemen-hulpverlener"),
         )
     }
+    # An instrument in each world's case, for ending it over the API.
+    deployments = {
+        world: instrument_deploy(case_id=signal.case_id, by=users[provider],
+                                 instrument=Instrument.objects.get(code="budgetadvies"),
+                                 deployed_on=timezone.localdate()).public_id
+        for world, signal, provider in (
+            ("own", own, "centram"),
+            ("foreign", foreign, "doras"),
+            ("diemen", diemen, "diemen-hulpverlener"),
+        )
+    }  # fmt: skip
     own_token, _key = api_token_create(organisation=covenant["eigen-haard"], name="eigen")
     foreign_token, _key = api_token_create(organisation=covenant["ymere"], name="vreemd")
     diemen_token, _key = api_token_create(
@@ -265,6 +285,7 @@ def world(covenant, users):
             "token": own_token.pk,
             "signal": own.public_id,
             "case": own.case.public_id,
+            "deployment": deployments["own"],
             "batch": own_batch.public_id,
             "check": own_check.public_id,
             "tenancy": own.tenancy.public_id,
@@ -277,6 +298,7 @@ def world(covenant, users):
             "token": foreign_token.pk,
             "signal": foreign.public_id,
             "case": foreign.case.public_id,
+            "deployment": deployments["foreign"],
             "batch": foreign_batch.public_id,
             "check": foreign_check.public_id,
             "tenancy": foreign.tenancy.public_id,
@@ -289,6 +311,7 @@ def world(covenant, users):
             "token": diemen_token.pk,
             "signal": diemen.public_id,
             "case": diemen.case.public_id,
+            "deployment": deployments["diemen"],
             "batch": diemen_batch.public_id,
             "check": diemen_check.public_id,
             "tenancy": diemen.tenancy.public_id,
@@ -318,6 +341,8 @@ def kwargs_for(kind: str | None, objects: dict) -> dict:
         return {"slug": "signalen", "extension": "csv"}
     if kind == "cost-download":
         return {"partner": "alle", "extension": "xlsx"}
+    if kind == "case+deployment":
+        return {"public_id": objects["case"], "inzetId": objects["deployment"]}
     if kind in ("exception", "token"):
         return {"pk": objects[kind]}
     return {"public_id": objects[kind]}
@@ -330,7 +355,11 @@ API_KWARGS = {"public_id": "signaalId", "question": "vraag"}
 def url_for(name: str, kind: str | None, objects: dict) -> str:
     kwargs = kwargs_for(kind, objects)
     if name.startswith("api-v1:"):
-        names = {**API_KWARGS, "public_id": "zaakId"} if kind == "case" else API_KWARGS
+        names = (
+            {**API_KWARGS, "public_id": "zaakId"}
+            if kind and kind.startswith("case")
+            else API_KWARGS
+        )
         kwargs = {names.get(k, k): v for k, v in kwargs.items()}
     return reverse(name, kwargs=kwargs)
 

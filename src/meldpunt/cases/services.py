@@ -601,7 +601,14 @@ def instrument_end(*, deployment_id: int, by: Any, on: date) -> InstrumentDeploy
     """End a running instrument (e.g. Geregelde betaling stops)."""
     deployment = InstrumentDeployment.objects.get(pk=deployment_id)
     case = _worker_case(by, deployment.case_id)
+    deployment.refresh_from_db()  # read again under the case's lock: ended meanwhile?
+    if on is None:
+        raise ValidationError({"on": "Vul de datum in."})
     _not_in_future(on)
+    if on < deployment.deployed_on:
+        raise ValidationError({"on": "Deze datum ligt voor de inzet van het instrument."})
+    if deployment.ended_on is not None:
+        raise ValidationError("Dit instrument is al beëindigd.")
     deployment.ended_on = on
     deployment.save(update_fields=["ended_on"])
     _log(

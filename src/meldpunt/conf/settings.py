@@ -364,6 +364,10 @@ SPECTACULAR_SETTINGS = {
     # Named, so a case's status is one component and the batch row's keeps its name.
     "ENUM_NAME_OVERRIDES": {
         "ZaakStatus": "meldpunt.cases.workflow.CaseStatus",
+        "Contactsoort": "meldpunt.cases.vocabulary.ContactKind",
+        "Dagdeel": "meldpunt.cases.vocabulary.PartOfDay",
+        "SoortGebeurtenis": "meldpunt.cases.models.InstrumentEvent.Kind",
+        "Eindresultaat": "meldpunt.cases.vocabulary.END_RESULT_CHOICES",
         "StatusEnum": [("accepted", "accepted"), ("refused", "refused")],
     },
 }

@@ -3,7 +3,15 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from meldpunt.cases.api import SignalFeedbackView
-from meldpunt.cases.case_api import CaseCollection
+from meldpunt.cases.case_api import (
+    AttemptCollection,
+    CaseClose,
+    CaseCollection,
+    CaseDetail,
+    DeploymentCollection,
+    DeploymentEnd,
+    EventCollection,
+)
 from meldpunt.cases.income_api import (
     ArrangementChangeView,
     ArrangementDetailView,
@@ -39,6 +47,18 @@ api_v1 = [
         name="signal-outcomes",
     ),
     path("zaken", CaseCollection.as_view(), name="case-collection"),
+    path("zaken/<uuid:zaakId>", CaseDetail.as_view(), name="case-detail"),
+    path("zaken/<uuid:zaakId>/contactpogingen", AttemptCollection.as_view(), name="case-attempts"),
+    path(
+        "zaken/<uuid:zaakId>/instrumenten", DeploymentCollection.as_view(), name="case-deployments"
+    ),
+    path(
+        "zaken/<uuid:zaakId>/instrumenten/<uuid:inzetId>/beeindiging",
+        DeploymentEnd.as_view(),
+        name="case-deployment-end",
+    ),
+    path("zaken/<uuid:zaakId>/gebeurtenissen", EventCollection.as_view(), name="case-events"),
+    path("zaken/<uuid:zaakId>/afsluiting", CaseClose.as_view(), name="case-close"),
     path(
         "zaken/<uuid:zaakId>/geregelde-betaling",
         ArrangementDetailView.as_view(),
