@@ -52,6 +52,8 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "api-v1:case-deployment-end": ("case+deployment", ("post",)),
     "api-v1:case-events": ("case", ("get", "post")),
     "api-v1:case-close": ("case", ("post",)),
+    "api-v1:case-assign": ("case", ("post",)),
+    "api-v1:ddas-delivery": ("month", ("get",)),
     "api-v1:signal-detail": ("signal", ("get",)),
     "api-v1:signal-feedback": ("signal", ("get",)),
     "api-v1:safeguard-check": ("signal+question", ("post",)),
@@ -341,6 +343,8 @@ def kwargs_for(kind: str | None, objects: dict) -> dict:
         return {"slug": "signalen", "extension": "csv"}
     if kind == "cost-download":
         return {"partner": "alle", "extension": "xlsx"}
+    if kind == "month":
+        return {"maand": timezone.localdate().strftime("%Y-%m")}
     if kind == "case+deployment":
         return {"public_id": objects["case"], "inzetId": objects["deployment"]}
     if kind in ("exception", "token"):

@@ -189,3 +189,33 @@ def test_a_case_not_yet_assigned_cannot_be_worked(covenant, users, clients, toda
     code, body = post(clients["regie"], url, {"soort": "Telefoon", "bereikt": False,
                                               "datum": today.isoformat(), "dagdeel": "Ochtend"})  # fmt: skip
     assert code == 409 and "toegewezen" in body["detail"]
+
+
+def test_regie_assigns_a_case_with_the_triage_rules(signal, covenant, clients, users, centram):
+    url = f"/api/v1/zaken/{signal.case.public_id}/toewijzing"
+    Case.objects.filter(pk=signal.case_id).update(status="ontvangen", provider=None)
+    # The district's provider needs no reason; another one does.
+    code, body = post(clients["regie"], url, {"route": "vroeg-eropaf", "uitvoerder": "centram"})
+    assert code == 200 and body["status"] == "toegewezen" and body["uitvoerder"] == "centram"
+    code, body = post(clients["regie"], url, {"route": "vroeg-eropaf", "uitvoerder": "doras"})
+    assert code == 400 and invalid(body) == ["reden"]
+    for bad, field in (({"route": "vroeg-eropaf", "uitvoerder": "eigen-haard"}, "uitvoerder"),
+                       ({"route": "vroeg-eropaf"}, "uitvoerder"),
+                       ({"route": "ergens-heen"}, "route")):  # fmt: skip
+        code, body = post(clients["regie"], url, bad)
+        assert code == 400 and invalid(body) == [field], (bad, body)
+    assert Case.objects.get(pk=signal.case_id).provider == covenant["centram"]  # nothing saved
+    # Only regie: not a provider (signed in or by key), not another municipality's regie.
+    assert post(clients["centram"], url, {"route": "geregelde-betaling"})[0] == 403
+    assert post(centram, url, {"route": "geregelde-betaling"})[0] == 403
+    assert post(clients["diemen-regie"], url, {"route": "geregelde-betaling"})[0] == 404
+    code, body = post(clients["regie"], url, {"route": "vroeg-eropaf", "uitvoerder": "doras",
+                                              "reden": "Huurder werkt in Noord"})  # fmt: skip
+    assert code == 200 and body["uitvoerder"] == "doras"
+    assert Case.objects.get(pk=signal.case_id).routing_reason == "handmatig: Huurder werkt in Noord"
+    code, body = post(clients["regie"], url, {"route": "geregelde-betaling"})
+    assert code == 200 and body["route"] == "geregelde-betaling" and body["uitvoerder"] is None
+    close = f"/api/v1/zaken/{signal.case.public_id}/afsluiting"
+    assert post(clients["regie"], close, {"eindresultaat": "Niet opgepakt: andere reden"})[0] == 200
+    code, body = post(clients["regie"], url, {"route": "geregelde-betaling"})
+    assert code == 409 and "niet meer worden toegewezen" in body["detail"]

@@ -36,6 +36,7 @@ from meldpunt.core.cursors import (
     page_links,
 )
 from meldpunt.core.throttling import UserThrottle
+from meldpunt.organisations.models import Organisation
 from meldpunt.privacy.services import Processing, processing_log_record, processing_log_record_many
 
 from .deadlines import OUTREACH_OPEN
@@ -50,6 +51,7 @@ from .models import (
 from .search import Filters, case_page, filtered_cases
 from .services import (
     StaleCaseError,
+    case_assign,
     case_close,
     contact_attempt_record,
     instrument_deploy,
@@ -263,6 +265,9 @@ FIELD_NAMES = {
     "monthly_amount": "maandbedrag",
     "deployment": "inzet",
     "end_result": "eindresultaat",
+    "track": "route",
+    "provider": "uitvoerder",
+    "reason": "reden",
 }
 DATE_ERRORS = {"invalid": "Geef een geldige datum als JJJJ-MM-DD.", "required": "Vul de datum in.",
                "null": "Vul de datum in."}  # fmt: skip
@@ -747,4 +752,62 @@ class CaseClose(APIView):
             expected_status=d.get("verwachteStatus") or None,
         ))  # fmt: skip
         case.refresh_from_db()
+        return Response(CaseSummarySerializer(case_summary(case, timezone.localdate())).data)
+
+
+# --- triage by regie (slice 3) -----------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="Toewijzing")
+class AssignIn(serializers.Serializer):
+    route = serializers.ChoiceField(
+        choices=Track.choices,
+        error_messages={"invalid_choice": "Kies een route: " + ", ".join(Track.values)},
+    )
+    uitvoerder = serializers.CharField(
+        required=False, allow_blank=True, max_length=60,
+        help_text="De code van de uitvoerder (bij vroeg-eropaf).",
+    )  # fmt: skip
+    reden = serializers.CharField(
+        required=False, allow_blank=True, max_length=300,
+        help_text="Verplicht als u afwijkt van de uitvoerder van het stadsdeel.",
+        error_messages={"max_length": "Een reden is hoogstens 300 tekens."},
+    )  # fmt: skip
+
+    def validate_uitvoerder(self, value: str) -> Organisation | None:
+        if not value.strip():
+            return None
+        provider = Organisation.objects.filter(slug=value.strip(), is_active=True).first()
+        if provider is None or not provider.is_provider:
+            raise serializers.ValidationError("Dit is geen uitvoerder van het convenant.")
+        return provider
+
+
+class CaseAssign(APIView):
+    """Triage: regie chooses the route and the provider (signed in; closed to API keys: no key
+    of a municipality has a triage scope, ADR 0105)."""
+
+    token_scopes: dict[str, str] = {}
+    throttle_classes = [CaseThrottle]
+
+    @extend_schema(
+        summary="Een zaak toewijzen (triage)",
+        description="De route en, bij Vroeg Eropaf, de uitvoerder; wie afwijkt van de "
+        "uitvoerder van het stadsdeel geeft een reden. Alleen voor de regie.",
+        request=AssignIn,
+        responses={200: CaseSummarySerializer, **CONFLICT},
+        tags=["zaken"],
+    )
+    def post(self, request: Request, zaakId) -> Response:  # camelCase: the path parameter
+        case = worked_case(request, zaakId)
+        if not request.user.has_perm("intake.triage_signal"):
+            raise PermissionDenied("Alleen de regie wijst zaken toe.")
+        body = AssignIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        call_service(lambda: case_assign(
+            case_id=case.pk, provider=d.get("uitvoerder"), track=d["route"], by=request.user,
+            reason=d.get("reden", ""),
+        ))  # fmt: skip
+        case = Case.objects.select_related("district", "provider").get(pk=case.pk)
         return Response(CaseSummarySerializer(case_summary(case, timezone.localdate())).data)

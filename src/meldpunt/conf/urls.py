@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from meldpunt.cases.api import SignalFeedbackView
 from meldpunt.cases.case_api import (
     AttemptCollection,
+    CaseAssign,
     CaseClose,
     CaseCollection,
     CaseDetail,
@@ -21,6 +22,7 @@ from meldpunt.core import views as core_views
 from meldpunt.core.api import UnknownApiPath
 from meldpunt.intake.api import SignalCollection, SignalDetail, SignalSearch
 from meldpunt.organisations.api import OrganisationList
+from meldpunt.reporting.api import DdasDeliveryView
 from meldpunt.reporting.ddas import views as ddas_views
 from meldpunt.safeguards.api import CheckCreateView, SignalOutcomesView, VerificationView
 from meldpunt.webhooks.api import WebhookCollection, WebhookDetail
@@ -59,6 +61,7 @@ api_v1 = [
     ),
     path("zaken/<uuid:zaakId>/gebeurtenissen", EventCollection.as_view(), name="case-events"),
     path("zaken/<uuid:zaakId>/afsluiting", CaseClose.as_view(), name="case-close"),
+    path("zaken/<uuid:zaakId>/toewijzing", CaseAssign.as_view(), name="case-assign"),
     path(
         "zaken/<uuid:zaakId>/geregelde-betaling",
         ArrangementDetailView.as_view(),
@@ -74,6 +77,7 @@ api_v1 = [
         ArrangementEndView.as_view(),
         name="arrangement-end",
     ),
+    path("ddas-leveringen/<str:maand>", DdasDeliveryView.as_view(), name="ddas-delivery"),
     path("verificaties/<str:code>", VerificationView.as_view(), name="verification"),
     path("webhooks", WebhookCollection.as_view(), name="webhook-collection"),
     path("webhooks/<uuid:webhookId>", WebhookDetail.as_view(), name="webhook-detail"),
