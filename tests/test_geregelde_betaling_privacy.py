@@ -149,3 +149,49 @@ def test_the_proposal_form_prefill_is_a_logged_read(benefit_signal, consultant, 
     assert entry.data_subject_id == str(benefit_signal.subject_id)
     assert entry.fields == ["partner_reference"]
     assert entry.actor_organisation_id == consultant.organisation_id
+
+
+def test_retention_clears_the_exchange_folder_once_the_other_side_answered(
+    benefit_signal, consultant, exchange, today
+):
+    """The batch files hold copies of the instructions: a batch whose every instruction was
+    answered goes after the upload-file period (7 days), and so do put-away receipts; a batch
+    with an instruction still waiting for its answer stays."""
+    import os
+
+    arrangement = running(benefit_signal, consultant, exchange, today)
+    change = gb.arrangement_change(arrangement_id=arrangement.pk, by=consultant,
+                                   rent_amount="730,00", from_period=today)  # fmt: skip
+    gb.instructions_deliver()
+    [batch] = (exchange / "uit").glob("opdrachten-*.csv")
+    assert CLIENT in batch.read_text()
+
+    def age_everything() -> list:
+        old = (timezone.now() - timedelta(days=8)).timestamp()
+        files = [batch, *(exchange / "in").rglob("*.*")]
+        for path in files:
+            if path.is_file():
+                os.utime(path, (old, old))
+        return [p for p in files if p.is_file() and p != batch]
+
+    age_everything()
+    first = retention_apply(trigger="test")
+    assert batch.exists()  # the change waits for its answer: the batch stays
+    assert RetentionDeletion.objects.get(run=first, object_type="income_exchange_file").count == 1
+
+    receipt(exchange, "ontvangst-w.csv", (str(change.public_id), "verwerkt", today.isoformat(), ""))
+    assert gb.income_receipts_read() == {"verwerkt": 1, "geweigerd": 0}
+    put_away = age_everything()
+    assert put_away
+    run = retention_apply(trigger="test")
+    assert not batch.exists() and not any(p.exists() for p in put_away)
+    record = RetentionDeletion.objects.get(run=run, object_type="income_exchange_file")
+    assert f"uit/{batch.name}" in record.object_ids and record.count == 2
+    assert record.subject_ids == [str(benefit_signal.case.subject_id)]
+    assert CLIENT not in " ".join(record.object_ids)
+    assert ProcessingLogEntry.objects.filter(
+        name="retention.delete.income_exchange_file", object_type="income_instruction",
+        object_id=str(change.public_id),
+    ).exists()  # fmt: skip
+    again = retention_apply(trigger="test")
+    assert not RetentionDeletion.objects.filter(run=again, object_type="income_exchange_file")

@@ -10,6 +10,7 @@ flags, dates truncated to the month) so evaluation figures stay the same.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -187,6 +188,25 @@ def anonymise_arrangements(*, case_ids: list[int]) -> None:
         ended_on=TruncMonth("ended_on"),
         created_at=TruncMonth("created_at"),
     )
+
+
+def instructions_answered(ids: set[str]) -> dict[str, str] | None:
+    """The tenant's pseudonym per instruction when the income administration answered every
+    one of them (confirmed or refused), so the exchange file holding them may go; else None
+    (an id the Meldpunt does not know, or one still waiting, keeps the file)."""
+    try:
+        wanted = {str(uuid.UUID(i)) for i in ids}
+    except ValueError:
+        return None
+    rows = list(
+        IncomeInstruction.objects.filter(
+            public_id__in=wanted,
+            status__in=[IncomeInstruction.Status.CONFIRMED, IncomeInstruction.Status.REFUSED],
+        ).values_list("public_id", "arrangement__case__subject_id")
+    )
+    if not wanted or len(rows) != len(wanted):
+        return None
+    return {str(p): str(s) for p, s in rows}
 
 
 def tenancy_rows(tenancies: QuerySet[Tenancy]) -> list[tuple[int, Any, Any]]:

@@ -29,6 +29,7 @@ from meldpunt.privacy.models import (
 )
 from meldpunt.privacy.retention import expiry_cutoff, retention_periods
 from meldpunt.privacy.services import Processing, processing_log_prune, processing_log_record_many
+from meldpunt.registries.income import income_administration
 from meldpunt.safeguards import personal_data as safeguards
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def retention_apply(*, trigger: str, now: datetime | None = None) -> RetentionRu
     _prune_processing_log(run, cutoffs[RetentionCategory.PROCESSING_LOG], periods)
     _anonymise_expired(run, cutoffs)
     _delete_upload_files(run, cutoffs[RetentionCategory.UPLOAD_FILE], now)
+    _delete_income_exchange_files(run, cutoffs[RetentionCategory.UPLOAD_FILE])
     _forget_report_references(run, cutoffs[RetentionCategory.SIGNAL_NOT_TAKEN_UP])
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
@@ -229,5 +231,50 @@ def _forget_report_references(run: RetentionRun, before: datetime) -> None:
             kind=RetentionDeletion.Kind.ANONYMISED,
             count=len(batch_ids),
             object_ids=batch_ids,
+            expired_before=before,
+        )
+
+
+def _delete_income_exchange_files(run: RetentionRun, before: datetime) -> None:
+    """Geregelde betaling: the exchange with the income administration holds copies of the
+    instructions (client number, amounts). Once the other side answered every instruction of a
+    batch it has imported it; older than the upload-file period, the batch goes, and so do the
+    receipts put away (their answers are in the case file). Logged per instruction."""
+    subjects: dict[str, str] = {}
+
+    def answered(ids: set[str]) -> bool:
+        found = case_file.instructions_answered(ids)
+        subjects.update(found or {})
+        return found is not None
+
+    removed = income_administration().forget_exchanged(before=before, answered=answered)
+    if not removed:
+        return
+    with transaction.atomic():
+        processing_log_record_many(
+            actor=None,
+            activity="privacy",
+            action=ProcessingLogEntry.Action.DELETE,
+            name="retention.delete.income_exchange_file",
+            items=[
+                Processing(s, "income_instruction", i, ("exchange_file",))
+                for i, s in sorted(subjects.items())
+            ]
+            + [
+                Processing(
+                    name[-64:], "income_exchange_file", name[-40:], ("file",), "uitwisselbestand"
+                )
+                for name in removed
+                if name.startswith("in/")
+            ],
+        )
+        RetentionDeletion.objects.create(
+            run=run,
+            category=RetentionCategory.UPLOAD_FILE,
+            object_type="income_exchange_file",
+            kind=RetentionDeletion.Kind.DELETED,
+            count=len(removed),
+            object_ids=removed,
+            subject_ids=sorted(set(subjects.values())),
             expired_before=before,
         )

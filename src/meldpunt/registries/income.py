@@ -14,8 +14,9 @@ import fcntl
 import io
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -97,6 +98,15 @@ class IncomeAdministration(Protocol):
 
     def receipt_handled(self, name: str, *, accepted: bool, message: str) -> None:
         """Put a read receipt away: applied, or refused with ``message``."""
+        ...
+
+    def forget_exchanged(
+        self, *, before: datetime, answered: Callable[[set[str]], bool]
+    ) -> list[str]:
+        """Retention: remove what the exchange still holds of instructions the other side has
+        answered (``answered(ids)`` says whether all of these were), and put-away receipts,
+        older than ``before``; returns what was removed (names, no personal data). An adapter
+        that keeps nothing returns []."""
         ...
 
 
@@ -193,6 +203,34 @@ class FileIncomeAdministration:
         (inbox / name).replace(moved)
         if not accepted:
             moved.with_name(moved.name + ".fout.txt").write_text(message + "\n", encoding="utf-8")
+
+    def forget_exchanged(
+        self, *, before: datetime, answered: Callable[[set[str]], bool]
+    ) -> list[str]:
+        removed: list[str] = []
+        outbox = self.directory / "uit"
+        if outbox.is_dir():
+            # Under the delivery lock: a batch is never removed while an instruction is being
+            # looked up or appended. Only a batch whose every instruction was answered goes:
+            # the other side has imported it, so no retry can need it for "exactly once".
+            with (outbox / ".lock").open("a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                for path in sorted(outbox.glob("opdrachten-*.csv")):
+                    if _older(path, before) and answered(_ids_in(path) - {"opdracht_id"}):
+                        path.unlink(missing_ok=True)
+                        removed.append(f"uit/{path.name}")
+        for kept in ("verwerkt", "geweigerd"):
+            folder = self.directory / "in" / kept
+            if folder.is_dir():
+                for path in sorted(folder.iterdir()):
+                    if path.is_file() and _older(path, before):
+                        path.unlink(missing_ok=True)
+                        removed.append(f"in/{kept}/{path.name}")
+        return removed
+
+
+def _older(path: Path, before: datetime) -> bool:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=before.tzinfo) < before
 
 
 def _ids_in(path: Path) -> set[str]:
