@@ -1,10 +1,14 @@
 """make bench, case list (issue #12): a filter and a search on 1,000,000 cases, SQLite and PostgreSQL.
 
-For each database: a fresh one (migrate, seed-demo), then BENCH_CASES cases (default 1,000,000)
-written in bulk with their person, household member and signal: blind indexes computed the real
-way (``privacy.keys``), the signal's details sealed once and shared (set-up, not measured),
-statuses, providers, districts, caseworkers and deadlines spread as in a city. Then, in the same
-process, the real screens through Django's test client (middleware, scoping, template, the
+For each database, BENCH_CASES cases (default 1,000,000) on top of ``seed-demo``, written in
+bulk with their person, household member and signal: blind indexes computed the real way
+(``privacy.keys``), the signal's details sealed once and shared, statuses, providers, districts,
+caseworkers and deadlines spread as in a city. The seeded database is kept under var/bench/
+(SQLite: a file each run copies; PostgreSQL: a template each run clones), keyed by the seeding
+code as tests/bench/seed.py keeps its own, so a run after a change of the product starts in
+seconds: migrations added since (an index) are applied to the cache. Deadlines are seeded around
+the day of seeding; delete var/bench/caselist-* to seed afresh. Then, in a fresh process, the
+real screens through Django's test client (middleware, scoping, template, the
 processing-log records of the names on the page), signed in as regie or a caseworker:
 
 - regie's case list by deadline, first page;
@@ -22,10 +26,12 @@ Run alone: ``python -m tests.bench.caselist`` (BENCH_CASES, BENCH_POSTGRES_URL a
 
 from __future__ import annotations
 
-import base64
+import hashlib
+import inspect
+import json
 import os
 import random
-import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,41 +39,123 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
+from tests.bench import seed as bench_seed
+
 ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / "var" / "bench"
 MELDPUNT = str(ROOT / ".venv" / "bin" / "meldpunt")
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 TARGET_MS = 100.0
 CHUNK = 20_000
 
 
-def env_for(database_url: str) -> dict[str, str]:
-    key = base64.b64encode(secrets.token_bytes(32)).decode()
+def seed_version() -> str:
+    """A hash of what the seeded rows depend on (the seeding functions, not the timings) and
+    of this checkout (worktrees share one PostgreSQL server)."""
+    digest = hashlib.sha256(str(ROOT).encode())
+    for function in (_statuses, _letters, seed):
+        digest.update(inspect.getsource(function).encode())
+    return digest.hexdigest()[:12]
+
+
+def env_for(database_url: str, keys: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="meldpunt.conf.settings",
         MELDPUNT_ENV_FILE="/nonexistent",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
-        MELDPUNT_ENCRYPTION_KEYS=f"k1:{key}",
-        MELDPUNT_ENCRYPTION_ACTIVE_KEY="k1",
-        MELDPUNT_BLIND_INDEX_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         MELDPUNT_DEMO_MODE="true",
         MELDPUNT_LOG_LEVEL="WARNING",
         DATABASE_URL=database_url,
         DJANGO_ALLOWED_HOSTS="testserver,localhost",
+        **keys,
     )
     return env
 
 
-def fresh_postgres(base_url: str, name: str) -> str:
+def _seed_into(env: dict[str, str], n: int) -> tuple[dict, float]:
+    started = time.perf_counter()
+    for args in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["seed-demo"]):
+        bench_seed._run(env, [MELDPUNT, *args])
+    out = bench_seed._run(env, [PYTHON, "-m", "tests.bench.caselist", "seed", str(n)])
+    return json.loads(out.strip().splitlines()[-1]), time.perf_counter() - started
+
+
+def _manifest(path: Path) -> dict | None:
+    if not path.exists():
+        return None
+    manifest = json.loads(path.read_text())
+    return manifest if bench_seed._still_valid(manifest) else None
+
+
+def seeded_sqlite(target: Path, n: int, say: Callable[[str], None]) -> tuple[dict[str, str], dict]:
+    """A copy at ``target`` of the cached seeded SQLite database: its environment and probe.
+
+    Seeded once (the cache under var/bench/ is keyed by the seeding code, as tests/bench/seed.py
+    does it); migrations added since are applied to the cache, a changed one means seeding again.
+    """
+    CACHE.mkdir(parents=True, exist_ok=True)
+    stem = CACHE / f"caselist-{seed_version()}-{n}"
+    database, path = stem.with_suffix(".sqlite3"), stem.with_suffix(".json")
+    manifest = _manifest(path) if database.exists() else None
+    if manifest is None:
+        for old in CACHE.glob(f"caselist-*-{n}.*"):
+            old.unlink()
+        partial = stem.with_suffix(".partial.sqlite3")
+        partial.unlink(missing_ok=True)
+        keys = bench_seed._new_keys()
+        probe, seconds = _seed_into(env_for(f"sqlite:///{partial}", keys), n)
+        partial.rename(database)
+        manifest = {"keys": keys, "migrations": bench_seed.migrations(), "probe": probe}
+        path.write_text(json.dumps(manifest))
+        say(f"{n:,} cases seeded in {seconds:.0f} s ({database.name})")
+    else:
+        say(f"{n:,} cases reused from {database.name}")
+        env = env_for(f"sqlite:///{database}", manifest["keys"])
+        bench_seed._bring_up_to_date(env, manifest, path, say)
+    shutil.copyfile(database, target)
+    return env_for(f"sqlite:///{target}", manifest["keys"]), manifest["probe"]
+
+
+def seeded_postgres(
+    base_url: str, name: str, n: int, say: Callable[[str], None]
+) -> tuple[dict[str, str], dict]:
+    """Database ``name`` cloned from the cached seeded template: its environment and probe."""
     import psycopg
 
+    CACHE.mkdir(parents=True, exist_ok=True)
+    version = seed_version()
+    template = f"meldpunt_caselist_{version}_{n}"
+    path = CACHE / f"caselist-pg-{version}-{n}.json"
+    server = base_url.rsplit("/", 1)[0]
     with psycopg.connect(base_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+        manifest = _manifest(path) if exists else None
+        if manifest is None:
+            conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
+            for old in CACHE.glob(f"caselist-pg-*-{n}.json"):
+                old.unlink()
+            conn.execute(f'CREATE DATABASE "{template}"')
+            keys = bench_seed._new_keys()
+            try:
+                probe, seconds = _seed_into(env_for(f"{server}/{template}", keys), n)
+            except BaseException:
+                conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
+                raise
+            with psycopg.connect(f"{server}/{template}", autocommit=True) as seeded:
+                seeded.execute("VACUUM ANALYZE")
+            manifest = {"keys": keys, "migrations": bench_seed.migrations(), "probe": probe}
+            path.write_text(json.dumps(manifest))
+            say(f"{n:,} cases seeded in {seconds:.0f} s ({template})")
+        else:
+            say(f"{n:,} cases reused from template {template}")
+            env = env_for(f"{server}/{template}", manifest["keys"])
+            bench_seed._bring_up_to_date(env, manifest, path, say)
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return base_url.rsplit("/", 1)[0] + "/" + name
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return env_for(f"{server}/{name}", manifest["keys"]), manifest["probe"]
 
 
 # --- inside the Django process: python -m tests.bench.caselist run N ---------------------------
@@ -199,7 +287,7 @@ def seed(n: int) -> dict:
                             "Opgepakt" if status not in ("ontvangen", "toegewezen")
                             else "Nog niet opgepakt", "", case_id, person_id))  # fmt: skip
             if i == n // 2:
-                probe = {"surname": surname, "birth": birth, "postcode": postcode,
+                probe = {"surname": surname, "birth": birth.isoformat(), "postcode": postcode,
                          "number": number, "caseworker": caseworker or workers[provider.pk][0],
                          "provider": provider.pk}  # fmt: skip
         with transaction.atomic():
@@ -252,10 +340,8 @@ def _time(call: Callable[[], object], repeat: int = 15) -> tuple[float, float]:
     return statistics.median(samples), max(samples)
 
 
-def measure(n: int) -> None:
-    import django
-
-    django.setup()
+def measure(probe: dict) -> None:
+    """Time the screens on a seeded database; ``probe`` is what ``seed`` returned."""
     from django.db import connection
     from django.urls import reverse
 
@@ -263,11 +349,8 @@ def measure(n: int) -> None:
     from meldpunt.cases.models import Case
     from meldpunt.cases.search import Filters, case_page, filtered_cases
 
-    t0 = time.perf_counter()
-    probe = seed(n)
-    seeded = time.perf_counter() - t0
     total = Case.objects.count()
-    print(f"seeded {total:,} cases in {seeded:.0f} s", flush=True)
+    print(f"{total:,} cases", flush=True)
     regie = _client(User.objects.get(email="regie@demo.meldpunt.nl"))
     worker_user = User.objects.get(pk=probe["caseworker"])
     worker = _client(worker_user)
@@ -297,7 +380,7 @@ def measure(n: int) -> None:
     deep = cases.filter(due_on__isnull=False).order_by("due_on", "id")[depth : depth + 1].get()
     cursor = f"d{deep.due_on.isoformat()}_{deep.pk}"
     assert case_page(cases, after=cursor)[0]
-    birth = probe["birth"].strftime("%d-%m-%Y")
+    birth = date.fromisoformat(probe["birth"]).strftime("%d-%m-%Y")
     checks = [
         ("regie, lopende zaken op termijn, eerste pagina", get(regie, "")),
         ("regie, crisis + uitvoerder (filter)",
@@ -359,12 +442,9 @@ def _query(user, filters, after: str = "") -> None:
     count_upto(cases)
 
 
-def run_one(label: str, database_url: str, n: int, say: Callable[[str], None]) -> None:
-    env = env_for(database_url)
-    for args in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["seed-demo"]):
-        subprocess.run([MELDPUNT, *args], env=env, check=True, capture_output=True, cwd=ROOT)
+def run_one(label: str, env: dict[str, str], probe: dict, say: Callable[[str], None]) -> None:
     out = subprocess.run(
-        [PYTHON, "-m", "tests.bench.caselist", "run", str(n)],
+        [PYTHON, "-m", "tests.bench.caselist", "measure", json.dumps(probe)],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -380,15 +460,24 @@ def run_one(label: str, database_url: str, n: int, say: Callable[[str], None]) -
 def main(say: Callable[[str], None] = print) -> None:
     n = int(os.environ.get("BENCH_CASES", "1000000"))
     pg = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    with tempfile.TemporaryDirectory(prefix="bench-caselist-") as folder:
-        run_one("SQLite", f"sqlite:///{folder}/caselist.sqlite3", n, say)
+    if os.environ.get("BENCH_CASELIST_SQLITE", "1") != "0":
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=CACHE) as folder:  # on disk: the copy is large
+            env, probe = seeded_sqlite(Path(folder) / "caselist.sqlite3", n, say)
+            run_one("SQLite", env, probe, say)
     if pg:
-        url = fresh_postgres(pg, "meldpunt_bench_caselist")
-        run_one("PostgreSQL", url, n, say)
+        env, probe = seeded_postgres(pg, "meldpunt_bench_caselist", n, say)
+        run_one("PostgreSQL", env, probe, say)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["run"]:
-        measure(int(sys.argv[2]))
+    if sys.argv[1:2] in (["seed"], ["measure"]):
+        import django
+
+        django.setup()
+        if sys.argv[1] == "seed":
+            print(json.dumps(seed(int(sys.argv[2]))))
+        else:
+            measure(json.loads(sys.argv[2]))
     else:
         main()
