@@ -189,3 +189,48 @@ def test_keyset_pages_by_deadline_without_gaps_or_repeats(covenant, users):
     rows, after = case_page(cases, sort="ontvangen", size=50)
     rest, _ = case_page(cases, sort="ontvangen", after=after, size=200)
     assert len(rows) + len(rest) == 130 and not {c.pk for c in rows} & {c.pk for c in rest}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(state="gesloten"),
+        Filters(state="alle", status=CaseStatus.IN_CONTACT),
+        Filters(state="alle", status=CaseStatus.ASSIGNED),
+        Filters(overdue=True),
+        Filters(crisis=True, provider=None),
+        Filters(state="alle", crisis=True),
+    ],
+    ids=["open", "closed", "in-contact", "assigned", "overdue", "crisis", "crisis-all"],
+)
+def test_pages_of_every_filter_hold_exactly_its_cases(covenant, users, filters):
+    # The pages skip the part (with or without a deadline) that the filters rule out
+    # (Filters.deadline); what they show is still every case the filters let through, once.
+    municipality = Municipality.objects.get(code="0363")
+    today = timezone.localdate()
+    statuses = [CaseStatus.ASSIGNED, CaseStatus.PICKED_UP, CaseStatus.IN_CONTACT,
+                CaseStatus.CLOSED, CaseStatus.RECEIVED]  # fmt: skip
+    Case.objects.bulk_create(
+        Case(
+            subject_id=uuid.uuid4(),
+            household_index=f"p{i}",
+            municipality=municipality,
+            status=(status := statuses[i % len(statuses)]),
+            provider=covenant["centram"],
+            crisis=i % 4 == 0,
+            due_on=today + timedelta(days=i % 13 - 6)
+            if status in (CaseStatus.ASSIGNED, CaseStatus.PICKED_UP) and i % 7
+            else None,
+        )
+        for i in range(140)
+    )
+    cases = filtered_cases(users["regie"], filters)
+    seen, after = [], ""
+    while True:
+        rows, after = case_page(cases, after=after, size=20, deadline=filters.deadline)
+        seen += [c.pk for c in rows]
+        if not after:
+            break
+    assert len(seen) == len(set(seen))
+    assert set(seen) == set(cases.values_list("pk", flat=True)) and seen

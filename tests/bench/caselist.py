@@ -105,10 +105,10 @@ def seeded_sqlite(target: Path, n: int, say: Callable[[str], None]) -> tuple[dic
             old.unlink()
         partial = stem.with_suffix(".partial.sqlite3")
         partial.unlink(missing_ok=True)
-        keys = bench_seed._new_keys()
+        keys, made_with = bench_seed._new_keys(), bench_seed.migrations()
         probe, seconds = _seed_into(env_for(f"sqlite:///{partial}", keys), n)
         partial.rename(database)
-        manifest = {"keys": keys, "migrations": bench_seed.migrations(), "probe": probe}
+        manifest = {"keys": keys, "migrations": made_with, "probe": probe}
         path.write_text(json.dumps(manifest))
         say(f"{n:,} cases seeded in {seconds:.0f} s ({database.name})")
     else:
@@ -138,7 +138,7 @@ def seeded_postgres(
             for old in CACHE.glob(f"caselist-pg-*-{n}.json"):
                 old.unlink()
             conn.execute(f'CREATE DATABASE "{template}"')
-            keys = bench_seed._new_keys()
+            keys, made_with = bench_seed._new_keys(), bench_seed.migrations()
             try:
                 probe, seconds = _seed_into(env_for(f"{server}/{template}", keys), n)
             except BaseException:
@@ -146,7 +146,7 @@ def seeded_postgres(
                 raise
             with psycopg.connect(f"{server}/{template}", autocommit=True) as seeded:
                 seeded.execute("VACUUM ANALYZE")
-            manifest = {"keys": keys, "migrations": bench_seed.migrations(), "probe": probe}
+            manifest = {"keys": keys, "migrations": made_with, "probe": probe}
             path.write_text(json.dumps(manifest))
             say(f"{n:,} cases seeded in {seconds:.0f} s ({template})")
         else:
@@ -438,7 +438,7 @@ def _query(user, filters, after: str = "") -> None:
     from meldpunt.cases.search import case_page, count_upto, filtered_cases
 
     cases = filtered_cases(user, filters).select_related("district", "provider", "caseworker")
-    case_page(cases, sort=filters.sort, after=after)
+    case_page(cases, sort=filters.sort, after=after, deadline=filters.deadline)
     count_upto(cases)
 
 

@@ -22,7 +22,7 @@ from meldpunt.privacy.keys import household_key, person_key
 from meldpunt.privacy.services import Processing, processing_log_record_many
 
 from .deadlines import OUTREACH_OPEN
-from .models import Case, Signal
+from .models import Case, CaseMember, Signal
 from .workflow import CaseStatus
 
 PAGE_SIZE = 50
@@ -30,6 +30,9 @@ PAGE_SIZE = 50
 MAX_FOUND = 500
 SESSION_KEY = "case_searches"
 KEEP_SEARCHES = 5
+OPEN_STATUSES = tuple(s for s in CaseStatus.values if s != CaseStatus.CLOSED)
+# The statuses in which a case can have a deadline (cases.deadlines.case_due_on).
+DEADLINE_STATUSES = (CaseStatus.RECEIVED, *OUTREACH_OPEN)
 
 
 # --- search --------------------------------------------------------------------------------
@@ -53,32 +56,41 @@ def search_case_ids(
     under). Postcode + house number: the household key of the case or of any of its signals.
     A partner's reference: the signals with that reference (a partner only its own).
     """
-    conditions = Q()
+    # Each criterion finds its cases through its own index (the person key on persons and on
+    # signals, the household key on cases and on signals, the reference on signals); only then
+    # are the few ids intersected and scoped. One query with OR-ed joins would defeat those
+    # indexes and walk every case the user may see (a million for a city's regie).
+    found: set[int] | None = None
+
+    def narrow(ids: set[int]) -> None:
+        nonlocal found
+        found = ids if found is None else found & ids
+
     if surname and birth_date:
         key = person_key(surname, prefix, birth_date)
-        conditions &= Q(members__person__name_key=key) | Q(
-            pk__in=Signal.objects.filter(person_index=key).values("case_id")
+        narrow(
+            set(CaseMember.objects.filter(person__name_key=key).values_list("case_id", flat=True))
+            | _signal_cases(Signal.objects.filter(person_index=key))
         )
     if postcode and number:
         key = household_key(postcode, number, letter, addition)
-        conditions &= Q(household_index=key) | Q(
-            pk__in=Signal.objects.filter(household_index=key).values("case_id")
+        narrow(
+            set(Case.objects.filter(household_index=key).values_list("id", flat=True))
+            | _signal_cases(Signal.objects.filter(household_index=key))
         )
     if reference:
         signals = Signal.objects.filter(partner_reference=reference.strip())
         if user.organisation.is_partner:
             signals = signals.filter(partner_id=user.organisation_id)
-        conditions &= Q(pk__in=signals.values("case_id"))
-    if not conditions:
+        narrow(_signal_cases(signals))
+    if not found:
         return []
-    found = (
-        Case.objects.for_user(user)
-        .filter(conditions)
-        .order_by("id")
-        .values_list("id", flat=True)
-        .distinct()
-    )
-    return list(found[:MAX_FOUND])
+    scoped = Case.objects.for_user(user).filter(pk__in=found).order_by("id")
+    return list(scoped.values_list("id", flat=True)[:MAX_FOUND])
+
+
+def _signal_cases(signals: QuerySet) -> set[int]:
+    return set(signals.filter(case__isnull=False).values_list("case_id", flat=True))
 
 
 def remember_search(session: Any, ids: list[int], what: str) -> str:
@@ -113,6 +125,19 @@ class Filters:
     queue: str = ""  # the assessment frame's work queue (werkbak), by its name
     sort: str = "termijn"  # termijn | ontvangen
 
+    @property
+    def deadline(self) -> bool | None:
+        """Whether the cases these filters let through have a deadline: ``True`` for overdue
+        ones only, ``False`` when the status allows none (closed, contact made, help deployed:
+        ``due_on`` is emptied then, services._apply_transition), ``None`` when both occur. The
+        keyset pages skip the part that cannot match (on a million cases an empty part is not
+        free: the index by deadline is walked to its end to find nothing)."""
+        if self.overdue:
+            return True
+        if self.state == "gesloten" or (self.status and self.status not in DEADLINE_STATUSES):
+            return False
+        return None
+
 
 def filtered_cases(user: Any, filters: Filters, ids: list[int] | None = None) -> QuerySet:
     """The user's cases narrowed by ``filters`` (and a search's ``ids``)."""
@@ -120,7 +145,9 @@ def filtered_cases(user: Any, filters: Filters, ids: list[int] | None = None) ->
     if ids is not None:
         cases = cases.filter(pk__in=ids)
     if filters.state == "open":
-        cases = cases.exclude(status=CaseStatus.CLOSED)
+        # Named statuses rather than "not closed": an index starting with the status (triage's
+        # case_status_queue) then serves the count; a "<>" is a filter on every row.
+        cases = cases.filter(status__in=OPEN_STATUSES)
     elif filters.state == "gesloten":
         cases = cases.filter(status=CaseStatus.CLOSED)
     if filters.status:
@@ -162,41 +189,56 @@ def _cursor_of(case: Case, sort: str) -> str:
 
 
 def case_page(
-    cases: QuerySet, *, sort: str = "termijn", after: str = "", size: int = PAGE_SIZE
+    cases: QuerySet,
+    *,
+    sort: str = "termijn",
+    after: str = "",
+    size: int = PAGE_SIZE,
+    deadline: bool | None = None,
 ) -> tuple[list[Case], str]:
     """One page of ``cases`` after the cursor ``after``; returns the rows and the next cursor
     ("" on the last page). No OFFSET: every page costs the same, however deep.
 
     By deadline: first the cases with a deadline (earliest first: overdue on top), then those
-    without one, each part in an order an index gives directly. By receipt: newest first.
+    without one, each part in an order an index gives directly; ``deadline`` (``Filters.
+    deadline``) says when only one part can hold cases. By receipt: newest first.
     """
     try:
-        rows = _page(cases, sort, after, size + 1)
+        rows = _page(cases, sort, after, size + 1, deadline)
     except (ValueError, TypeError):  # a cursor someone edited: start at the top
-        rows = _page(cases, sort, "", size + 1)
+        rows = _page(cases, sort, "", size + 1, deadline)
     more = len(rows) > size
     rows = rows[:size]
     return rows, _cursor_of(rows[-1], sort) if more and rows else ""
 
 
-def _page(cases: QuerySet, sort: str, after: str, limit: int) -> list[Case]:
+def _page(cases: QuerySet, sort: str, after: str, limit: int, deadline: bool | None) -> list[Case]:
+    # Each cursor condition repeats its first column as a plain bound (opened_at <= at,
+    # due_on >= due): the index is then entered at the cursor instead of walked from the top
+    # and filtered, which an OR of two comparisons alone does not allow.
     if sort == "ontvangen":
         page = cases.order_by("-opened_at", "-id")
         if after:
             stamp, pk = after[1:].split("_")
             at = datetime.fromtimestamp(float(stamp), tz=timezone.get_current_timezone())
-            page = page.filter(Q(opened_at__lt=at) | Q(opened_at=at, id__lt=int(pk)))
+            page = page.filter(opened_at__lte=at).filter(
+                Q(opened_at__lt=at) | Q(opened_at=at, id__lt=int(pk))
+            )
         return list(page[:limit])
     with_due = cases.filter(due_on__isnull=False).order_by("due_on", "id")
     without = cases.filter(due_on__isnull=True).order_by("id")
     if after.startswith("n_"):
-        return list(without.filter(id__gt=int(after[2:]))[:limit])
+        return [] if deadline else list(without.filter(id__gt=int(after[2:]))[:limit])
+    if deadline is False:
+        return list(without[:limit])
     if after.startswith("d"):
         day, pk = after[1:].split("_")
         due = date.fromisoformat(day)
-        with_due = with_due.filter(Q(due_on__gt=due) | Q(due_on=due, id__gt=int(pk)))
+        with_due = with_due.filter(due_on__gte=due).filter(
+            Q(due_on__gt=due) | Q(due_on=due, id__gt=int(pk))
+        )
     rows = list(with_due[:limit])
-    if len(rows) < limit:
+    if len(rows) < limit and not deadline:
         rows += list(without[: limit - len(rows)])
     return rows
 

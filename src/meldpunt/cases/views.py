@@ -116,7 +116,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Die zoekopdracht is verlopen; zoek opnieuw."))
     cases = filtered_cases(user, filters, ids=search["ids"] if search else None)
     cases = cases.select_related("district", "provider", "caseworker")
-    rows, next_cursor = case_page(cases, sort=filters.sort, after=request.GET.get("na", ""))
+    rows, next_cursor = case_page(
+        cases, sort=filters.sort, after=request.GET.get("na", ""), deadline=filters.deadline
+    )
     count, more = count_upto(cases)
     names, today = case_names(user, rows), timezone.localdate()
     for case in rows:
