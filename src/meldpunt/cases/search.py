@@ -68,8 +68,11 @@ def search_case_ids(
 
     if surname and birth_date:
         key = person_key(surname, prefix, birth_date)
+        # The unique index on the person key leaves out persons without one; SQLite uses it
+        # only when the query says so too (it does not infer "<> ''" from "= key").
+        members = CaseMember.objects.filter(person__name_key=key).exclude(person__name_key="")
         narrow(
-            set(CaseMember.objects.filter(person__name_key=key).values_list("case_id", flat=True))
+            set(members.values_list("case_id", flat=True))
             | _signal_cases(Signal.objects.filter(person_index=key))
         )
     if postcode and number:
