@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0027_default_assessment_frame'),
+        ('cases', '0028_income_receipt_municipalities'),
         ('organisations', '0006_organisation_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

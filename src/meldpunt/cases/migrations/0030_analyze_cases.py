@@ -1,4 +1,4 @@
-"""Statistics for the crisis indexes of 0028, right after the upgrade.
+"""Statistics for the crisis indexes of 0029, right after the upgrade.
 
 SQLite has no statistics for an index until ANALYZE runs, and never runs it by itself: without
 them it keeps counting a provider's crisis cases through (provider, status) of all its cases,
@@ -11,6 +11,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0028_crisis_indexes")]
+    dependencies = [("cases", "0029_crisis_indexes")]
 
     operations = [migrations.RunSQL("ANALYZE cases_case", reverse_sql=migrations.RunSQL.noop)]
