@@ -227,3 +227,19 @@ def test_the_placer_places_as_the_rules_read_one_by_one(signals, rules):
     label = frame.rule_label(rules, number)
     assert frame.Placer(rules, TODAY)(signals) == (queue[:80], action, label)
     assert frame.placement(rules, signals, TODAY) == (queue[:80], action, label)
+
+
+def test_a_frame_changed_during_an_import_places_by_the_frame_in_force(covenant):
+    """The preparing process places each row with the frame of the run's start; a batch
+    written after functioneel beheer changed the frame follows the new one."""
+    from meldpunt.intake.pipeline import IntakeRun
+
+    run = IntakeRun(partner=covenant["eigen-haard"], by=None, channel="bestand")
+    before = run.prepare([(1, signal_data(partner_referentie="V", achternaam="Voor"))])
+    run.write(before)
+    assert Case.objects.get().queue != "Nieuw kader"
+    after = run.prepare([(2, signal_data(partner_referentie="N", achternaam="Nieuw"))])
+    AssessmentFrame.objects.create(rules=[{"queue": "Nieuw kader", "action": "Kaartje"}])
+    run.write(after)
+    assert Case.objects.order_by("pk").last().queue == "Nieuw kader"
+    assert Case.objects.order_by("pk").last().queue_rule == "regel 1: Nieuw kader"

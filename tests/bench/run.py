@@ -306,6 +306,18 @@ def mixed_vs_rent(tmpdir: Path, rows: int, repeats: int) -> None:
     )
 
 
+def compiled(tree: Path) -> None:
+    """The checkout's own modules compiled to bytecode, as an installed package has them.
+
+    Its dependencies are (pip compiles what it installs), but the editable install of the
+    project's source is not, and with PYTHONDONTWRITEBYTECODE (set on this machine) every
+    process would compile each of its modules again: a cost of the checkout's size, not of
+    the intake (docs/adr/0121-intake-ratio.md). Applied to both sides of a comparison."""
+    python = tree / ".venv" / "bin" / "python"
+    subprocess.run([str(python), "-m", "compileall", "-q", str(tree / "src")], check=True,
+                   capture_output=True)  # fmt: skip
+
+
 def old_checkout(commit: str) -> tuple[str, str]:
     """A worktree of ``commit`` under var/bench/ with its own virtualenv; (sha, its meldpunt).
 
@@ -328,6 +340,7 @@ def old_checkout(commit: str) -> tuple[str, str]:
         subprocess.run([*pip, "-r", str(tree / "requirements.lock")], check=True)
         subprocess.run([*pip, "--no-deps", "-e", str(tree)], check=True)
         marker.touch()
+    compiled(tree)
     return sha, str(tree / ".venv" / "bin" / "meldpunt")
 
 
@@ -421,6 +434,7 @@ def main() -> None:
     if only - set(PARTS):
         raise SystemExit(f"BENCH_ONLY: unknown part(s) {', '.join(sorted(only - set(PARTS)))}")
     say(f"Meldpunt bench — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} cores")
+    compiled(ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         path = write_csv(tmpdir / "signals.csv", rows)

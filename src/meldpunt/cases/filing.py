@@ -14,7 +14,7 @@ hex text with ``_hex`` wherever they are compared or passed on.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -134,7 +134,15 @@ def fetch_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> Ite
 class CaseFileBatch:
     """The case file's side of one intake batch, within the engine's transaction."""
 
-    def __init__(self, *, partner_id: int, by_id: int | None, at: Any, new_ids: Iterator[str]):
+    def __init__(
+        self,
+        *,
+        partner_id: int,
+        by_id: int | None,
+        at: Any,
+        new_ids: Iterator[str],
+        placer: frame.Placer | None = None,
+    ):
         self.partner_id = partner_id
         self.by_id = by_id
         self.at = at  # the batch's time in database form (``core.db.db_value``)
@@ -144,8 +152,10 @@ class CaseFileBatch:
         self._cases: list[CaseRef] = []
         self._members: list[tuple[CaseRef, PersonRef, str]] = []
         self._signals: list[tuple[list, CaseRef | None, PersonRef, TenancyRef]] = []
-        # What the assessment frame reads of each signal filed into a case this batch opens.
-        self._frame_signals: dict[int, list[frame.FrameSignal]] = {}  # id(CaseRef) -> oldest first
+        # What the assessment frame reads of each signal filed into a case this batch opens
+        # (made when needed) and where the caller's ``placer`` put that signal alone.
+        self._frame_signals: dict[int, list[tuple[Callable[[], frame.FrameSignal], Any]]] = {}
+        self._placer = placer
         self._crisis: set[int] = set()
         self._targets: Targets | None = None
         self._due_on: dict[bool, str] = {}  # crisis -> first deadline: one date for the batch
@@ -303,14 +313,16 @@ class CaseFileBatch:
         case: CaseRef | None,
         person: PersonRef,
         tenancy: TenancyRef,
-        facts: frame.FrameSignal,
+        facts: Callable[[], frame.FrameSignal],
+        placed: tuple[str, str, str] | None = None,
     ) -> None:
         """One signal: ``values`` in SIGNAL_COLUMNS order, with case, person and tenancy left
-        as None (filled here once the new rows have ids); ``facts`` what the assessment frame
-        reads of it, should it go into a case this batch opens."""
+        as None (filled here once the new rows have ids); ``facts`` makes what the assessment
+        frame reads of it, should it go into a case this batch opens; ``placed`` is where the
+        batch's ``placer`` puts a case with this signal alone."""
         self._signals.append((values, case, person, tenancy))
         if case is not None and case.row is not None:
-            self._frame_signals.setdefault(id(case), []).append(facts)
+            self._frame_signals.setdefault(id(case), []).append((facts, placed))
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -336,9 +348,20 @@ class CaseFileBatch:
             # from the signals this batch files into it (in the order they are inserted, as
             # ``services.frame_place_cases`` reads them back): no read-back, no UPDATE.
             place = frame.Placer(frame_in_force(), timezone.localdate())
+            # A case with one signal takes where the caller's placer put it, as long as that
+            # placer had the frame in force now and today's date.
+            ahead = self._placer is not None and (self._placer.rules, self._placer.today) == (
+                place.rules,
+                place.today,
+            )
             for case in cases:
-                signals = self._frame_signals.get(id(case))
-                case.row.extend(place(signals) if signals else ("",) * 3)
+                filed = self._frame_signals.get(id(case))
+                if not filed:
+                    case.row.extend(("",) * 3)
+                elif ahead and len(filed) == 1 and filed[0][1] is not None:
+                    case.row.extend(filed[0][1])
+                else:
+                    case.row.extend(place([facts() for facts, _placed in filed]))
         for case, pk in zip(cases, new_ids(Case, len(cases)), strict=True):
             case.pk = pk
         insert_rows(Case, _NEW_CASE_COLUMNS, [(c.pk, *c.row) for c in cases],

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -21,8 +22,9 @@ from django.utils import timezone
 
 from meldpunt.cases import identity
 from meldpunt.cases.filing import SIGNAL_COLUMNS, CaseFileBatch, CaseRef, PersonRef, TenancyRef
-from meldpunt.cases.frame import FrameSignal
+from meldpunt.cases.frame import FrameSignal, Placer
 from meldpunt.cases.models import Signal
+from meldpunt.cases.selectors import frame_in_force
 from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.cases.workflow import CaseStatus
 from meldpunt.core.db import db_value, select_in
@@ -166,6 +168,9 @@ class _Row(NamedTuple):
     # What the assessment frame reads of the signal, as stored: the arrears amount, months in
     # arrears and monthly rent (each None when not delivered), and the birth date.
     frame: tuple[Any, Any, Any, Any]
+    # Where the assessment frame puts a new case with this signal alone (queue, first action,
+    # rule), worked out while preparing; the writer checks that the frame and day still hold.
+    placed: tuple[str, str, str]
     # What a register that needs it (the BRP) is asked about the person; None otherwise.
     query: PersonQuery | None = None
 
@@ -219,6 +224,11 @@ class IntakeRun:
         }
         self._window = max((c.repeat_window_days for c in self.configs.values()), default=92)
         self.registry = registry()
+        # The frame in force when the run starts: the preparing process places each row as a
+        # case of its own with it (no database there); the filing uses that only while the
+        # frame in force and the day are still the same (``cases.filing``).
+        self._placer = Placer(frame_in_force(), timezone.localdate())
+        self._partner_kind = str(self.partner_type)
         self._needs_people = getattr(self.registry, "needs_people", False)
         self._auto_reasons: dict[tuple[int, str], str] = {}
         self._field_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -342,18 +352,19 @@ class IntakeRun:
                         v["schriftelijke_herinnering"].isoformat(),
                         v["informatieplicht_voldaan"].isoformat(),
                         crisis,
-                        bool(v.get("warme_overdracht")),
+                        warm := bool(v.get("warme_overdracht")),
                         bool(v.get("onbereikbaar_in_incasso")),
                         bool(v.get("meerdere_problemen")),
                     ),
                     # One shared tuple per set of names: sent once per batch to the writer.
                     self._field_sets.setdefault(names := _delivered(v), names),
-                    (
+                    frame := (
                         arrears["achterstand_bedrag"],
                         arrears.get("maanden_achterstand"),
                         arrears.get("maandhuur"),
                         born,
                     ),
+                    self._placer([self._frame_signal(frame, crisis, warm)]),
                     PersonQuery(
                         person,
                         v["achternaam"],
@@ -456,7 +467,8 @@ class IntakeRun:
     ) -> None:
         """Decide each fresh row by the rules and file it into the case file (one batch)."""
         ids = (i for row in fresh for i in row.ids)
-        file = CaseFileBatch(partner_id=self._partner_id, by_id=self._by_id, at=at, new_ids=ids)
+        file = CaseFileBatch(partner_id=self._partner_id, by_id=self._by_id, at=at, new_ids=ids,
+                             placer=self._placer)  # fmt: skip
         unavailable = answers is _UNAVAILABLE
         if unavailable:
             answers = {}
@@ -523,7 +535,6 @@ class IntakeRun:
 
         partner_id, by_id, channel = self._partner_id, self._by_id, self.channel
         partner_type = self.partner_type
-        partner_kind = str(partner_type)
         batch_id = self.batch.pk if self.batch else None
         log_items = []
         for row, person, co in zip(fresh, people, co_tenants, strict=True):
@@ -548,16 +559,8 @@ class IntakeRun:
                       batch_id,
                       row.district_id, row.municipality_id, at, status, decision[:200], None,
                       None, None, *row.columns]  # fmt: skip
-            amount, months, rent, born = row.frame
-            facts = FrameSignal(
-                partner_id,
-                partner_kind,
-                row.crisis,
-                row.columns[_WARM],
-                {"achterstand_bedrag": amount, "maanden_achterstand": months, "maandhuur": rent},
-                {"geboortedatum": born},
-            )
-            file.file_signal(values, case, person, tenancy, facts)
+            facts = partial(self._frame_signal, row.frame, row.crisis, row.columns[_WARM])
+            file.file_signal(values, case, person, tenancy, facts, row.placed)
             outcomes[row.number] = RowOutcome(
                 row.number,
                 ACCEPTED,
@@ -575,6 +578,18 @@ class IntakeRun:
             name=f"signal.receive.{self.channel}",
             items=log_items,
             started_at=now,
+        )
+
+    def _frame_signal(self, frame: tuple, crisis: bool, warm_handover: bool) -> FrameSignal:
+        """What the assessment frame reads of a row's signal (``_Row.frame``)."""
+        amount, months, rent, born = frame
+        return FrameSignal(
+            self._partner_id,
+            self._partner_kind,
+            crisis,
+            warm_handover,
+            {"achterstand_bedrag": amount, "maanden_achterstand": months, "maandhuur": rent},
+            {"geboortedatum": born},
         )
 
     def _decide(self, row, person, co, answers, amounts, case_of, file, new_case, unavailable):
