@@ -132,3 +132,11 @@ def test_organisation_names_are_recognised(surname):
 )
 def test_person_names_are_not_organisations(surname):
     assert not looks_like_organisation(surname)
+
+
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_names_take_the_short_way_to_the_same_letters(text):
+    """An ASCII name skips decomposition (nothing to decompose): the same letters result."""
+    from meldpunt.core.names import _letters, _letters_of_any
+
+    assert _letters(text) == _letters_of_any(text)

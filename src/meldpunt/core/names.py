@@ -38,6 +38,12 @@ _S_RUN = re.compile(r"s{2,}")
 
 def _letters(text: str) -> str:
     """Lower-case ASCII letters only: marks stripped, ß → ss, punctuation and spaces gone."""
+    if text.isascii():  # most names: nothing to decompose, strip or translate (same result)
+        return _NOT_A_LETTER.sub("", text.lower())
+    return _letters_of_any(text)
+
+
+def _letters_of_any(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
     return _NOT_A_LETTER.sub("", plain)
