@@ -108,3 +108,20 @@ def test_seed_demo_twice_adds_nothing(seeded, settings):
     call_command("seed-demo", stdout=out)
     assert sizes() == before
     assert "(0 nieuwe signalen)" in out.getvalue()
+
+
+def test_messages_of_signing_in_and_out_address_the_user_as_u(db):
+    from django.template.loader import render_to_string
+
+    user = get_user_model()(email="a@example.org", first_name="Anouk", last_name="de Wit")
+    message = render_to_string("account/messages/logged_in.txt", {"user": user}).strip()
+    assert message.startswith("U bent aangemeld als "), message
+    assert render_to_string("account/messages/logged_out.txt").strip() == "U bent afgemeld."
+    for name in ("password_set", "password_changed"):
+        assert render_to_string(f"account/messages/{name}.txt").strip().startswith("Uw wachtwoord")
+
+
+def test_the_demo_team_lead_distributes_among_named_caseworkers(seeded):
+    lead = get_user_model().objects.get(email="teamleider.centram@demo.meldpunt.nl")
+    labels = [label for (key, label) in _counts(lead) if key == "team"]
+    assert len(labels) >= 3 and not any("@" in label for label in labels), labels

@@ -41,6 +41,8 @@ def demo_users_spec() -> list[tuple[str, str, list[str]]]:
     for org in Organisation.objects.filter(type=OrganisationType.PROVIDER).order_by("slug"):
         spec.append((f"{org.slug}@{DEMO_DOMAIN}", org.slug, ["hulpverlener"]))
     spec.append((f"teamleider.centram@{DEMO_DOMAIN}", "centram", ["teamleider"]))
+    # A second caseworker, so the team lead has work to distribute among people.
+    spec.append((f"casemanager.centram@{DEMO_DOMAIN}", "centram", ["hulpverlener"]))
     # The admin of Eigen Haard's API clients (API-koppelingen).
     spec.append((f"beheer.eigen-haard@{DEMO_DOMAIN}", "eigen-haard", ["beheerder-partner"]))
     return spec

@@ -14,6 +14,12 @@ from meldpunt.cases.workflow import CaseStatus
 from meldpunt.organisations.models import Organisation, OrganisationType
 
 PARTS = ("Ochtend", "Middag", "Avond")
+DEMO_NAMES = [
+    ("Anouk", "de Wit"), ("Bram", "Kuipers"), ("Chayenne", "Pinas"), ("Daan", "Vermeer"),
+    ("Esra", "Yilmaz"), ("Fleur", "Hoekstra"), ("Gijs", "van Rijn"), ("Hanna", "Sedney"),
+    ("Ilias", "Amrani"), ("Joke", "Smit"), ("Koen", "Dijkman"), ("Lotte", "Brouwer"),
+    ("Mohamed", "Tahiri"), ("Nina", "Boateng"), ("Olaf", "Mulder"), ("Priya", "Ramdin"),
+]  # fmt: skip
 VISITS_PER_PROVIDER = 4
 
 
@@ -27,6 +33,15 @@ def demo_outreach_ensure() -> int:
             provider.phone = f"020 555 {number:02d} 00"
             provider.email = f"info@{provider.slug}.example"
             provider.save(update_fields=["phone", "email"])
+    # Names, so the team lead distributes work among people and letters carry a name (the
+    # demo users are otherwise known by their e-mail address only).
+    for index, user in enumerate(
+        get_user_model()
+        .objects.filter(email__endswith="@demo.meldpunt.nl", first_name="", api_tokens=None)
+        .order_by("email")
+    ):
+        user.first_name, user.last_name = DEMO_NAMES[index % len(DEMO_NAMES)]
+        user.save(update_fields=["first_name", "last_name"])
     users = get_user_model().objects.filter(organisation__in=providers, direct_phone="")
     for number, user in enumerate(users, start=1):
         user.direct_phone = f"06 5555 {number:04d}"

@@ -203,21 +203,22 @@ def _api_clients(partner: Organisation) -> None:
 
 
 def _team_lead_assigns() -> None:
-    """The team lead gives three cases nobody works yet to a caseworker of the team."""
+    """The team lead gives each caseworker of the team three cases nobody works yet (and
+    leaves the rest for the next team meeting)."""
     User = get_user_model()
     for lead in User.objects.filter(groups__name="Teamleider").order_by("id"):
-        worker = caseworkers_of(lead.organisation).exclude(pk=lead.pk).order_by("id").first()
-        if worker is None:
-            continue
+        workers = list(caseworkers_of(lead.organisation).exclude(pk=lead.pk).order_by("id"))
         ids = list(
             Case.objects.filter(provider=lead.organisation, caseworker=None)
             .exclude(status=CaseStatus.CLOSED)
             .order_by("opened_at", "id")
-            .values_list("pk", flat=True)[:3]
+            .values_list("pk", flat=True)[: 3 * len(workers)]
         )
-        if ids:
-            case_caseworker_assign(case_ids=ids, caseworker=worker, by=lead,
-                                   reason="verdeling in het teamoverleg")  # fmt: skip
+        for index, worker in enumerate(workers):
+            mine = ids[3 * index : 3 * index + 3]
+            if mine:
+                case_caseworker_assign(case_ids=mine, caseworker=worker, by=lead,
+                                       reason="verdeling in het teamoverleg")  # fmt: skip
 
 
 @transaction.atomic

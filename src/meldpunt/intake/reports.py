@@ -62,17 +62,15 @@ class RefusedLine:
     row: int
     reference: str
     reason: Reason
-    first: bool  # the first reason of its row (the row's line and reference are shown once)
-    count: int  # how many reasons its row has
 
 
 def refused_lines(results: Iterable[ImportRowResult]) -> list[RefusedLine]:
-    lines = []
-    for result in results:
-        found = reasons(result) or [Reason("", "")]
-        for index, reason in enumerate(found):
-            lines.append(RefusedLine(result.row, result.reference, reason, index == 0, len(found)))
-    return lines
+    """One table row per reason, each with its line and reference (a phone stacks the rows)."""
+    return [
+        RefusedLine(result.row, result.reference, reason)
+        for result in results
+        for reason in reasons(result) or [Reason("", "")]
+    ]
 
 
 def _report(batch: SignalImport) -> Iterator[list[Any]]:
