@@ -519,6 +519,8 @@ class IntakeRun:
         known_ids = {p.pk for p in [*people, *filter(None, co_tenants)] if p.pk is not None}
         tenancy_of = file.tenancies(p.pk for p in people if p.pk is not None)
         since = now - timedelta(days=self._window)
+        # Where each municipality's repeat window starts (once a batch, not once a row).
+        windows = {m: now - timedelta(days=c.repeat_window_days) for m, c in self.configs.items()}
         earlier = file.recent_amounts([t.pk for t in tenancy_of.values()], since)
         open_case = file.open_cases(known_ids)
         new_tenancy: dict[int, TenancyRef] = {}
@@ -545,7 +547,7 @@ class IntakeRun:
                 tenancy = new_tenancy[id(person)] = file.new_tenancy(
                     person, row.reference, row.household, row.municipality_id
                 )
-            window = now - timedelta(days=self.configs[row.municipality_id].repeat_window_days)
+            window = windows[row.municipality_id]
             amounts = [
                 amount
                 for received, amount in earlier.get(tenancy.pk, [])

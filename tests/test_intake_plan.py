@@ -1,0 +1,113 @@
+"""The intake's look-ups are driven from the keys looked up, whatever SQLite's statistics say.
+
+Migration cases 0030 runs ``ANALYZE cases_case`` at the upgrade. On an (almost) empty case table
+those statistics tell SQLite's planner that the case table is small, and a plain JOIN of the
+memberships with the cases then scanned every open case for each list of 900 persons: 10.9 s
+instead of 0.03 s a batch at 20,000 cases (issue 9; docs/adr/0121-intake-ratio.md). The plan is
+what SQLite's EXPLAIN QUERY PLAN reports for the statements the filing runs, with the same
+parameters; on PostgreSQL the same look-ups are checked by what they find.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from meldpunt.cases.filing import CaseFileBatch
+from meldpunt.cases.models import Case, CaseMember, Tenancy
+from meldpunt.cases.workflow import CaseStatus
+from meldpunt.intake.pipeline import IntakeRun
+
+from .conftest import signal_data
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's"
+)
+
+
+@contextmanager
+def statements(table: str):
+    """The (sql, params) of every statement that reads ``table`` while the block runs."""
+    seen: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        if table in sql and sql.lstrip().upper().startswith("SELECT"):
+            seen.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield seen
+
+
+def plan(sql: str, params: tuple) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+def small_file(covenant) -> None:
+    """A few cases in the file, then the statistics as after the upgrade."""
+    IntakeRun(partner=covenant["eigen-haard"], by=None, channel="bestand").process(
+        [
+            (n, signal_data(partner_referentie=f"R-{n}", achternaam=name))
+            for n, name in enumerate(("Jansen", "Bakker", "Visser", "Smit", "Meijer"), start=1)
+        ]
+    )
+    assert Case.objects.count() == 5
+
+
+def batch(covenant) -> CaseFileBatch:
+    return CaseFileBatch(partner_id=covenant["eigen-haard"].pk, by_id=None, at=timezone.now(),
+                         new_ids=iter(()))  # fmt: skip
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_open_cases_are_found_from_the_persons_looked_up(covenant):
+    small_file(covenant)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_case")  # as migration cases 0030 at the upgrade
+    persons = list(CaseMember.objects.values_list("person_id", flat=True))
+    looked_up = [*persons, *range(10_000, 10_000 + 900 - len(persons))]  # a full list of 900
+    with statements(CaseMember._meta.db_table) as seen:
+        found = batch(covenant).open_cases(looked_up)
+    assert {person for person, _municipality in found} == set(persons)
+    assert seen
+    for sql, params in seen:
+        steps = plan(sql, params)
+        # The memberships by person first (an index search), then each case by its key.
+        assert steps[0].startswith("SEARCH m USING INDEX"), steps
+        assert not any(step.startswith("SCAN") for step in steps), steps
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_tenants_are_found_from_the_references_looked_up(covenant):
+    small_file(covenant)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_case")
+    references = [*(f"R-{n}" for n in range(1, 6)), *(f"X-{n}" for n in range(895))]
+    with statements(Tenancy._meta.db_table) as seen:
+        found = batch(covenant).people_by_reference(references)
+    assert set(found) == {f"R-{n}" for n in range(1, 6)}
+    assert seen
+    for sql, params in seen:
+        steps = plan(sql, params)
+        assert steps[0].startswith("SEARCH t USING INDEX"), steps
+        assert not any(step.startswith("SCAN") for step in steps), steps
+
+
+@pytest.mark.django_db
+def test_open_cases_keep_to_open_cases_of_the_persons_looked_up(covenant):
+    """Both engines: the rewritten look-up finds each person's open case and no closed one."""
+    small_file(covenant)
+    members = list(CaseMember.objects.select_related("case").order_by("case_id"))
+    closed = members[0]
+    Case.objects.filter(pk=closed.case_id).update(status=CaseStatus.CLOSED)
+    found = batch(covenant).open_cases([m.person_id for m in members])
+    assert {key: ref.pk for key, ref in found.items()} == {
+        (m.person_id, m.case.municipality_id): m.case_id for m in members[1:]
+    }
