@@ -58,12 +58,15 @@ schema = schemathesis.openapi.from_path(
 
 # Each kind of API client: its organisation and the scopes of its key (None: no key).
 CLIENTS = {
-    "verhuurder": ("eigen-haard", [scopes.SUBMIT, scopes.READ_FEEDBACK, scopes.OUTCOMES]),
+    "verhuurder": (
+        "eigen-haard",
+        [scopes.SUBMIT, scopes.READ_FEEDBACK, scopes.OUTCOMES, scopes.REPORTS],
+    ),
     "verhuurder-alleen-melden": ("eigen-haard", [scopes.SUBMIT]),
     "andere-verhuurder": ("ymere", [scopes.SUBMIT, scopes.READ_FEEDBACK, scopes.OUTCOMES]),
     "energieleverancier": ("energie-voorbeeld-demo", [scopes.SUBMIT, scopes.READ_FEEDBACK]),
-    "uitvoerder": ("centram", [scopes.CASEWORK, scopes.OUTCOMES]),
-    "gemeente": ("gemeente-amsterdam", [scopes.EXPORT]),
+    "uitvoerder": ("centram", [scopes.CASEWORK, scopes.OUTCOMES, scopes.REPORTS]),
+    "gemeente": ("gemeente-amsterdam", [scopes.EXPORT, scopes.REPORTS]),
     "anoniem": (None, None),
 }
 

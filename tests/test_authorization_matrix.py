@@ -54,6 +54,7 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "api-v1:case-close": ("case", ("post",)),
     "api-v1:case-assign": ("case", ("post",)),
     "api-v1:ddas-delivery": ("month", ("get",)),
+    "api-v1:kpis": (None, ("get",)),
     "api-v1:signal-detail": ("signal", ("get",)),
     "api-v1:signal-feedback": ("signal", ("get",)),
     "api-v1:safeguard-check": ("signal+question", ("post",)),

@@ -27,6 +27,9 @@ READ_FEEDBACK = "read-feedback"
 OUTCOMES = "outcomes"
 CASEWORK = "casework"
 EXPORT = "export"
+# The dashboard's figures (aggregates, small cells suppressed), for every kind of organisation:
+# not ``export``, which is the municipality's DDAS delivery of records (ADR 0122).
+REPORTS = "reports"
 ANY = "*"  # an operation any key may call (public reference data)
 
 SCOPES: dict[str, Scope] = {
@@ -37,6 +40,7 @@ SCOPES: dict[str, Scope] = {
         Scope(OUTCOMES, _("Uitkomsten vastleggen"), frozenset({T.PARTNER, T.PROVIDER})),
         Scope(CASEWORK, _("Zaken werken"), frozenset({T.PROVIDER})),
         Scope(EXPORT, _("Exporteren"), frozenset({T.MUNICIPALITY})),
+        Scope(REPORTS, _("Cijfers lezen"), frozenset({T.PARTNER, T.PROVIDER, T.MUNICIPALITY})),
     )
 }
 # What keys made before scopes existed could do (landlords' systems): kept by the migration.

@@ -22,7 +22,7 @@ from meldpunt.core import views as core_views
 from meldpunt.core.api import UnknownApiPath
 from meldpunt.intake.api import SignalCollection, SignalDetail, SignalSearch
 from meldpunt.organisations.api import OrganisationList
-from meldpunt.reporting.api import DdasDeliveryView
+from meldpunt.reporting.api import DdasDeliveryView, KpiView
 from meldpunt.reporting.ddas import views as ddas_views
 from meldpunt.safeguards.api import CheckCreateView, SignalOutcomesView, VerificationView
 from meldpunt.webhooks.api import WebhookCollection, WebhookDetail
@@ -78,6 +78,7 @@ api_v1 = [
         name="arrangement-end",
     ),
     path("ddas-leveringen/<str:maand>", DdasDeliveryView.as_view(), name="ddas-delivery"),
+    path("kerncijfers", KpiView.as_view(), name="kpis"),
     path("verificaties/<str:code>", VerificationView.as_view(), name="verification"),
     path("webhooks", WebhookCollection.as_view(), name="webhook-collection"),
     path("webhooks/<uuid:webhookId>", WebhookDetail.as_view(), name="webhook-detail"),

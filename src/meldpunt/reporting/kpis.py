@@ -122,6 +122,8 @@ class Table:
     note: str = ""
     row_keys: list[Any] = field(default_factory=list)
     column_languages: list[str] = field(default_factory=list)
+    # A stable code per column (the DDAS value, or the measure): what the API names it by.
+    column_keys: list[str] = field(default_factory=list)
 
     @property
     def header_columns(self) -> list[tuple[str, str]]:
@@ -248,6 +250,24 @@ def _labels(breakdown: str, values: set[Any]) -> dict[Any, str]:
     return {v: str(v) for v in values}
 
 
+def row_codes(breakdown: str, keys: list[Any]) -> list[str | None]:
+    """A stable code per row of a breakdown, for the API: an organisation's or district's code,
+    the CBS code of a municipality, a month as JJJJ-MM, a year, a track or kind of partner;
+    None for "not yet assigned" and the like."""
+    values = {k for k in keys if k is not None}
+    if breakdown == "municipality":
+        codes = dict(Municipality.objects.filter(pk__in=values).values_list("pk", "code"))
+    elif breakdown in ("partner", "provider"):
+        codes = dict(Organisation.objects.filter(pk__in=values).values_list("pk", "slug"))
+    elif breakdown == "district":
+        codes = dict(District.objects.filter(pk__in=values).values_list("pk", "slug"))
+    elif breakdown == "month":
+        codes = {m: f"{m:%Y-%m}" for m in values}
+    else:
+        codes = {v: str(v) for v in values if v != ""}
+    return [codes.get(k) if k is not None else None for k in keys]
+
+
 def _specs(totals: dict[tuple[str, str], int]) -> list[TableSpec]:
     """The dashboard's tables; columns that depend on the data (categories, results, checks)
     come from the whole scope so that every breakdown has the same columns."""
@@ -335,6 +355,7 @@ ROW_LABELS = {**BREAKDOWNS, "year": _("jaar")}
 def _publish(spec: TableSpec, *args: Any, **kwargs: Any) -> Table:
     table = _publish_counts(spec, *args, **kwargs)
     table.column_languages = ["nl" if c.vocabulary else "" for c in spec.columns]
+    table.column_keys = [c.key or c.measure for c in spec.columns]
     return table
 
 
