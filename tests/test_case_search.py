@@ -2,8 +2,9 @@
 never in a URL, filters, sort by deadline, keyset pages, closed cases findable, cases named by
 tenant and address for the roles that may see them (and each naming logged)."""
 
+import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -131,6 +132,38 @@ def test_names_and_addresses_for_roles_that_may_and_each_naming_is_logged(client
     centram = clients["centram"].get(reverse("cases:case-list")).content.decode()
     assert "Zoekjansen" in centram and not shows(centram, "Zoeknoord")
     assert clients["beleid"].get(reverse("cases:case-list")).status_code == 403
+
+
+def row_of(html: str, case: Case) -> str:
+    """The table row of ``case`` in a case list, tags stripped to their text."""
+    start = html.index(f"Zaak {case.reference}" if "Zaak " in html else f"Case {case.reference}")
+    row = html[html.rindex("<tr", 0, start) : html.index("</tr>", start)]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+
+
+def test_a_row_shows_dates_labels_and_names_as_people_read_them(clients, users, world):
+    """Dates as dd-mm-jjjj in Amsterdam time (received at 23:30 UTC is the next day there),
+    the status in the language chosen, "—" for what a case does not have yet."""
+    jansen, vries = world["jansen"], world["vries"]
+    late_evening = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)  # 10 March, 00:30 in Amsterdam
+    Case.objects.filter(pk=jansen.pk).update(
+        opened_at=late_evening, due_on=timezone.localdate() - timedelta(days=1), crisis=True
+    )
+    case_caseworker_assign(case_ids=[vries.pk], caseworker=users["centram"],
+                           by=users["centram-teamleider"])  # fmt: skip
+    regie = clients["regie"]
+    html = regie.get(reverse("cases:case-list")).content.decode()
+    due = (timezone.localdate() - timedelta(days=1)).strftime("%d-%m-%Y")
+    assert row_of(html, jansen) == (
+        f"Zaak {jansen.reference} crisis Q. Zoekjansen Damrak 20, 1012LG {due} te laat "
+        f"10-03-2026 Toegewezen aan uitvoerder Centrum CentraM —"
+    )
+    worker = users["centram"].get_full_name() or users["centram"].email
+    assert row_of(html, vries).endswith(f"Toegewezen aan uitvoerder Centrum CentraM {worker}")
+    regie.cookies["django_language"] = "en"
+    english = regie.get(reverse("cases:case-list")).content.decode()
+    assert f"Case {jansen.reference} crisis" in row_of(english, jansen)
+    assert "late 10-03-2026 Assigned to provider" in row_of(english, jansen)
 
 
 def test_filters(clients, users, world, covenant):

@@ -31,6 +31,7 @@ import inspect
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -59,6 +60,13 @@ def seed_version() -> str:
     for function in (_statuses, _letters, seed):
         digest.update(inspect.getsource(function).encode())
     return digest.hexdigest()[:12]
+
+
+def checkout_database(name: str, root: Path = ROOT) -> str:
+    """``name`` made this checkout's own: worktrees share one PostgreSQL server, and a run in
+    one must never drop the database a run in another is measuring."""
+    tail = re.sub(r"[^a-z0-9]+", "_", root.name.lower()).strip("_")[:20]
+    return f"{name}_{tail}_{hashlib.sha256(str(root).encode()).hexdigest()[:8]}"
 
 
 def env_for(database_url: str, keys: dict[str, str]) -> dict[str, str]:
@@ -466,7 +474,7 @@ def main(say: Callable[[str], None] = print) -> None:
             env, probe = seeded_sqlite(Path(folder) / "caselist.sqlite3", n, say)
             run_one("SQLite", env, probe, say)
     if pg:
-        env, probe = seeded_postgres(pg, "meldpunt_bench_caselist", n, say)
+        env, probe = seeded_postgres(pg, checkout_database("meldpunt_bench_caselist"), n, say)
         run_one("PostgreSQL", env, probe, say)
 
 
