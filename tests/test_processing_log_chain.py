@@ -32,6 +32,7 @@ from meldpunt.privacy.services import (
     processing_log_prune,
     processing_log_record,
     processing_log_record_many,
+    record_reads,
 )
 
 pytestmark = pytest.mark.django_db
@@ -306,6 +307,59 @@ def test_the_bulk_template_hashes_exactly_like_the_canonical_form(users):
     assert verify()[0] == 0
 
 
+# What a record says, without where it sits in the chain or when and in which span it was made.
+_CONTENT = ("name", "action", "status", "processing_activity_id", "data_subject_id",
+            "data_subject_type", "actor_id", "actor_organisation_id", "object_type", "object_id",
+            "fields")  # fmt: skip
+
+
+def test_the_batch_reader_writes_what_single_writes_would_in_one_insert(users, logged):
+    """A list page's reads (``record_reads``): one record per subject, equal to the records of
+    one ``processing_log_record`` each, joining the same chain; one insert, nothing read back."""
+    odd = ['kwo"te', "ëxtra", "regel\nnieuw"]
+    items = [
+        Processing(
+            odd[i % 3] if i % 4 == 0 else str(uuid.uuid4()),
+            "case" if i % 2 else "signal",
+            uuid.uuid4() if i % 3 else odd[i % 3],
+            ("name", "address") if i % 2 else ("name",),
+            "huurder" if i % 5 else "medehuurder",
+        )
+        for i in range(12)
+    ]
+    regie = users["regie"]
+    for item in items:
+        processing_log_record(actor=regie, activity="outreach", action="read", name="case.list",
+                              subject_id=item.subject_id, object_type=item.object_type,
+                              object_id=item.object_id, fields=item.fields,
+                              subject_type=item.subject_type)  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        written = record_reads(actor=regie, activity="outreach", name="case.list", items=items)
+    assert written == len(items)
+    entries = list(ProcessingLogEntry.objects.order_by("sequence"))
+    single, batch = entries[5 : 5 + len(items)], entries[5 + len(items) :]
+    assert len(batch) == len(items)
+    assert [[getattr(e, f) for f in _CONTENT] for e in batch] == [
+        [getattr(e, f) for f in _CONTENT] for e in single
+    ]
+    assert [e.sequence for e in batch] == list(range(6 + len(items), 6 + 2 * len(items)))
+    assert batch[0].prev_hash == single[-1].entry_hash
+    assert len({e.span_id for e in batch}) == len(items)
+    assert all(e.entry_hash == chain.entry_hash(e) for e in batch)
+    code, output = verify()
+    assert code == 0, output
+    assert ProcessingLogChain.objects.get().length == 5 + 2 * len(items)
+    statements = [
+        q["sql"].split(" times: ")[-1].split()[0].upper() for q in queries.captured_queries
+    ]
+    # the head lock and the register look-up, one insert (PostgreSQL: a COPY, not captured),
+    # the head's update: nothing per record and nothing read back
+    assert statements.count("SELECT") == 2 and statements.count("UPDATE") == 1
+    assert statements.count("INSERT") == (0 if connection.vendor == "postgresql" else 1)
+    assert record_reads(actor=regie, activity="outreach", name="case.list", items=[]) == 0
+    assert ProcessingLogChain.objects.get().length == 5 + 2 * len(items)
+
+
 def test_retention_prunes_the_oldest_records_by_the_logged_path_only(users, logged):
     cut = timezone.now()
     later = _log(users["regie"], 2)
@@ -427,4 +481,11 @@ def test_the_public_writer_signatures_are_unchanged():
         "items",
         "started_at",
         "status",
+    ]
+    assert list(inspect.signature(record_reads).parameters) == [
+        "actor",
+        "activity",
+        "name",
+        "items",
+        "started_at",
     ]

@@ -37,7 +37,7 @@ from meldpunt.core.cursors import (
 )
 from meldpunt.core.throttling import UserThrottle
 from meldpunt.organisations.models import Organisation
-from meldpunt.privacy.services import Processing, processing_log_record, processing_log_record_many
+from meldpunt.privacy.services import Processing, processing_log_record, record_reads
 
 from .deadlines import OUTREACH_OPEN
 from .models import (
@@ -198,10 +198,9 @@ def case_summary(case: Case, today) -> dict:
 
 def record_case_reads(request: Request, cases: list[Case], name: str, fields: tuple) -> None:
     user = request.user
-    processing_log_record_many(
+    record_reads(
         actor=user,
         activity="triage" if user.has_perm("cases.view_all_cases") else "outreach",
-        action="read",
         name=name,
         items=[Processing(str(c.subject_id), "case", c.public_id, fields) for c in cases],
     )

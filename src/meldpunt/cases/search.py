@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from meldpunt.privacy.keys import household_key, person_key
-from meldpunt.privacy.services import Processing, processing_log_record_many
+from meldpunt.privacy.services import Processing, record_reads
 
 from .deadlines import OUTREACH_OPEN
 from .models import Case, CaseMember, Signal
@@ -278,10 +278,9 @@ def case_names(user: Any, cases: list[Case]) -> dict[int, dict[str, str]]:
             + (f", {person['postcode']}" if person.get("postcode") else ""),
         }
     by_pk = {c.pk: c for c in cases}
-    processing_log_record_many(
+    record_reads(
         actor=user,
         activity="triage" if user.has_perm("cases.view_all_cases") else "outreach",
-        action="read",
         name="case.list",
         items=[
             Processing(str(by_pk[pk].subject_id), "case", by_pk[pk].public_id, ("name", "address"))

@@ -24,6 +24,7 @@ from meldpunt.privacy.services import (
     Processing,
     processing_log_record,
     processing_log_record_many,
+    record_reads,
 )
 
 from .deadlines import OUTREACH_OPEN, overdue_cases
@@ -509,10 +510,9 @@ def visit_day(request: HttpRequest) -> HttpResponse:
             }
     rows = visits_of_day(user, day)
     if rows:
-        processing_log_record_many(
+        record_reads(
             actor=user,
             activity="outreach",
-            action="read",
             name="home_visit.day_list",
             items=[
                 Processing(r["case"].subject_id, "case", r["case"].public_id, ("name", "address"))

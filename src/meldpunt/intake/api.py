@@ -44,7 +44,7 @@ from meldpunt.core.cursors import (
     page_links,
 )
 from meldpunt.core.throttling import UserThrottle
-from meldpunt.privacy.services import Processing, processing_log_record_many
+from meldpunt.privacy.services import Processing, record_reads
 
 from .models import IdempotencyRecord
 from .pipeline import REFUSED, IntakeRun
@@ -248,8 +248,8 @@ def _signal_state(signal: Signal, stage: str) -> dict:
 def _record_list_read(request: Request, rows: list[Signal], name: str) -> None:
     """Each signal on the page is one read of feedback about its data subject, as on
     GET /signalen/{signaalId} (cases.feedback.record_feedback_read)."""
-    processing_log_record_many(
-        actor=request.user, activity="feedback", action="read", name=name,
+    record_reads(
+        actor=request.user, activity="feedback", name=name,
         items=[Processing(str(s.subject_id), "signal", s.public_id, ("status",)) for s in rows],
     )  # fmt: skip
 

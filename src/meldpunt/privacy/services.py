@@ -145,6 +145,46 @@ def processing_log_record_many(
     return created
 
 
+def record_reads(
+    *,
+    actor: Any,
+    activity: str,
+    name: str,
+    items: Iterable[Processing],
+    started_at: datetime | None = None,
+) -> int:
+    """Record that ``actor`` read the data of each subject in ``items`` (a page of a list).
+
+    One record per subject, as ``processing_log_record_many`` with ``action="read"`` writes
+    them: the same fields, the same place in the hash chain and the same hash. The records go
+    in with one statement and are not read back (a list has no use for them), so a page of
+    fifty names costs one insert instead of fifty model objects. Returns how many were written.
+    """
+    items = list(items)
+    if not items:
+        return 0
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        head = _chain_head_for_update()
+        _append_bulk(
+            head,
+            items,
+            {
+                "trace_id": current_trace_id(),
+                "name": name,
+                "start_time": started_at or now,
+                "end_time": now,
+                "status": ProcessingLogEntry.Status.OK,
+                "action": "read",
+                "processing_activity_id": activity_id(activity),
+                "actor_id": user.pk if user is not None else None,
+                "actor_organisation_id": getattr(user, "organisation_id", None),
+            },
+        )
+    return len(items)
+
+
 _BULK_ROW_FIELDS = ("span_id", "data_subject_id", "data_subject_type", "object_type", "object_id",
                     "fields", "sequence", "prev_hash", "entry_hash")  # fmt: skip
 

@@ -23,7 +23,12 @@ from meldpunt.core.csv_safe import csv_lines
 from .forms import LogPersonForm, LogSearchForm, ProcessingActivityForm
 from .log_persons import recall_person
 from .selectors import processing_log_search, register_current, register_versions
-from .services import Processing, processing_activity_revise, processing_log_record_many
+from .services import (
+    Processing,
+    processing_activity_revise,
+    processing_log_record_many,
+    record_reads,
+)
 
 PAGE_SIZE = 50
 
@@ -105,10 +110,9 @@ def log_search_page(
             subjects = {subject}
         else:
             subjects = {e.data_subject_id for e in page.object_list}
-        processing_log_record_many(
+        record_reads(
             actor=request.user,
             activity="privacy",
-            action="read",
             name="processing_log.search",
             items=[
                 Processing(subject, "processing_log", subject, ("processing_log",))

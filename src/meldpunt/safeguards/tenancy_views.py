@@ -27,7 +27,7 @@ from meldpunt.cases.services import (
     tenancy_register,
 )
 from meldpunt.organisations.models import Organisation
-from meldpunt.privacy.services import Processing, processing_log_record, processing_log_record_many
+from meldpunt.privacy.services import Processing, processing_log_record, record_reads
 
 from .forms import (
     EvictionCheckForm,
@@ -275,10 +275,9 @@ def landlord_instruments(request: HttpRequest) -> HttpResponse:
         .order_by("-recorded_at", "-id")
     )
     page = Paginator(deployments, 50).get_page(request.GET.get("pagina"))
-    processing_log_record_many(
+    record_reads(
         actor=user,
         activity="sluitende-aanpak",
-        action="read",
         name="instrument.landlord_list",
         items=[
             Processing(
@@ -427,10 +426,9 @@ def outcomes_without_verklaring(request: HttpRequest) -> HttpResponse:
         .order_by("received_at")
         .values_list("tenancy_id", "case__public_id")
     }
-    processing_log_record_many(
+    record_reads(
         actor=user,
         activity="sluitende-aanpak",
-        action="read",
         name="outcome.without_verklaring",
         items=[
             Processing(
