@@ -9,10 +9,14 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from meldpunt.accounts.services import api_token_create, user_create
 from meldpunt.intake.services import signal_submit
+from meldpunt.webhooks.models import WebhookDelivery
+from meldpunt.webhooks.services import webhook_subscribe
 
-from .conftest import signal_data
+from .conftest import PASSWORD, mfa_client, signal_data
 from .reference import DDAS_V12, reference_json
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +110,32 @@ PAGES = [
     ("beheer", "intake:configuration", ()),
     ("privacy", "dataprotection:access-request", ()),
     ("beheer", "dataprotection:retention", ()),
+    ("beheerder-partner", "accounts:api-clients", ()),
+    ("beheerder-partner", "webhooks:webhooks", ()),
 ]
+# Roles without a user in conftest's ROLE_USERS: (organisation, role), made for the page.
+EXTRA_ROLES = {"beheerder-partner": ("eigen-haard", "beheerder-partner")}
+
+
+def client_for(role: str, clients, covenant, case) -> Client:
+    if role in clients:
+        return clients[role]
+    slug, role_name = EXTRA_ROLES[role]
+    user = user_create(email=f"{role}@test.example", organisation=covenant[slug],
+                       roles=[role_name], password=PASSWORD)  # fmt: skip
+    # The admin's pages with something in their tables: a key, its webhook and a message.
+    token, _key = api_token_create(organisation=covenant[slug], name="huuradministratie")
+    subscription, _secret = webhook_subscribe(token=token, url="https://ontvanger.voorbeeld.nl/h")
+    WebhookDelivery.objects.create(subscription=subscription, signal=case.signals.first(),
+                                   feedback={}, feedback_hash="-",
+                                   next_attempt_at=timezone.now())  # fmt: skip
+    return mfa_client(user)
 
 
 @pytest.mark.parametrize("role, name, args", PAGES)
-def test_page_structure(role, name, args, clients, case):
+def test_page_structure(role, name, args, clients, covenant, case):
     url = reverse(name, args=[case.public_id] if args else [])
-    response = clients[role].get(url)
+    response = client_for(role, clients, covenant, case).get(url)
     assert response.status_code == 200
     check_page(response.content.decode())
 

@@ -21,6 +21,7 @@ from meldpunt.cases.models import Instrument
 from meldpunt.cases.services import instrument_deploy, letter_produce
 from meldpunt.intake.services import signal_import_create, signal_submit
 from meldpunt.safeguards.services import safeguard_check_ask, tenancy_outcome_record
+from meldpunt.webhooks.services import webhook_subscribe
 
 from .conftest import PASSWORD, mfa_client, signal_data
 
@@ -138,6 +139,9 @@ SPEC: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "reporting:ddas-export": (None, ("get", "post")),
     "accounts:api-clients": (None, ("get", "post")),
     "accounts:api-client-revoke": ("token", ("post",)),
+    # A partner's webhooks on screen, for its own admin (tests/test_webhook_screen.py).
+    "webhooks:webhooks": (None, ("get", "post")),
+    "webhooks:webhook-stop": ("subscription", ("post",)),
 }
 OBJECT_KINDS = {
     "signal",
@@ -150,6 +154,7 @@ OBJECT_KINDS = {
     "tenancy+question",
     "token",
     "letter",
+    "subscription",
 }
 # Who owns the worlds' objects: the landlord that reported and the provider it is routed to. Two
 # worlds in Amsterdam, one in Diemen (another municipality sharing the meldpunt).
@@ -282,10 +287,16 @@ def world(covenant, users):
     diemen_token, _key = api_token_create(
         organisation=covenant["woonstichting-diemen-demo"], name="diemen"
     )
+    subscriptions = {
+        world: webhook_subscribe(token=token, url=f"https://{world}.voorbeeld.nl/hook")[0].public_id
+        for world, token in (("own", own_token), ("foreign", foreign_token),
+                             ("diemen", diemen_token))
+    }  # fmt: skip
     return {
         "own": {
             "letter": letters["own"].public_id,
             "token": own_token.pk,
+            "subscription": subscriptions["own"],
             "signal": own.public_id,
             "case": own.case.public_id,
             "deployment": deployments["own"],
@@ -299,6 +310,7 @@ def world(covenant, users):
         "foreign": {
             "letter": letters["foreign"].public_id,
             "token": foreign_token.pk,
+            "subscription": subscriptions["foreign"],
             "signal": foreign.public_id,
             "case": foreign.case.public_id,
             "deployment": deployments["foreign"],
@@ -312,6 +324,7 @@ def world(covenant, users):
         "diemen": {
             "letter": letters["diemen"].public_id,
             "token": diemen_token.pk,
+            "subscription": subscriptions["diemen"],
             "signal": diemen.public_id,
             "case": diemen.case.public_id,
             "deployment": deployments["diemen"],

@@ -207,10 +207,11 @@ def test_a_subscription_needs_https_and_the_feedback_scope(covenant, settings):
 
 
 def test_deliveries_to_private_addresses_are_refused(covenant, users, settings, receivers):
-    settings.MELDPUNT_WEBHOOK_ALLOW_PRIVATE = False
     receiver = receivers()
     token, _ = api_token_create(organisation=covenant["eigen-haard"], name="systeem")
     webhook_subscribe(token=token, url=receiver.url)
+    # Subscribed while private addresses were allowed; each delivery checks again.
+    settings.MELDPUNT_WEBHOOK_ALLOW_PRIVATE = False
     signal = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
                            raw=signal_data())  # fmt: skip
     case_assign(case_id=signal.case_id, provider=covenant["centram"], track=Track.VROEG_EROPAF,

@@ -105,6 +105,7 @@ urlpatterns = [
     path("", include("meldpunt.privacy.urls")),
     path("", include("meldpunt.dataprotection.urls")),
     path("", include("meldpunt.reporting.urls")),
+    path("", include("meldpunt.webhooks.urls")),
 ]
 
 handler400 = "meldpunt.core.views.bad_request"

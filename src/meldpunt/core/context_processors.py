@@ -65,6 +65,8 @@ def navigation(request):
         items.append((_("Bewaartermijnen"), reverse("dataprotection:retention")))
     if user.has_perm("accounts.manage_api_clients"):
         items.append((_("API-koppelingen"), reverse("accounts:api-clients")))
+        if getattr(user.organisation, "is_partner", False):
+            items.append((_("Webhooks"), reverse("webhooks:webhooks")))
     return {
         "navigation": [
             {"label": label, "url": url, "current": request.path == url} for label, url in items

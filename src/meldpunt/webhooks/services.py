@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meldpunt.accounts import scopes
 from meldpunt.accounts.models import ApiToken
@@ -60,28 +61,55 @@ def _token_usable(token: ApiToken) -> bool:
 
 
 def url_problem(url: str) -> str | None:
-    """What is wrong with a webhook address, in Dutch, or None."""
-    parts = urlsplit(url)
+    """What is wrong with a webhook address, in Dutch, or None. The same rule for the API and
+    the screen (``webhook_subscribe``). An address that names a host in a non-public network
+    outright (an IP address, localhost) is refused here already; a name is resolved and
+    checked at every delivery (``_pinned_address``), as its DNS answer may change."""
     allowed = ("https", "http") if settings.MELDPUNT_WEBHOOK_ALLOW_HTTP else ("https",)
-    if parts.scheme not in allowed or not parts.hostname:
-        return "Geef een https-adres op (https://…)."
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018  (a port that is not a number raises here, not at delivery)
+    except ValueError:  # e.g. an unclosed [ or a port that is not a number
+        return _("Geef een https-adres op (https://…).")
+    if parts.scheme not in allowed or not hostname:
+        return _("Geef een https-adres op (https://…).")
     if parts.username or parts.password:
-        return "Een webhookadres bevat geen gebruikersnaam of wachtwoord."
+        return _("Een webhookadres bevat geen gebruikersnaam of wachtwoord.")
     if len(url) > 500:
-        return "Het adres is langer dan 500 tekens."
+        return _("Het adres is langer dan 500 tekens.")
+    if not settings.MELDPUNT_WEBHOOK_ALLOW_PRIVATE and not _may_be_public(hostname):
+        return _(
+            "Dit adres ligt in een niet-openbaar netwerk; geef het adres van uw ontvanger op "
+            "internet."
+        )
     return None
+
+
+def _may_be_public(hostname: str) -> bool:
+    """False for a host that is certainly not on the public internet: a non-global IP address
+    or localhost. A name may be public; the delivery checks what it resolves to."""
+    name = hostname.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return False
+    try:
+        return ipaddress.ip_address(name.split("%", 1)[0]).is_global
+    except ValueError:
+        return True
 
 
 def webhook_subscribe(*, token: ApiToken, url: str) -> tuple[WebhookSubscription, str]:
     """A subscription for one API client (key with scope read-feedback). Returns it and its
     signing secret, which is shown only in this answer."""
     if scopes.READ_FEEDBACK not in token.scopes or not token.user.organisation.is_partner:
-        raise ValidationError({"url": "Alleen een sleutel met de bevoegdheid read-feedback."})
+        raise ValidationError({"url": _("Alleen een sleutel met de bevoegdheid read-feedback.")})
     problem = url_problem(url)
     if problem:
         raise ValidationError({"url": problem})
     if token.webhooks.filter(revoked_at__isnull=True).count() >= MAX_PER_TOKEN:
-        raise ValidationError({"url": f"Hoogstens {MAX_PER_TOKEN} webhooks per sleutel."})
+        raise ValidationError(
+            {"url": _("Hoogstens %(n)s webhooks per sleutel.") % {"n": MAX_PER_TOKEN}}
+        )
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     subscription = WebhookSubscription.objects.create(token=token, url=url, secret=secret)
     return subscription, secret
