@@ -7,10 +7,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from meldpunt.cases.models import Case, Track
+from meldpunt.cases.models import Case, Signal, Track
 from meldpunt.cases.search import Filters, case_page, filtered_cases
 from meldpunt.cases.services import case_assign, case_caseworker_assign, case_close
 from meldpunt.cases.workflow import CaseStatus
@@ -164,6 +165,29 @@ def test_a_row_shows_dates_labels_and_names_as_people_read_them(clients, users, 
     english = regie.get(reverse("cases:case-list")).content.decode()
     assert f"Case {jansen.reference} crisis" in row_of(english, jansen)
     assert "late 10-03-2026 Assigned to provider" in row_of(english, jansen)
+
+
+def test_a_case_is_named_by_its_latest_signal_and_only_that_one_is_decrypted(
+    clients, users, covenant, world
+):
+    """A second landlord signals the same household with other initials: the list names the
+    case by the newer signal. The older signal's details are not decrypted at all (here they
+    are made unreadable, as a rotated-out key would leave them): the page still shows."""
+    jansen = world["jansen"]
+    newer = signal_submit(
+        partner=covenant["ymere"],
+        submitted_by=users["ymere"],
+        raw=signal_data(partner_referentie="ZK-9", voorletters="R.S.", achternaam="Zoekjansen",
+                        geboortedatum="1981-03-04", huisnummer="20"),
+    )  # fmt: skip
+    assert newer.case_id == jansen.pk
+    older = Signal.objects.filter(case_id=jansen.pk).exclude(pk=newer.pk).get()
+    Signal.objects.filter(pk=older.pk).update(received_at=newer.received_at - timedelta(days=3))
+    with connection.cursor() as cursor:
+        table = Signal._meta.db_table
+        cursor.execute(f"UPDATE {table} SET details = %s WHERE id = %s", [b"unreadable", older.pk])
+    html = clients["regie"].get(reverse("cases:case-list")).content.decode()
+    assert "R.S. Zoekjansen" in row_of(html, jansen) and "Q. Zoekjansen" not in html
 
 
 def test_filters(clients, users, world, covenant):

@@ -443,10 +443,16 @@ class Signal(models.Model):
 
     @property
     def display_name(self) -> str:
-        p = self.person_details
-        return " ".join(
-            x for x in (p.get("voorletters"), p.get("tussenvoegsel"), p.get("achternaam")) if x
-        )
+        return person_name(self.person_details)
+
+
+def person_name(person: dict) -> str:
+    """How a signal's person is named on screen: initials, prefix and surname."""
+    return " ".join(
+        x
+        for x in (person.get("voorletters"), person.get("tussenvoegsel"), person.get("achternaam"))
+        if x
+    )
 
 
 class AppendOnlyError(Exception):

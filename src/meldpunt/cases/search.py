@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meldpunt.privacy.keys import household_key, person_key
 from meldpunt.privacy.services import Processing, record_reads
 
 from .deadlines import OUTREACH_OPEN
-from .models import Case, CaseMember, Signal
+from .models import Case, CaseMember, Signal, person_name
 from .workflow import CaseStatus
 
 PAGE_SIZE = 50
@@ -261,19 +261,24 @@ def case_names(user: Any, cases: list[Case]) -> dict[int, dict[str, str]]:
     personal data; each case shown is one processing-log record."""
     if not cases or not user.sees_personal_data:
         return {}
-    latest: dict[int, Signal] = {}
-    for signal in Signal.objects.filter(case_id__in=[c.pk for c in cases]).order_by(
-        "case_id", "received_at", "id"
-    ):
-        latest[signal.case_id] = signal
+    # Only the latest signal of each case is read and decrypted, and of it only the details:
+    # a case's earlier signals (other deliveries about the same household) do not name it.
+    newest = Signal.objects.filter(case_id=OuterRef("case_id")).order_by("-received_at", "-id")
+    latest = (
+        Signal.objects.filter(
+            case_id__in=[c.pk for c in cases], pk=Subquery(newest.values("pk")[:1])
+        )
+        .order_by()
+        .values_list("case_id", "details")
+    )
     names = {}
-    for case_id, signal in latest.items():
-        person = signal.person_details
+    for case_id, details in latest:
+        person = details.get("person", {})
         number = "".join(str(person.get(k) or "") for k in ("huisnummer", "huisletter")) + (
             f"-{person['huisnummertoevoeging']}" if person.get("huisnummertoevoeging") else ""
         )
         names[case_id] = {
-            "name": signal.display_name,
+            "name": person_name(person),
             "address": " ".join(x for x in (person.get("straat"), number) if x)
             + (f", {person['postcode']}" if person.get("postcode") else ""),
         }
