@@ -150,6 +150,21 @@ class Case(models.Model):
             models.Index(
                 fields=["status", "municipality", "assigned_at"], name="case_status_queue"
             ),
+            # Triage's two lists in their own order: waiting (crisis first, oldest first) and
+            # recently routed (crisis first, newest first, read backwards). Partial, so each
+            # holds only the cases in that status: a case is in one of them at most (a new case
+            # costs the intake one entry), and a page reads 50 entries instead of sorting every
+            # waiting case (make bench, tests/bench/scale.py "triage"; tests/test_triage_plan.py).
+            models.Index(
+                fields=["municipality", "-crisis", "opened_at", "id"],
+                condition=Q(status="ontvangen"),
+                name="case_triage_waiting",
+            ),
+            models.Index(
+                fields=["municipality", "crisis", "assigned_at", "id"],
+                condition=Q(status="toegewezen"),
+                name="case_triage_routed",
+            ),
             # Crisis cases (2-3 %), a provider's and a municipality's: partial, so only crisis
             # cases are in them (little for the intake to write). The status comes second: the
             # capped count of the list (status IN the open ones) is then read from the index
