@@ -308,6 +308,15 @@ def test_a_bad_period_gets_a_dutch_message(clients, users):
         reverse("reporting:dashboard"), {"start": "2026-05", "end": "2026-01"}
     )
     assert "De eerste maand ligt na de laatste." in page.content.decode()
+    # A month with no next month (year 9999) was a 500; the range is bounded, as in the API.
+    for params in ({"end": "9999-12"}, {"start": "0001-01", "end": "0001-02"}):
+        page = clients["beleid"].get(reverse("reporting:dashboard"), params)
+        assert page.status_code == 200
+        assert "Kies een maand van 2000-01 tot en met 2099-12." in page.content.decode()
+        download = clients["beleid"].get(
+            reverse("reporting:table-download", args=["signalen", "csv"]), params
+        )
+        assert download.status_code == 200
     for slug, extension in (("geen-tabel", "csv"), ("signalen", "pdf")):
         response = clients["beleid"].get(
             reverse("reporting:table-download", args=[slug, extension])

@@ -37,7 +37,7 @@ from meldpunt.core.throttling import UserThrottle
 from .ddas.config import supplier_code
 from .delivery import export_document, month_bounds
 from .figures import add_months, month_start, next_month
-from .forms import MAX_MONTHS, breakdowns_for
+from .forms import FIRST_DAY, LAST_DAY, MAX_MONTHS, breakdowns_for
 from .kpis import Dashboard, Table, dashboard, row_codes, scope_for
 
 MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
@@ -132,8 +132,6 @@ HEADLINE_NAMES = {
     "geregeld_running": "geregeldeBetalingLopend",
     "geregeld_arrears_cleared": "geregeldeBetalingAchterstandIngelopen",
 }
-# Figures from before the Wgs (2012) do not exist; the bounds keep every month computable.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 DATE_ERROR = "Geef een geldige datum als JJJJ-MM-DD."
 SUPPRESSED = (
     "null: afgeschermd (een klein aantal, of een aantal waaruit er een is terug te rekenen)."

@@ -18,6 +18,9 @@ from .kpis import BREAKDOWNS, Scope
 from .models import CostMethod
 
 MAX_MONTHS = 60
+# The months a period may name: no figures exist before the Wgs (2012), and every month in the
+# range stays computable (a month in year 9999 has no next month: it was a 500).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class MonthInput(forms.DateInput):
@@ -30,7 +33,19 @@ class MonthInput(forms.DateInput):
 class MonthField(forms.DateField):
     widget = MonthInput
     input_formats = ["%Y-%m", "%m-%Y", "%Y-%m-%d"]
-    default_error_messages = {"invalid": _("Vul een maand in als jjjj-mm, bijvoorbeeld 2026-03.")}
+    default_error_messages = {
+        "invalid": _("Vul een maand in als jjjj-mm, bijvoorbeeld 2026-03."),
+        "out_of_range": _("Kies een maand van %(first)s tot en met %(last)s."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"first": f"{FIRST_DAY:%Y-%m}", "last": f"{LAST_DAY:%Y-%m}"},
+            )
 
 
 class EuroField(forms.CharField):
