@@ -229,6 +229,42 @@ def test_the_placer_places_as_the_rules_read_one_by_one(signals, rules):
     assert frame.placement(rules, signals, TODAY) == (queue[:80], action, label)
 
 
+_PARSED = st.one_of(st.none(), st.sampled_from([Decimal("0"), Decimal("0.00"), Decimal("800"),
+                                                 Decimal("2499.99"), Decimal("2500"),
+                                                 Decimal("1234.56"), Decimal("0.5")]))  # fmt: skip
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    partner_type=st.sampled_from(["Huur", "Energie"]),
+    crisis=st.booleans(),
+    warm=st.booleans(),
+    amount=_PARSED,
+    months=_PARSED,
+    rent=_PARSED,
+    born=st.one_of(st.none(), st.dates(date(1900, 1, 1), TODAY)),
+    rules=_RULES,
+)
+def test_one_parsed_signal_is_placed_as_its_stored_form(
+    partner_type, crisis, warm, amount, months, rent, born, rules
+):
+    """``Placer.one`` on the parsed values (the intake's preparing process) places as the
+    Placer on the signal as stored: numbers and the birth date as text (``pipeline._plain``)."""
+    placer = frame.Placer(rules, TODAY)
+    text = {"achterstand_bedrag": amount, "maanden_achterstand": months, "maandhuur": rent}
+    stored = frame.FrameSignal(
+        1,
+        partner_type,
+        crisis,
+        warm,
+        {name: None if value is None else str(value) for name, value in text.items()},
+        {"geboortedatum": born.isoformat() if born else None},
+    )
+    one = placer.one(partner_type=partner_type, crisis=crisis, warm_handover=warm,
+                     amount=amount, months=months, rent=rent, born=born)  # fmt: skip
+    assert one == placer([stored])
+
+
 def test_a_frame_changed_during_an_import_places_by_the_frame_in_force(covenant):
     """The preparing process places each row with the frame of the run's start; a batch
     written after functioneel beheer changed the frame follows the new one."""

@@ -186,7 +186,44 @@ class Placer:
 
     def __call__(self, signals: list[Any]) -> tuple[str, str, str]:
         """As ``place`` on ``facts_of`` decides, in the form the case stores it."""
-        facts = facts_of(signals, self.today)
+        return self._placed(facts_of(signals, self.today))
+
+    def one(
+        self,
+        *,
+        partner_type: str,
+        crisis: bool,
+        warm_handover: bool,
+        amount: Decimal | None,
+        months: Decimal | None,
+        rent: Decimal | None,
+        born: date | None,
+    ) -> tuple[str, str, str]:
+        """A case with one signal, from the values the intake parsed (numbers as Decimal, the
+        birth date as a date) instead of their stored text: what ``self([signal])`` gives for
+        the signal they are stored as (the intake's preparing process places every row so)."""
+        owed = amount or Decimal(0)
+        if months is None and rent:
+            months = owed / rent
+        if born is None:
+            age = None
+        else:
+            today = self.today
+            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return self._placed(
+            Facts(
+                partner_types=frozenset((partner_type,)),
+                amount=Decimal(0) + owed,
+                months=max(Decimal(0), months or Decimal(0)),
+                creditors=1,
+                crisis=bool(crisis),
+                age=age,
+                warm_handover=bool(warm_handover),
+                repeat=False,
+            )
+        )
+
+    def _placed(self, facts: Facts) -> tuple[str, str, str]:
         for rule, tests, label in self._rules:
             if all(test(facts) for test in tests):
                 return rule["queue"][:80], rule.get("action") or DEFAULT_ACTION, label

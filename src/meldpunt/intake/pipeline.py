@@ -358,13 +358,24 @@ class IntakeRun:
                     ),
                     # One shared tuple per set of names: sent once per batch to the writer.
                     self._field_sets.setdefault(names := _delivered(v), names),
-                    frame := (
+                    (
                         arrears["achterstand_bedrag"],
                         arrears.get("maanden_achterstand"),
                         arrears.get("maandhuur"),
                         born,
                     ),
-                    self._placer([self._frame_signal(frame, crisis, warm)]),
+                    # (From the parsed values: the same as placing the stored signal.)
+                    self._placer.one(
+                        partner_type=self._partner_kind,
+                        crisis=crisis,
+                        warm_handover=warm,
+                        amount=v["achterstand_bedrag"],
+                        months=v.get("maanden_achterstand")
+                        if "maanden_achterstand" in arrears
+                        else None,
+                        rent=v.get("maandhuur") if "maandhuur" in arrears else None,
+                        born=v.get("geboortedatum"),
+                    ),
                     PersonQuery(
                         person,
                         v["achternaam"],
@@ -547,16 +558,22 @@ class IntakeRun:
                 tenancy = new_tenancy[id(person)] = file.new_tenancy(
                     person, row.reference, row.household, row.municipality_id
                 )
-            window = windows[row.municipality_id]
-            amounts = [
-                amount
-                for received, amount in earlier.get(tenancy.pk, [])
-                + batch_amounts.get(id(tenancy), [])
-                if received >= window
-            ]
+            # The amounts of this tenancy's recent signals: none for most rows (a new tenancy).
+            before = earlier.get(tenancy.pk) if tenancy.pk is not None else None
+            in_batch = batch_amounts.get(id(tenancy))
+            if before is None and in_batch is None:
+                amounts: list[Decimal] = []
+                batch_amounts[id(tenancy)] = [(now, row.amount)]
+            else:
+                window = windows[row.municipality_id]
+                amounts = [amount for received, amount in (*(before or ()), *(in_batch or ()))
+                           if received >= window]  # fmt: skip
+                if in_batch is None:
+                    batch_amounts[id(tenancy)] = [(now, row.amount)]
             status, decision, case = self._decide(row, person, co, answers, amounts, case_of, file,
                                                   new_case, unavailable)  # fmt: skip
-            batch_amounts.setdefault(id(tenancy), []).append((now, row.amount))
+            if in_batch is not None:
+                in_batch.append((now, row.amount))
             values = [row.ids[0], person.subject, partner_id, by_id, channel, partner_type,
                       batch_id,
                       row.district_id, row.municipality_id, at, status, decision[:200], None,

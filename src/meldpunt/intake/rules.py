@@ -59,6 +59,11 @@ class Decision:
         return bool(self.status) and self.status != NOT_YET_PICKED_UP
 
 
+# The rows that decide nothing but "go on": one shared (immutable) decision each, as the
+# intake asks these rules for every row of a file.
+_GO_ON = {row: Decision(row) for row in ("T2", "T3", "T4", "T5", "T6", "G3", "R1", "R3")}
+
+
 # --- voortraject --------------------------------------------------------------------------
 
 VOORTRAJECT_STEPS = {
@@ -134,15 +139,15 @@ def target_group(
             f"doelgroep: achterstand onder het minimumbedrag van € {thresholds.minimum_amount}",
         )
     if crisis:
-        return Decision("T2")
+        return _GO_ON["T2"]
     if unreachable:
-        return Decision("T3")
+        return _GO_ON["T3"]
     if multiple_problems:
-        return Decision("T4")
+        return _GO_ON["T4"]
     if months is None:
-        return Decision("T5")
+        return _GO_ON["T5"]
     if months >= thresholds.months_of_arrears:
-        return Decision("T6")
+        return _GO_ON["T6"]
     return Decision(
         "T7",
         UNJUSTIFIED,
@@ -168,7 +173,7 @@ def register_outcome(
         return Decision("G1", DECEASED, f"register ({source}): overleden")
     if not_resident:
         return Decision("G2", NOT_A_RESIDENT, f"register ({source}): geen inwoner")
-    return Decision("G3")
+    return _GO_ON["G3"]
 
 
 # --- repeat -------------------------------------------------------------------------------
@@ -184,7 +189,7 @@ def repeat(amount: Decimal, earlier: Iterable[Decimal], *, window_days: int) -> 
     """
     amounts = list(earlier)
     if not amounts:
-        return Decision("R1")
+        return _GO_ON["R1"]
     if amount <= max(amounts):
         return Decision(
             "R2",
@@ -192,7 +197,7 @@ def repeat(amount: Decimal, earlier: Iterable[Decimal], *, window_days: int) -> 
             "herhaalde melding: bedrag niet hoger dan een eerder signaal van deze verhuurder "
             f"binnen {window_days} dagen",
         )
-    return Decision("R3")
+    return _GO_ON["R3"]
 
 
 # --- case ---------------------------------------------------------------------------------
