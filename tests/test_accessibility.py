@@ -110,6 +110,7 @@ PAGES = [
     ("beheer", "intake:configuration", ()),
     ("privacy", "dataprotection:access-request", ()),
     ("beheer", "dataprotection:retention", ()),
+    ("beheerder-partner", "home", ()),
     ("beheerder-partner", "accounts:api-clients", ()),
     ("beheerder-partner", "webhooks:webhooks", ()),
 ]

@@ -141,6 +141,10 @@ def test_the_last_messages_with_their_status_and_stopping(covenant, users, admin
     )
     html = admins["eigen-haard"].get(URL).content.decode()
     assert str(deliveries[0].public_id) in html and "HTTP 503" in html
+    # The home screen counts the message that did not arrive yet.
+    home = admins["eigen-haard"].get(reverse("home")).context["panels"]
+    panel = next(p for p in home if p.key == "webhooks")
+    assert [e.count for e in panel.entries] == [1, 1]
     assert "te versturen" in html
     # Nothing of the tenant: the admin sees no personal data.
     assert "Schermhuurder" not in html and str(signal.public_id) not in html

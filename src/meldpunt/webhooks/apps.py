@@ -13,3 +13,4 @@ class WebhooksConfig(AppConfig):
         from .services import feedback_events_record_for
 
         feedback_may_have_changed.connect(feedback_events_record_for, dispatch_uid="webhooks")
+        from . import panels  # noqa: F401  (registers the home-screen panel, core.home)
