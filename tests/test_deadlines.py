@@ -9,7 +9,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from meldpunt.cases.deadlines import add_working_days, overdue_cases
+from meldpunt.cases.deadlines import (
+    add_working_days,
+    overdue_cases,
+    possible_holidays,
+    public_holidays,
+)
 from meldpunt.cases.models import Case, DeadlineConfig, Track
 from meldpunt.cases.services import case_assign, contact_attempt_record
 from meldpunt.cases.tasks import deadline_reminders_send
@@ -49,6 +54,14 @@ def test_working_days_skip_the_weekend():
 )
 def test_deadlines_skip_the_public_holidays_of_the_algemene_termijnenwet(start, days, due):
     assert add_working_days(start, days) == due
+
+
+def test_every_public_holiday_is_one_of_the_possible_holidays():
+    """A day outside ``possible_holidays`` is taken as no holiday without asking the
+    ``holidays`` package (it loads every country's calendar): that must never change a
+    deadline, in any year of this century and the last half of the one before."""
+    for year in range(1950, 2101):
+        assert public_holidays(year) <= possible_holidays(year), year
 
 
 def test_first_attempt_deadline_and_outreach_deadline(case, users):

@@ -2,7 +2,8 @@
 pays it once, so it counts in the rows per second of every import. Loading the apps must not
 load what only other work needs: the API framework and its schema generator (the API's views
 load them), the HTTP client (the BRP adapter when selected, the webhook sender), the DDAS
-signing code (its checks)."""
+signing code (its checks), the ``holidays`` package's calendars of every country (a deadline
+that passes a day that may be a holiday)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.core.management import load_command_class
 load_command_class("meldpunt.intake", "import-signalen")
 HEAVY = ("rest_framework.fields", "drf_spectacular.plumbing", "httpx", "requests",
          "cryptography.x509", "meldpunt.reporting.ddas.signing",
-         "meldpunt.registries.haalcentraal")
+         "meldpunt.registries.haalcentraal", "holidays")
 print(json.dumps([m for m in HEAVY if m in sys.modules]))
 """
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
 from dateutil.easter import easter
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -35,11 +34,29 @@ def current_targets() -> Targets:
 
 
 @cache
+def possible_holidays(year: int) -> frozenset[date]:
+    """Every day ``public_holidays`` could name, without the ``holidays`` package: the fixed
+    days (New Year's Day, the days King's Day or Queen's Day fell on, 5 May, both Christmas
+    days) and the days around Easter (Good Friday to Easter Monday, Ascension Day, Whit Sunday
+    and Monday). A day not in it is no holiday. The package loads the calendars of every
+    country (about 0.1 s of CPU, in each import command), and most deadlines pass none of
+    these days (tests/test_deadlines.py checks the superset for every year of a century)."""
+    sunday = easter(year)
+    fixed = [(1, 1), (4, 26), (4, 27), (4, 29), (4, 30), (5, 1), (5, 5), (12, 25), (12, 26)]
+    return frozenset(
+        [date(year, month, day) for month, day in fixed]
+        + [sunday + timedelta(days=n) for n in (-2, 0, 1, 39, 49, 50)]
+    )
+
+
+@cache
 def public_holidays(year: int) -> frozenset[date]:
     """The days that do not count as working days, as the Algemene termijnenwet (art. 3) names
     them: New Year's Day, Easter Monday, King's Day, 5 May, Ascension Day, Whit Monday and both
     Christmas days. The Dutch calendar of the ``holidays`` package gives the movable feasts; Good
     Friday, which it also lists, is not a day off under that law, and 5 May is one every year."""
+    import holidays  # only for a day that may be one (``possible_holidays``): it is heavy
+
     days = set(holidays.NL(years=year))
     days.discard(easter(year) - timedelta(days=2))  # Good Friday
     days.discard(easter(year))  # a Sunday anyway, like Whit Sunday
@@ -48,7 +65,9 @@ def public_holidays(year: int) -> frozenset[date]:
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in public_holidays(day.year)
+    if day.weekday() >= 5:
+        return False
+    return day not in possible_holidays(day.year) or day not in public_holidays(day.year)
 
 
 def add_working_days(start: date, days: int) -> date:
