@@ -23,6 +23,7 @@ from meldpunt.privacy import chain
 from meldpunt.privacy.models import (
     GENESIS_HASH,
     AppendOnlyError,
+    ProcessingActivity,
     ProcessingLogChain,
     ProcessingLogEntry,
     ProcessingLogPruning,
@@ -352,12 +353,25 @@ def test_the_batch_reader_writes_what_single_writes_would_in_one_insert(users, l
     statements = [
         q["sql"].split(" times: ")[-1].split()[0].upper() for q in queries.captured_queries
     ]
-    # the head lock and the register look-up, one insert (PostgreSQL: a COPY, not captured),
-    # the head's update: nothing per record and nothing read back
-    assert statements.count("SELECT") == 2 and statements.count("UPDATE") == 1
+    # the head lock with the register look-up in it, one insert (PostgreSQL: a COPY, not
+    # captured), the head's update: nothing per record and nothing read back
+    assert statements.count("SELECT") == 1 and statements.count("UPDATE") == 1
     assert statements.count("INSERT") == (0 if connection.vendor == "postgresql" else 1)
     assert record_reads(actor=regie, activity="outreach", name="case.list", items=[]) == 0
     assert ProcessingLogChain.objects.get().length == 5 + 2 * len(items)
+
+
+def test_the_batch_reader_starts_the_chain_and_refuses_an_unknown_activity(users):
+    """After a flush there is no chain head yet: the first page of reads makes it. An activity
+    missing from the register is refused, and nothing is written."""
+    ProcessingLogChain.objects.all().delete()
+    items = [Processing(str(uuid.uuid4()), "case", uuid.uuid4(), ("name",)) for _ in range(3)]
+    with pytest.raises(ProcessingActivity.DoesNotExist):
+        record_reads(actor=users["regie"], activity="no-such-activity", name="x", items=items)
+    assert not ProcessingLogEntry.objects.exists()
+    assert record_reads(actor=users["regie"], activity="outreach", name="x", items=items) == 3
+    assert ProcessingLogChain.objects.get().length == 3
+    assert verify()[0] == 0
 
 
 def test_retention_prunes_the_oldest_records_by_the_logged_path_only(users, logged):

@@ -383,17 +383,18 @@ class CaseFilterForm(forms.Form):
         districts = District.objects.filter(
             municipality_id__in=organisation.municipality_ids()
         ).order_by("name")
-        self.fields["stadsdeel"].choices = any_ + [(d.pk, d.name) for d in districts]
+        self.fields["stadsdeel"].choices = any_ + list(districts.values_list("pk", "name"))
         regie = user.has_perm("cases.view_all_cases") and organisation.is_municipality
         if regie:
-            self.fields["uitvoerder"].choices = any_ + [
-                (o.pk, o.name)
-                for o in Organisation.objects.filter(type=OrganisationType.PROVIDER, is_active=True)
-            ]
-            self.fields["partner"].choices = any_ + [
-                (o.pk, o.name)
-                for o in Organisation.objects.filter(type=OrganisationType.PARTNER, is_active=True)
-            ]
+            # Providers and partners in one query (every query of a page is a round trip).
+            kinds = (OrganisationType.PROVIDER, OrganisationType.PARTNER)
+            named: dict[str, list] = {kind: [] for kind in kinds}
+            for pk, name, kind in Organisation.objects.filter(
+                type__in=kinds, is_active=True
+            ).values_list("pk", "name", "type"):
+                named[kind].append((pk, name))
+            self.fields["uitvoerder"].choices = any_ + named[OrganisationType.PROVIDER]
+            self.fields["partner"].choices = any_ + named[OrganisationType.PARTNER]
         else:
             del self.fields["uitvoerder"], self.fields["partner"]
         workers = [("", _("Iedereen")), ("mijn", _("Mijn zaken")), ("geen", _("Nog niemand"))]

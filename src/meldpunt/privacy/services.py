@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from meldpunt.core.db import db_value, insert_rows
@@ -42,6 +43,21 @@ def _chain_head_for_update() -> ProcessingLogChain:
         ProcessingLogChain.objects.get_or_create(pk=1)
         head = ProcessingLogChain.objects.select_for_update().get(pk=1)
     return head
+
+
+def _chain_head_and_activity_for_update(code: str) -> tuple[ProcessingLogChain, int]:
+    """``_chain_head_for_update`` and ``activity_id`` in one query (one round trip fewer for
+    every page that logs its reads)."""
+    current = ProcessingActivity.objects.filter(code=code, is_current=True).values("pk")
+    head = (
+        ProcessingLogChain.objects.select_for_update(of=("self",))
+        .filter(pk=1)
+        .annotate(activity_pk=Subquery(current[:1]))
+        .first()
+    )
+    if head is None or head.activity_pk is None:
+        return _chain_head_for_update(), activity_id(code)
+    return head, head.activity_pk
 
 
 @dataclass(frozen=True)
@@ -166,7 +182,7 @@ def record_reads(
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        head = _chain_head_for_update()
+        head, activity_pk = _chain_head_and_activity_for_update(activity)
         _append_bulk(
             head,
             items,
@@ -177,7 +193,7 @@ def record_reads(
                 "end_time": now,
                 "status": ProcessingLogEntry.Status.OK,
                 "action": "read",
-                "processing_activity_id": activity_id(activity),
+                "processing_activity_id": activity_pk,
                 "actor_id": user.pk if user is not None else None,
                 "actor_organisation_id": getattr(user, "organisation_id", None),
             },
