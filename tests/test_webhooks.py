@@ -223,6 +223,43 @@ def test_deliveries_to_private_addresses_are_refused(covenant, users, settings, 
     assert delivery.last_error == "adres in een niet-openbaar netwerk"
 
 
+def _one_change_for(subscription_url: str, covenant, users) -> None:
+    token, _ = api_token_create(organisation=covenant["eigen-haard"], name="systeem")
+    subscription, _secret = webhook_subscribe(token=token, url="https://ontvanger.example.nl/h")
+    # As stored before the address rule was strict (a port that is not a number was accepted).
+    type(subscription).objects.filter(pk=subscription.pk).update(url=subscription_url)
+    signal = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                           raw=signal_data())  # fmt: skip
+    case_assign(case_id=signal.case_id, provider=covenant["centram"], track=Track.VROEG_EROPAF,
+                by=users["regie"])  # fmt: skip
+    case_pick_up(case_id=signal.case_id, by=users["centram"])  # the feedback changes
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://ontvanger.example.nl:poort/hook", "adres niet te lezen (host of poort)"),
+        ("https://niet-bestaand.example.nl/hook", "naam van de ontvanger niet gevonden (DNS)"),
+    ],
+)
+def test_a_delivery_that_cannot_start_says_why_and_the_job_goes_on(
+    url, reason, covenant, users, monkeypatch
+):
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "niet-bestaand.example.nl":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    _one_change_for(url, covenant, users)
+    assert webhooks_deliver_due() == {"afgeleverd": 0, "mislukt": 1, "opgegeven": 0}
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.PENDING and delivery.attempts == 1
+    assert delivery.last_error == reason
+
+
 class Resolver:
     """DNS for one made-up name, answering ``answers`` in turn (the last one from then on);
     every other name goes to the real resolver. Counts the look-ups of that name."""

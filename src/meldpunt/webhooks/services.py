@@ -204,25 +204,40 @@ def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def _pinned_address(url: str) -> str | None:
-    """The address a delivery connects to: resolved once, here, and only when every address
-    the name has is public (SSRF), unless the operator allows private ones. None: refused.
+# Why a delivery was not attempted, as the admin reads it on the webhooks page (last_error).
+UNREADABLE_ADDRESS = "adres niet te lezen (host of poort)"
+UNKNOWN_NAME = "naam van de ontvanger niet gevonden (DNS)"
+PRIVATE_ADDRESS = "adres in een niet-openbaar netwerk"
+
+
+def _pinned_address(url: str) -> tuple[str | None, str]:
+    """The address a delivery connects to, or None with the reason it may not: resolved once,
+    here, and only when every address the name has is public (SSRF), unless the operator allows
+    private ones.
 
     The connection is then made to this address and no other (see ``_send``): were the name
     resolved again when connecting, a DNS answer that changes in between (rebinding) could
-    point the request at the Meldpunt's own network after the check passed.
+    point the request at the Meldpunt's own network after the check passed. A subscription
+    made before the address rule became strict may hold a port that is not a number: that is
+    a refusal with its reason, never an error in the delivery job.
     """
-    host = urlsplit(url).hostname or ""
     try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError:
-        return None
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        return None, UNREADABLE_ADDRESS
+    if not parts.hostname:
+        return None, UNREADABLE_ADDRESS
+    try:
+        infos = socket.getaddrinfo(parts.hostname, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None, UNKNOWN_NAME
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
-        return None
+        return None, UNKNOWN_NAME
     if not settings.MELDPUNT_WEBHOOK_ALLOW_PRIVATE and not all(a.is_global for a in addresses):
-        return None
-    return str(addresses[0])
+        return None, PRIVATE_ADDRESS
+    return str(addresses[0]), ""
 
 
 def _pinned_request(url: str, address: str) -> tuple[str, dict[str, str], dict[str, Any]]:
@@ -252,9 +267,9 @@ def _send(delivery: WebhookDelivery, client: httpx.Client) -> tuple[int | None, 
     subscription = delivery.subscription
     if subscription.revoked_at is not None or not _token_usable(subscription.token):
         return None, "abonnement of sleutel niet meer geldig"
-    address = _pinned_address(subscription.url)
+    address, refusal = _pinned_address(subscription.url)
     if address is None:
-        return None, "adres in een niet-openbaar netwerk"
+        return None, refusal
     target, host, extensions = _pinned_request(subscription.url, address)
     webhook_id = str(delivery.public_id)
     timestamp = int(timezone.now().timestamp())
