@@ -91,3 +91,27 @@ def test_a_superscript_house_number_refuses_the_row_not_the_file(covenant):
     assert "huisnummer" in summary.rows[1].errors[0]
     batch.refresh_from_db()
     assert batch.status == SignalImport.Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_batch_gives_no_new_person_tenancy_or_case_a_signals_id(covenant):
+    """Each row's first prepared id is its signal's; persons, tenancies and cases take the
+    others, so no pseudonym or public id of theirs is a signal's public id (which the landlord
+    knows)."""
+    from meldpunt.cases.models import Person, Tenancy
+
+    rows = [
+        (n, signal_data(partner_referentie=f"P-{n}", achternaam=name, medehuurder_achternaam="",
+                        achterstand_bedrag="2500"))
+        for n, name in enumerate(("Jansen", "Bakker", "Visser", "Smit"), start=1)
+    ]  # fmt: skip
+    IntakeRun(partner=covenant["eigen-haard"], by=None, channel="bestand").process(rows)
+    signals = {s.hex for s in Signal.objects.values_list("public_id", flat=True)}
+    assert len(signals) == 4
+    others = [
+        *Person.objects.values_list("subject_id", flat=True),
+        *Tenancy.objects.values_list("public_id", flat=True),
+        *Case.objects.values_list("public_id", flat=True),
+    ]
+    assert len(others) == 12
+    assert not signals & {o.hex for o in others}

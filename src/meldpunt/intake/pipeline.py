@@ -477,7 +477,8 @@ class IntakeRun:
         self, fresh: list[_Row], outcomes: dict[int, RowOutcome], at: Any, now, answers
     ) -> None:
         """Decide each fresh row by the rules and file it into the case file (one batch)."""
-        ids = (i for row in fresh for i in row.ids)
+        # New persons, tenancies and cases take the ids after each row's own signal id.
+        ids = (i for row in fresh for i in row.ids[1:])
         file = CaseFileBatch(partner_id=self._partner_id, by_id=self._by_id, at=at, new_ids=ids,
                              placer=self._placer)  # fmt: skip
         unavailable = answers is _UNAVAILABLE
