@@ -16,7 +16,7 @@ from meldpunt.cases.search import Filters, case_page, filtered_cases
 from meldpunt.cases.services import case_assign, case_caseworker_assign, case_close
 from meldpunt.cases.workflow import CaseStatus
 from meldpunt.intake.services import signal_submit
-from meldpunt.organisations.models import Municipality
+from meldpunt.organisations.models import Municipality, Organisation, OrganisationType
 from meldpunt.privacy.models import ProcessingLogEntry
 
 from .conftest import shows, signal_data
@@ -165,6 +165,31 @@ def test_a_row_shows_dates_labels_and_names_as_people_read_them(clients, users, 
     english = regie.get(reverse("cases:case-list")).content.decode()
     assert f"Case {jansen.reference} crisis" in row_of(english, jansen)
     assert "late 10-03-2026 Assigned to provider" in row_of(english, jansen)
+
+
+def test_the_filters_keep_their_choices_and_the_chosen_one(clients, covenant, world):
+    """The filter's selects (cases/widgets/select.html): every choice, the chosen one
+    selected, in Dutch and English."""
+    regie = clients["regie"]
+    url = reverse("cases:case-list") + f"?staat=alle&uitvoerder={covenant['doras'].pk}"
+    html = regie.get(url).content.decode()
+    select = html[
+        html.index('<select name="uitvoerder"') : html.index(
+            "</select>", html.index('<select name="uitvoerder"')
+        )
+    ]
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    assert options[0] == ("", "", "Alle")
+    assert (str(covenant["doras"].pk), " selected", covenant["doras"].name) in options
+    assert [o for o in options if o[1]] == [
+        (str(covenant["doras"].pk), " selected", covenant["doras"].name)
+    ]
+    providers = Organisation.objects.filter(type=OrganisationType.PROVIDER, is_active=True)
+    assert [name for _, _, name in options[1:]] == [o.name for o in providers.order_by("name")]
+    assert '<option value="alle" selected>Alle</option>' in html
+    regie.cookies["django_language"] = "en"
+    english = regie.get(url).content.decode()
+    assert '<option value="alle" selected>All</option>' in english
 
 
 def test_a_case_is_named_by_its_latest_signal_and_only_that_one_is_decrypted(
