@@ -218,6 +218,42 @@ def test_the_trend_is_by_month_and_adds_up_to_the_period(march, users, k1):
     assert trend.row_totals == [6, 0, 1] and trend.total == 7
 
 
+def test_the_period_is_the_sum_of_its_months_from_one_read_of_the_figures(march, users, k1):
+    """Issue #14: the figures without a breakdown are summed from the same read as the trend by
+    month; breakdowns by partner or district read once more, never the whole period again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    period = {"start": date(2026, 2, 1), "end": date(2026, 5, 31)}
+    for breakdown, reads in (("", 1), ("month", 1), ("partner", 2), ("district", 2)):
+        with CaptureQueriesContext(connection) as queries:
+            result = dashboard(users["beleid"], breakdown=breakdown, **period)
+        figure_reads = [q for q in queries if 'FROM "reporting_figure"' in q["sql"]]
+        assert len(figure_reads) == reads, breakdown
+        assert result.headline["signals_received"] == 7, breakdown
+        # Derived measures (not reached = attempted - reached) are summed, not derived twice.
+        assert result.headline["reached_share"] == round(300 / 7, 1), breakdown
+        assert result.table("bereik").column_totals == [2, 2, 3], breakdown  # May's case: none
+        assert result.table("terugkeer-6").column_totals == [1, 1], breakdown
+
+
+def test_a_cell_reads_as_the_count_or_suppressed_in_both_languages(march, clients, settings):
+    settings.MELDPUNT_SUPPRESSION_K = 10
+    url = reverse("reporting:dashboard")
+    cell = '<td class="utrecht-table__cell utrecht-table__cell--numeric">'
+    html = clients["beleid"].get(url, {"start": "2026-03", "end": "2026-03"}).content.decode()
+    assert f'{cell}<span class="mp-suppressed">afgeschermd</span></td>' in html
+    assert f"{cell}0</td>" in html  # a zero is published as it is
+    settings.MELDPUNT_SUPPRESSION_K = 1
+    html = clients["beleid"].get(url, {"start": "2026-03", "end": "2026-03"}).content.decode()
+    assert f"{cell}6</td>" in html and "<dd>6</dd>" in html  # the signals: a cell, the headline
+    client = clients["beleid"]
+    client.cookies["django_language"] = "en"
+    settings.MELDPUNT_SUPPRESSION_K = 10
+    html = client.get(url, {"start": "2026-03", "end": "2026-03"}).content.decode()
+    assert f'{cell}<span class="mp-suppressed">suppressed</span></td>' in html
+
+
 def test_small_counts_are_suppressed_on_the_dashboard(march, users, settings):
     settings.MELDPUNT_SUPPRESSION_K = 10
     result = dashboard(users["beleid"], start=MARCH[0], end=MARCH[1], breakdown="partner")

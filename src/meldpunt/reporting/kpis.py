@@ -229,6 +229,15 @@ def _grouped(
     return result
 
 
+def _summed(groups: dict[Any, dict[tuple[str, str], int]]) -> dict[tuple[str, str], int]:
+    """The sums over all groups, derived measures included (they are differences: linear)."""
+    total: dict[tuple[str, str], int] = defaultdict(int)
+    for values in groups.values():
+        for measure_key, n in values.items():
+            total[measure_key] += n
+    return total
+
+
 def _labels(breakdown: str, values: set[Any]) -> dict[Any, str]:
     if breakdown == "municipality":
         return {m.pk: m.official_name for m in Municipality.objects.filter(pk__in=values)}
@@ -449,8 +458,14 @@ def dashboard(user: Any, *, start: date, end: date, breakdown: str = "") -> Dash
         breakdown = ""
     k = threshold()
     result = Dashboard(start=start, end=end, scope=scope, breakdown=breakdown, k=k)
-    overall = _grouped(scope, start, end, "").get("", defaultdict(int))
-    grouped = _grouped(scope, start, end, breakdown) if breakdown else {"": overall}
+    # The rows without a breakdown are the rows by month (the same level, _level): one read of
+    # the figures gives both, the whole period being the sum of its months.
+    by_month = _grouped(scope, start, end, "month")
+    overall = _summed(by_month)
+    if breakdown == "month":
+        grouped = by_month
+    else:
+        grouped = _grouped(scope, start, end, breakdown) if breakdown else {"": overall}
     specs = _specs(overall)
     if scope.provider_id:
         specs.remove(OUTCOMES_SPEC)  # a landlord's outcomes are not about a provider's work
@@ -460,7 +475,6 @@ def dashboard(user: Any, *, start: date, end: date, breakdown: str = "") -> Dash
         if spec.columns:
             result.tables.append(_publish(spec, breakdown, grouped, overall, k))
     months = months_between(start, end)
-    by_month = _grouped(scope, start, end, "month")
     if not scope.provider_id:
         # The covenant's headline figure is per year (and per landlord: the breakdown above).
         by_year: dict[Any, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))

@@ -59,6 +59,7 @@ def _chart(table: Table, *, trend: bool) -> dict:
         "id": f"grafiek-{table.slug}",
         "data_id": f"grafiek-{table.slug}-data",
         "table": table,
+        "trend": trend,
         "data": {"type": kind, "labels": labels, "datasets": datasets,
                  "stacked": kind == "bar" and bool(table.row_label)},
     }  # fmt: skip
