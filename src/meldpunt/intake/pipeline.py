@@ -141,7 +141,7 @@ _NOT_YET = str(SignalStatus.NOT_YET_PICKED_UP)
 _PICKED_UP = str(SignalStatus.PICKED_UP)
 # Where warm hand-over sits in a prepared row's columns (they start at partner_reference).
 _WARM = SIGNAL_COLUMNS.index("warm_handover") - SIGNAL_COLUMNS.index("partner_reference")
-_IDS_PER_ROW = 6  # signal; new person, co-tenant, tenancy and case; spare
+_IDS_PER_ROW = 5  # signal; then what a row may create: a person, a co-tenant, a tenancy, a case
 
 
 class _Row(NamedTuple):

@@ -10,6 +10,8 @@ from django.db import models
 
 from .crypto import keyring
 
+_COMPACT_JSON = DjangoJSONEncoder(separators=(",", ":"))
+
 
 class Sealed(bytes):
     """A value already encrypted for one column by ``EncryptedField.seal``."""
@@ -25,7 +27,13 @@ class EncryptedField(models.BinaryField):
         super().__init__(*args, **kwargs)
 
     def associated_data(self) -> bytes:
-        return f"{self.model._meta.db_table}.{self.column}".encode()
+        # Made once per field and model (a copied field made for another model makes its own):
+        # the intake seals thousands of values a batch.
+        made = self.__dict__.get("_associated_data")
+        if made is None or made[0] is not self.model or made[1] != self.column:
+            data = f"{self.model._meta.db_table}.{self.column}".encode()
+            made = self.__dict__["_associated_data"] = (self.model, self.column, data)
+        return made[2]
 
     def to_bytes(self, value: Any) -> bytes:
         raise NotImplementedError
@@ -60,7 +68,8 @@ class EncryptedJSONField(EncryptedField):
     """One encrypted JSON document, e.g. all of a person's details read together."""
 
     def to_bytes(self, value: Any) -> bytes:
-        return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+        # One encoder for every value (``json.dumps`` with ``cls`` makes one per call).
+        return _COMPACT_JSON.encode(value).encode()
 
     def from_bytes(self, data: bytes) -> Any:
         return json.loads(data)
