@@ -5,6 +5,7 @@ tenant and address for the roles that may see them (and each naming logged)."""
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from html import unescape as html_unescape
 
 import pytest
 from django.db import connection
@@ -241,6 +242,38 @@ def test_filters(clients, users, world, covenant):
     mine = clients["centram"].get(reverse("cases:case-list") + "?casemanager=mijn").content.decode()
     assert f"Zaak {world['jansen'].reference}" in mine
     assert f"Zaak {world['vries'].reference}" not in mine
+
+
+def test_the_count_says_how_many_cases_the_list_holds(clients, covenant, world):
+    """A short list counts what it shows; a longer one counts up to 1.000 ("Meer dan")."""
+    regie = clients["regie"]
+    assert "Aantal zaken: 3." in regie.get(reverse("cases:case-list")).content.decode()
+    assert (
+        "Aantal zaken: 1."
+        in regie.get(
+            reverse("cases:case-list") + f"?uitvoerder={covenant['doras'].pk}"
+        ).content.decode()
+    )
+    municipality = Municipality.objects.get(code="0363")
+    Case.objects.bulk_create(
+        Case(subject_id=uuid.uuid4(), household_index=f"n{i}", municipality=municipality,
+             status=CaseStatus.ASSIGNED, provider=covenant["centram"])
+        for i in range(60)
+    )  # fmt: skip
+    first = regie.get(reverse("cases:case-list")).content.decode()
+    assert "Aantal zaken: 63." in first
+    second = regie.get(
+        reverse("cases:case-list")
+        + "?"
+        + html_unescape(re.search(r'href="\?([^"]*na=[^"]+)"', first)[1])
+    )
+    assert "Aantal zaken: 63." in second.content.decode()
+    Case.objects.bulk_create(
+        Case(subject_id=uuid.uuid4(), household_index=f"m{i}", municipality=municipality,
+             status=CaseStatus.ASSIGNED, provider=covenant["centram"])
+        for i in range(1000)
+    )  # fmt: skip
+    assert "Meer dan 1000 zaken." in regie.get(reverse("cases:case-list")).content.decode()
 
 
 def test_keyset_pages_by_deadline_without_gaps_or_repeats(covenant, users):
