@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from meldpunt.cases.deadlines import (
     add_working_days,
+    current_targets,
+    due_date,
     overdue_cases,
+    overdue_queryset,
     possible_holidays,
     public_holidays,
 )
@@ -112,3 +115,40 @@ def test_daily_reminder_mails_the_provider_without_personal_data(case, users):
 def test_reminder_command_enqueues_the_job(case):
     call_command("deadline-reminders")
     assert mail.outbox == []  # nothing overdue today
+
+
+def test_the_database_selects_exactly_the_cases_the_rule_calls_overdue(covenant, users):
+    """The overdue selection in SQL against the rule case by case (``due_date``): every day of
+    receipt around Christmas, New Year and a weekend, crisis or not, attempted or not, on each
+    day from the receipt to past the outreach deadline; also at the local day's edges."""
+    cases = {}
+    for crisis in (False, True):
+        for attempted in (False, True):
+            signal = signal_submit(partner=covenant["eigen-haard"], submitted_by=users["eigen-haard"],
+                                   raw=signal_data(achternaam="Termijn" + "abcd"[2 * crisis + attempted],
+                                                   partner_referentie=f"T{crisis:d}{attempted:d}"))  # fmt: skip
+            case_assign(case_id=signal.case_id, provider=covenant["centram"],
+                        track=Track.VROEG_EROPAF, by=users["regie"])  # fmt: skip
+            Case.objects.filter(pk=signal.case_id).update(crisis=crisis)
+            if attempted:
+                contact_attempt_record(case_id=signal.case_id, by=users["centram"], kind="Brief",
+                                       reached=False, on=timezone.localdate(),
+                                       part_of_day="Ochtend")  # fmt: skip
+            cases[signal.case_id] = (crisis, attempted)
+    assert len(cases) == 4
+    targets = current_targets()
+    for received in [date(2026, 12, 17) + timedelta(days=n) for n in range(0, 20, 3)]:
+        for moment in ("00:00:01", "23:59:59"):  # the first and the last second of the day
+            opened = timezone.make_aware(timezone.datetime.fromisoformat(f"{received} {moment}"))
+            Case.objects.filter(pk__in=cases).update(opened_at=opened)
+            for today in [received + timedelta(days=n) for n in range(0, 33)]:
+                expected = {
+                    pk for pk, (crisis, attempted) in cases.items()
+                    if (not attempted and today > due_date(received, crisis=crisis,
+                                                           attempted=False, targets=targets))
+                    or today > received + timedelta(days=targets.outreach_days)
+                }  # fmt: skip
+                found = set(
+                    overdue_queryset(Case.objects.all(), today=today).values_list("pk", flat=True)
+                )
+                assert found == expected, (received, moment, today)

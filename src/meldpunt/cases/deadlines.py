@@ -4,14 +4,14 @@ complete within M days. Reads only; the overdue list and the daily reminder use 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from dateutil.easter import easter
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Case, DeadlineConfig
+from .models import Case, ContactAttempt, DeadlineConfig
 from .workflow import CaseStatus
 
 
@@ -117,30 +117,82 @@ class Overdue:
     due: date
 
 
-def overdue_cases(cases: QuerySet[Case], *, today: date | None = None) -> list[Overdue]:
-    """The open, assigned cases of ``cases`` (already scoped!) that passed a deadline."""
+FIRST_ATTEMPT_LATE = "Eerste contactpoging te laat"
+OUTREACH_LATE = "Geen contact en outreach niet af"
+
+
+def _last_received_day_overdue(today: date, working_days: int) -> date:
+    """The last day a case could be received on and be past ``working_days`` working days
+    today. ``add_working_days`` never goes down as the start goes up, so every case received
+    on or before that day is overdue and every later one is not."""
+    day = today - timedelta(days=1)
+    while add_working_days(day, working_days) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
+def _start_of_day_after(day: date):
+    """The moment the local day after ``day`` starts: received before it = on or before day."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def overdue_queryset(cases: QuerySet[Case], *, today: date | None = None) -> QuerySet[Case]:
+    """The open, assigned cases of ``cases`` (already scoped!) that passed a deadline today, by
+    the targets in force: the first contact attempt (working days, shorter in a crisis) while
+    none was made, then contact made or outreach complete. The rule is the one of ``due_date``;
+    here it is turned into the last day of receipt that is overdue, so that the database
+    selects and counts (a million cases: regie's home screen read every open case into
+    Python). Annotated with ``attempted``, ordered crisis first, oldest first."""
     today = today or timezone.localdate()
     targets = current_targets()
-    rows = (
+    first = _start_of_day_after(
+        _last_received_day_overdue(today, targets.first_attempt_working_days)
+    )
+    crisis_first = _start_of_day_after(
+        _last_received_day_overdue(today, targets.crisis_first_attempt_working_days)
+    )
+    # received + outreach_days < today
+    outreach = _start_of_day_after(today - timedelta(days=targets.outreach_days + 1))
+    return (
         cases.filter(status__in=OUTREACH_OPEN)
-        .annotate(n_attempts=Count("attempts"))
-        .select_related("provider")
+        .annotate(attempted=Exists(ContactAttempt.objects.filter(case_id=OuterRef("pk"))))
+        .filter(
+            Q(attempted=False, crisis=False, opened_at__lt=first)
+            | Q(attempted=False, crisis=True, opened_at__lt=crisis_first)
+            | Q(opened_at__lt=outreach)
+        )
         .order_by("-crisis", "opened_at", "id")
     )
-    result = []
-    for case in rows:
-        received = timezone.localdate(case.opened_at)
-        if case.n_attempts == 0:
-            days = (
-                targets.crisis_first_attempt_working_days
-                if case.crisis
-                else targets.first_attempt_working_days
-            )
-            due = add_working_days(received, days)
-            if today > due:
-                result.append(Overdue(case, "Eerste contactpoging te laat", due))
-                continue
-        due = received + timedelta(days=targets.outreach_days)
+
+
+def overdue_reason(case: Case, *, today: date, targets: Targets) -> Overdue:
+    """Why a case of ``overdue_queryset`` is overdue, and since when (its due date)."""
+    received = timezone.localdate(case.opened_at)
+    if not case.attempted:
+        due = due_date(received, crisis=case.crisis, attempted=False, targets=targets)
         if today > due:
-            result.append(Overdue(case, "Geen contact en outreach niet af", due))
-    return result
+            return Overdue(case, FIRST_ATTEMPT_LATE, due)
+    return Overdue(case, OUTREACH_LATE, received + timedelta(days=targets.outreach_days))
+
+
+def overdue_counts(cases: QuerySet[Case], *, today: date | None = None) -> dict[int | None, int]:
+    """How many of ``cases`` (already scoped!) are overdue, per provider id (None: none yet)."""
+    rows = (
+        overdue_queryset(cases, today=today)
+        .order_by()
+        .values("provider_id")
+        .annotate(n=Count("pk"))
+        .values_list("provider_id", "n")
+    )
+    return dict(rows)
+
+
+def overdue_cases(cases: QuerySet[Case], *, today: date | None = None) -> list[Overdue]:
+    """The overdue cases of ``cases`` (already scoped!) with their reason: for a page or a
+    small set; counts come from ``overdue_counts``."""
+    today = today or timezone.localdate()
+    targets = current_targets()
+    return [
+        overdue_reason(case, today=today, targets=targets)
+        for case in overdue_queryset(cases, today=today).select_related("provider")
+    ]

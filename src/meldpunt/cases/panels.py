@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meldpunt.core.home import Entry, Panel, Row, register_panel
+from meldpunt.organisations.models import Organisation
 
-from .deadlines import OUTREACH_OPEN, overdue_cases
+from .deadlines import OUTREACH_OPEN, overdue_counts
 from .forms import worker_name
 from .models import Case, HomeVisit, Track
 from .selectors import caseload
@@ -31,7 +32,7 @@ def provider_panel(request: HttpRequest) -> Panel | None:
     if not (user.has_perm("cases.view_assigned_case") and user.organisation.is_provider):
         return None
     cases = Case.objects.for_user(user)
-    overdue = overdue_cases(cases)
+    overdue = sum(overdue_counts(cases).values())
     return Panel(
         key="provider-cases",
         title=_("Zaken van uw organisatie"),
@@ -48,7 +49,7 @@ def provider_panel(request: HttpRequest) -> Panel | None:
                 reverse("cases:case-list"),
                 cases.filter(status__in=WORKING).count(),
             ),
-            Entry(_("Over de termijn"), reverse("cases:overdue"), len(overdue), attention=True),
+            Entry(_("Over de termijn"), reverse("cases:overdue"), overdue, attention=True),
         ),
     )
 
@@ -58,13 +59,16 @@ def regie_cases_panel(request: HttpRequest) -> Panel | None:
     user = request.user
     if not (user.has_perm("cases.view_all_cases") and user.organisation.is_municipality):
         return None
-    overdue = overdue_cases(Case.objects.for_user(user))
+    counts = overdue_counts(Case.objects.for_user(user))
+    names = dict(
+        Organisation.objects.filter(pk__in=[pk for pk in counts if pk]).values_list("pk", "name")
+    )
     per_provider: dict[str, int] = {}
-    for item in overdue:
-        name = item.case.provider.name if item.case.provider else _("Geen uitvoerder")
-        per_provider[name] = per_provider.get(name, 0) + 1
+    for provider_id, n in counts.items():
+        name = names[provider_id] if provider_id else _("Geen uitvoerder")
+        per_provider[name] = per_provider.get(name, 0) + n
     url = reverse("cases:overdue")
-    entries = [Entry(_("Zaken over de termijn"), url, len(overdue), attention=True)]
+    entries = [Entry(_("Zaken over de termijn"), url, sum(counts.values()), attention=True)]
     entries += [
         Entry(_("waarvan bij %(provider)s") % {"provider": name}, url, n, attention=True)
         for name, n in sorted(per_provider.items())

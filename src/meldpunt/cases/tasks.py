@@ -13,7 +13,7 @@ from django_tasks import task
 
 from meldpunt.organisations.models import Organisation
 
-from .deadlines import overdue_cases
+from .deadlines import overdue_counts
 from .models import Case, Track
 
 
@@ -32,13 +32,14 @@ def _recipients(organisation: Organisation, *, income: bool) -> list[str]:
 @task()
 def deadline_reminders_send() -> int:
     """One e-mail per organisation with overdue cases: counts and a link, no personal data."""
-    overdue = overdue_cases(Case.objects.all())
     per_org: Counter = Counter()
-    for item in overdue:
-        if item.case.provider_id:
-            per_org[(item.case.provider_id, False)] += 1
-        elif item.case.track == Track.GEREGELDE_BETALING:
-            per_org[(None, True)] += 1
+    for provider_id, count in overdue_counts(Case.objects.all()).items():
+        if provider_id:
+            per_org[(provider_id, False)] += count
+    # Geregelde betaling cases have no provider: the income team of the municipality.
+    income_cases = Case.objects.filter(provider__isnull=True, track=Track.GEREGELDE_BETALING)
+    if income_overdue := sum(overdue_counts(income_cases).values()):
+        per_org[(None, True)] += income_overdue
     sent = 0
     link = reverse("cases:overdue")
     for (org_id, income), count in sorted(per_org.items(), key=lambda kv: str(kv[0])):

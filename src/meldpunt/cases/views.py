@@ -27,7 +27,7 @@ from meldpunt.privacy.services import (
     record_reads,
 )
 
-from .deadlines import OUTREACH_OPEN, overdue_cases
+from .deadlines import OUTREACH_OPEN, current_targets, overdue_queryset, overdue_reason
 from .feedback import record_feedback_read, signal_feedback
 from .forms import (
     AssignForm,
@@ -390,8 +390,18 @@ def _summary(case: Case, signals: list[Signal]) -> dict:
 def overdue_list(request: HttpRequest) -> HttpResponse:
     """Cases past a deadline, per provider; the list shows no personal data."""
     _require_case_access(request.user)
-    overdue = overdue_cases(Case.objects.for_user(request.user))
-    return render(request, "cases/overdue_list.html", {"overdue": overdue})
+    cases = Case.objects.for_user(request.user)
+    today = timezone.localdate()
+    page = Paginator(overdue_queryset(cases, today=today).select_related("provider"), 50).get_page(
+        request.GET.get("pagina")
+    )
+    targets = current_targets()
+    overdue = [overdue_reason(case, today=today, targets=targets) for case in page.object_list]
+    return render(
+        request,
+        "cases/overdue_list.html",
+        {"overdue": overdue, "page": page, "total": page.paginator.count},
+    )
 
 
 @login_required
