@@ -107,6 +107,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's widget templates, printed in Python (the same bytes, a fraction of the CPU; issue #14).
+FORM_RENDERER = "meldpunt.core.widgets.WidgetRenderer"
+
 DATABASES = {
     "default": env.db_url(
         "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'meldpunt.sqlite3'}"
