@@ -11,8 +11,10 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from meldpunt.operations.jobs import (
+    DEFAULT_JOBS,
     ProcessingLogTampered,
     abandoned_tasks_requeue,
+    database_statistics_refresh,
     housekeeping,
     processing_log_verify,
 )
@@ -143,3 +145,22 @@ def test_processing_log_check_job_fails_on_tampering(covenant):
         )
     with pytest.raises(ProcessingLogTampered):
         processing_log_verify()
+
+
+@pytest.mark.django_db
+def test_the_daily_statistics_job_gives_sqlite_statistics_of_the_tables_as_they_are(covenant):
+    """A database migrated empty has no statistics: SQLite plans as if every table were small."""
+    assert "database-statistics" in {job.name for job in DEFAULT_JOBS}
+    if connection.vendor != "sqlite":
+        assert database_statistics_refresh() == "niet nodig (PostgreSQL: autovacuum)"
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone()[0]:
+            cursor.execute("DELETE FROM sqlite_stat1")
+    assert database_statistics_refresh() == "statistieken bijgewerkt"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analysed = {row[0] for row in cursor.fetchall()}
+    # Every table that holds rows gets statistics, e.g. the organisations of the covenant.
+    assert "organisations_organisation" in analysed

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -44,6 +45,10 @@ DEFAULT_JOBS: tuple[JobDefinition, ...] = (
         at=time(3, 30), lease_seconds=1800,
     ),
     JobDefinition("housekeeping", "meldpunt.operations.jobs.housekeeping", at=time(4)),
+    JobDefinition(
+        "database-statistics", "meldpunt.operations.jobs.database_statistics_refresh",
+        at=time(4, 15), lease_seconds=600,
+    ),
     JobDefinition(
         "refresh-figures", "meldpunt.reporting.figures.figures_refresh_recent",
         every_minutes=15, lease_seconds=900,
@@ -112,6 +117,23 @@ def housekeeping() -> dict[str, int]:
     counts = {"taakresultaten": tasks, "uitvoeringen": runs, "hartslagen": heartbeats}
     logger.info("opgeruimd: %s", counts)
     return counts
+
+
+def database_statistics_refresh() -> str:
+    """Give SQLite's query planner statistics of the tables as they are now (daily).
+
+    SQLite never gathers them by itself: a database migrated empty keeps planning as if every
+    table were small, and then counts a caseworker's cases through the provider's index (a
+    million cases: 324 instead of 54 ms) — docs/scaling.md. ``analysis_limit`` samples each
+    index (about 0.1 s on a million cases) instead of reading it whole. PostgreSQL's autovacuum
+    does this itself; nothing to do there.
+    """
+    if connection.vendor != "sqlite":
+        return "niet nodig (PostgreSQL: autovacuum)"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("ANALYZE")
+    return "statistieken bijgewerkt"
 
 
 def abandoned_tasks_requeue() -> int:
