@@ -169,8 +169,7 @@ def test_a_row_shows_dates_labels_and_names_as_people_read_them(clients, users, 
 
 
 def test_the_filters_keep_their_choices_and_the_chosen_one(clients, covenant, world):
-    """The filter's selects (cases/widgets/select.html): every choice, the chosen one
-    selected, in Dutch and English."""
+    """The filter's selects: every choice, the chosen one selected, in Dutch and English."""
     regie = clients["regie"]
     url = reverse("cases:case-list") + f"?staat=alle&uitvoerder={covenant['doras'].pk}"
     html = regie.get(url).content.decode()

@@ -343,17 +343,6 @@ HOUSE_NUMBER = re.compile(r"(\d{1,5})([A-Za-z]?)(?:-([0-9A-Za-z]{1,4}))?", re.AS
 SELECT = {"class": "utrecht-select"}
 
 
-class ListSelect(forms.Select):
-    """A select that writes its options in its own template. Django's select.html includes
-    two templates for every option (select_option.html, attrs.html); the case list renders
-    its filters, some fifty options, on every page. The options of a select have no
-    attributes but ``selected`` (``option_inherits_attrs`` is off): the same elements and
-    attributes, without the blank line after each option."""
-
-    template_name = "cases/widgets/select.html"
-    option_inherits_attrs = False
-
-
 class CaseFilterForm(forms.Form):
     """Filters of the case list: ids and statuses only, so they may stay in the URL."""
 
@@ -361,18 +350,18 @@ class CaseFilterForm(forms.Form):
         label=_("Zaken"),
         required=False,
         choices=[("open", _("Lopend")), ("gesloten", _("Afgesloten")), ("alle", _("Alle"))],
-        widget=ListSelect(attrs=SELECT),
+        widget=forms.Select(attrs=SELECT),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=ListSelect(attrs=SELECT))
-    route = forms.ChoiceField(label=_("Route"), required=False, widget=ListSelect(attrs=SELECT))
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=forms.Select(attrs=SELECT))
+    route = forms.ChoiceField(label=_("Route"), required=False, widget=forms.Select(attrs=SELECT))
     stadsdeel = forms.TypedChoiceField(label=_("Stadsdeel"), required=False, coerce=int,
-                                       empty_value=None, widget=ListSelect(attrs=SELECT))  # fmt: skip
+                                       empty_value=None, widget=forms.Select(attrs=SELECT))  # fmt: skip
     uitvoerder = forms.TypedChoiceField(label=_("Uitvoerder"), required=False, coerce=int,
-                                        empty_value=None, widget=ListSelect(attrs=SELECT))  # fmt: skip
+                                        empty_value=None, widget=forms.Select(attrs=SELECT))  # fmt: skip
     casemanager = forms.ChoiceField(label=_("Casemanager"), required=False,
-                                    widget=ListSelect(attrs=SELECT))  # fmt: skip
+                                    widget=forms.Select(attrs=SELECT))  # fmt: skip
     partner = forms.TypedChoiceField(label=_("Signaalpartner"), required=False, coerce=int,
-                                     empty_value=None, widget=ListSelect(attrs=SELECT))  # fmt: skip
+                                     empty_value=None, widget=forms.Select(attrs=SELECT))  # fmt: skip
     te_laat = forms.BooleanField(label=_("Alleen over de termijn"), required=False)
     crisis = forms.BooleanField(label=_("Alleen crisissignalen"), required=False)
     sorteer = forms.ChoiceField(
@@ -382,7 +371,7 @@ class CaseFilterForm(forms.Form):
             ("termijn", _("Termijn (te laat eerst)")),
             ("ontvangen", _("Ontvangen (nieuwste eerst)")),
         ],
-        widget=ListSelect(attrs=SELECT),
+        widget=forms.Select(attrs=SELECT),
     )
 
     def __init__(self, *args, user, **kwargs):
