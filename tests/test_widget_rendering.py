@@ -178,3 +178,49 @@ def test_the_case_page_is_the_same_with_the_templates(clients, covenant, users, 
     assert pages() == python
     assert "<select" in python[0] and 'type="radio"' in python[0] and "<textarea" in python[0]
     assert "fouten in het formulier" in python[1] and "errors in the form" in python[3]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_each_field_prints_as_its_include(covenant, users, language):
+    """{% field_html %} and {% radios_html %} print what includes/field.html and
+    cases/includes/radios.html print, for every field of the case page's forms, with and
+    without errors, and for a checkbox with help text."""
+    from django.template.loader import render_to_string
+
+    from meldpunt.cases import forms as case_forms
+    from meldpunt.cases.models import InstrumentDeployment
+    from meldpunt.core.templatetags.fields import field_html, radios_html
+
+    class Checkbox(forms.Form):
+        agree = forms.BooleanField(label="Akkoord <ja>", help_text="Met & zonder")
+        name = forms.CharField(widget=forms.TextInput(attrs={"required": True}))
+
+    worker = users["centram"]
+    deployments = InstrumentDeployment.objects.none()
+    unbound = [
+        case_forms.ContactAttemptForm(), case_forms.HomeVisitForm(), case_forms.NoteForm(),
+        case_forms.CloseForm(), case_forms.EventForm(deployments=deployments),
+        case_forms.DeployForm(organisation=worker.organisation, with_amount=True),
+        case_forms.LetterForm(user=worker), case_forms.AssignForm(), Checkbox(),
+    ]  # fmt: skip
+    bad = {"kind": "Duif", "on": "31-02-2026", "planned_on": "x", "text": "", "agree": ""}
+    bound = [
+        case_forms.ContactAttemptForm(bad), case_forms.HomeVisitForm(bad),
+        case_forms.NoteForm(bad), case_forms.CloseForm(bad),
+        case_forms.EventForm(bad, deployments=deployments),
+        case_forms.DeployForm(bad, organisation=worker.organisation), Checkbox(bad),
+    ]  # fmt: skip
+    compared = errors = 0
+    with override(language):
+        for form in [*unbound, *bound]:
+            form.is_valid() if form.is_bound else None
+            for field in form:
+                expected = render_to_string("includes/field.html", {"field": field})
+                assert field_html(field) == expected, (type(form).__name__, field.name)
+                if isinstance(field.field.widget, forms.RadioSelect):
+                    expected = render_to_string("cases/includes/radios.html", {"field": field})
+                    assert radios_html(field) == expected, (type(form).__name__, field.name)
+                compared += 1
+                errors += bool(field.errors)
+    assert compared > 30 and errors > 5

@@ -50,6 +50,7 @@ from .models import (
     AssessmentFrame,
     Case,
     CaseLetter,
+    HomeVisit,
     InstrumentDeployment,
     InstrumentEvent,
     LetterKind,
@@ -295,6 +296,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     )
     can_work = user.has_perm("cases.work_case") and case.is_open
     others, visible_others = other_open_cases_at_address(case, user)
+    visits = list(case.visits.open().order_by("planned_on", "id"))
     context = {
         "partner_kinds": partner_kinds,
         "several_partners": len(per_partner) > 1,
@@ -317,11 +319,11 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         "notes": case.notes.select_related("organisation"),
         "can_work": can_work,
         "can_take": can_work and case.caseworker_id is None and works_for(user, case),
-        "visits": case.visits.open().order_by("planned_on", "id"),
+        "visits": visits,
         "letters": case.letters.filter(organisation_id=user.organisation_id).select_related(
             "template"
         ),
-        "summary": _summary(case, signals),
+        "summary": _summary(case, signals, visits),
         # A form that came back with errors is shown unfolded (the others stay folded).
         "open_form": next((key for key, form in forms.items() if form is not None), ""),
         # Until the tenant is reached, recording an attempt is the next thing to do: that form
@@ -348,7 +350,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     return context
 
 
-def _summary(case: Case, signals: list[Signal]) -> dict:
+def _summary(case: Case, signals: list[Signal], visits: list[HomeVisit]) -> dict:
     """What a caseworker at the door needs first: who, where, how much, and what to do next."""
     latest = signals[-1] if signals else None
     # The arrears of each partner's latest signal: an earlier signal of the same partner is
@@ -360,7 +362,7 @@ def _summary(case: Case, signals: list[Signal]) -> dict:
             total += Decimal(str(signal.arrears.get("achterstand_bedrag") or 0))
         except (ArithmeticError, ValueError):
             continue
-    visit = case.visits.open().order_by("planned_on", "id").first()
+    visit = visits[0] if visits else None  # the open visits, first planned first
     if not case.is_open:
         action = _("Geen: de zaak is afgesloten.")
     elif case.status == CaseStatus.RECEIVED:

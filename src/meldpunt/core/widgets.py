@@ -27,7 +27,7 @@ from django.utils.timezone import template_localtime
 _WIDGETS = "django/forms/widgets/"
 
 
-def _text(value: Any) -> str:
+def template_text(value: Any) -> str:
     """``{{ value }}``: localised, then escaped unless already safe (render_value_in_context)."""
     value = localize(template_localtime(value))
     if not isinstance(value, str):
@@ -44,7 +44,9 @@ def _formatted(value: Any) -> str:
 def _attrs(attrs: Mapping[str, Any]) -> str:
     """attrs.html: ``name="value"``, a bare name for True, nothing for False."""
     return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
+        f" {template_text(name)}"
+        if value is True
+        else f' {template_text(name)}="{_formatted(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -112,7 +114,7 @@ class WidgetRenderer(DjangoTemplates):
         value = widget["value"]
         shown = f' value="{_formatted(value)}"' if value != None else ""  # noqa: E711 (as the template)
         return (
-            f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{shown}'
+            f'<input type="{template_text(widget["type"])}" name="{template_text(widget["name"])}"{shown}'
             f"{_attrs(widget['attrs'])}>\n"
         )
 
@@ -120,20 +122,20 @@ class WidgetRenderer(DjangoTemplates):
         if not widget.get("wrap_label"):
             return self._input(widget) + "\n"
         label_for = widget["attrs"].get("id")
-        label_for = f' for="{_text(label_for)}"' if label_for else ""
-        return f"<label{label_for}>{self._input(widget)} {_text(widget['label'])}</label>\n"
+        label_for = f' for="{template_text(label_for)}"' if label_for else ""
+        return f"<label{label_for}>{self._input(widget)} {template_text(widget['label'])}</label>\n"
 
     def _multiple_input(self, widget: dict[str, Any]) -> str:
         attrs = widget["attrs"]
         parts = ["<div"]
         if attrs.get("id"):
-            parts.append(f' id="{_text(attrs["id"])}"')
+            parts.append(f' id="{template_text(attrs["id"])}"')
         if attrs.get("class"):
-            parts.append(f' class="{_text(attrs["class"])}"')
+            parts.append(f' class="{template_text(attrs["class"])}"')
         parts.append(">")
         for group, options, _index in widget["optgroups"]:
             if group:
-                parts.append(f"\n  <div><label>{_text(group)}</label>")
+                parts.append(f"\n  <div><label>{template_text(group)}</label>")
             for option in options:
                 parts.append(f"<div>\n    {self._include(option)}</div>")
             if group:
@@ -142,10 +144,10 @@ class WidgetRenderer(DjangoTemplates):
         return "".join(parts)
 
     def _select(self, widget: dict[str, Any]) -> str:
-        parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+        parts = [f'<select name="{template_text(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group, options, _index in widget["optgroups"]:
             if group:
-                parts.append(f'\n  <optgroup label="{_text(group)}">')
+                parts.append(f'\n  <optgroup label="{template_text(group)}">')
             for option in options:
                 parts.append(f"\n  {self._include(option)}")
             if group:
@@ -157,13 +159,13 @@ class WidgetRenderer(DjangoTemplates):
     def _select_option(widget: dict[str, Any]) -> str:
         return (
             f'<option value="{_formatted(widget["value"])}"{_attrs(widget["attrs"])}>'
-            f"{_text(widget['label'])}</option>\n"
+            f"{template_text(widget['label'])}</option>\n"
         )
 
     @staticmethod
     def _textarea(widget: dict[str, Any]) -> str:
         value = widget["value"]
         return (
-            f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-            f"{_text(value) if value else ''}</textarea>\n"
+            f'<textarea name="{template_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+            f"{template_text(value) if value else ''}</textarea>\n"
         )
