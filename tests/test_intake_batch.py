@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from meldpunt.cases.models import Case, Signal
 from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.intake.models import SignalImport
-from meldpunt.intake.pipeline import IntakeRun
+from meldpunt.intake.pipeline import IntakeRun, _delivered
 from meldpunt.intake.services import signal_import_create, signal_import_run
 
 from .conftest import signal_data
@@ -115,3 +116,11 @@ def test_a_batch_gives_no_new_person_tenancy_or_case_a_signals_id(covenant):
     ]
     assert len(others) == 12
     assert not signals & {o.hex for o in others}
+
+
+def test_a_field_sent_as_nought_is_a_delivered_field_in_the_processing_log():
+    """The processing log lists the fields a row delivered; an amount of 0 was delivered (0 and
+    Decimal(0) equal False in Python, so a membership test would leave them out)."""
+    values = {"achterstand_bedrag": Decimal(0), "aantal": 0, "crisis": False, "straat": "",
+              "huisletter": None, "achternaam": "Jansen"}  # fmt: skip
+    assert _delivered(values) == ("achterstand_bedrag", "aantal", "achternaam")

@@ -107,7 +107,8 @@ def _plain(value: Any) -> Any:
 def _delivered(values: dict[str, Any]) -> tuple[str, ...]:
     """Names of the fields a row delivered (for the processing log), in the format's order
     (``parse_signal`` fills ``values`` in that order, with the format's fields only)."""
-    return tuple(k for k, v in values.items() if v not in (None, "", False))
+    # Identity, not equality: 0 and Decimal(0) equal False, yet an amount of nought was sent.
+    return tuple(k for k, v in values.items() if not (v is None or v is False or v == ""))
 
 
 def field_label(name: str) -> str:
