@@ -460,3 +460,37 @@ def test_the_leak_matcher_finds_values_and_ignores_random_tokens():
     )
     assert not shows('<a href="/signalen/0f1e-457a6fa7508c">EH-78</a>', "750")
     assert not shows('<input name="csrfmiddlewaretoken" value="750abc">', "750")
+
+
+def test_the_landlords_own_instrument_shows_once_on_the_case_page(
+    clients, users, signal, today, covenant
+):
+    """Issue #14: the landlord's own instruments are read by the tenancies of the case's
+    signals; a second signal on the same tenancy does not show an instrument twice."""
+    again = signal_submit(
+        partner=covenant["eigen-haard"],
+        submitted_by=users["eigen-haard"],
+        raw=signal_data(partner_referentie="EH-77", achternaam="Geheimnaam",
+                        achterstand_bedrag="2400.00"),
+    )  # fmt: skip
+    assert again.case_id == signal.case_id and again.tenancy_id == signal.tenancy_id
+    plan = Instrument.objects.get(code="betalingsregeling-verhuurder")
+    response = clients["eigen-haard"].post(
+        reverse("safeguards:landlord-instrument-create", args=[signal.tenancy.public_id]),
+        {"instrument": plan.pk, "deployed_on": today.isoformat(),
+         "first_due_on": today.isoformat(), "agreements": "€ 75 per maand"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    url = reverse("cases:case-detail", args=[signal.case.public_id])
+    page = clients["centram"].get(url).content.decode()
+    section = page.split('id="eigen-instrumenten-verhuurder"')[1].split("</section>")[0]
+    assert section.count(plan.name) == 1 and "€ 75 per maand" in section
+    other = signal_submit(
+        partner=covenant["eigen-haard"],
+        submitted_by=users["eigen-haard"],
+        raw=signal_data(partner_referentie="EH-78", achternaam="Anderhuis", huisnummer="99"),
+    )  # fmt: skip
+    case_assign(case_id=other.case_id, provider=covenant["centram"],
+                track=Track.VROEG_EROPAF, by=users["regie"])  # fmt: skip
+    page = clients["centram"].get(reverse("cases:case-detail", args=[other.case.public_id]))
+    assert 'id="eigen-instrumenten-verhuurder"' not in page.content.decode()

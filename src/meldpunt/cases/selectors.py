@@ -126,8 +126,10 @@ def other_open_cases_at_address(case: Case, user: Any) -> tuple[int, list[Case]]
     others = Case.objects.filter(household_index=case.household_index).exclude(
         Q(pk=case.pk) | Q(status=CaseStatus.CLOSED)
     )
-    visible = list(Case.objects.for_user(user).filter(pk__in=others.values("pk")))
-    return others.count(), visible
+    count = others.count()
+    if not count:
+        return 0, []  # most households live alone at their address: one query, not two
+    return count, list(Case.objects.for_user(user).filter(pk__in=others.values("pk")))
 
 
 def person_history(case: Case, user: Any) -> list[dict]:

@@ -297,16 +297,19 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     can_work = user.has_perm("cases.work_case") and case.is_open
     others, visible_others = other_open_cases_at_address(case, user)
     visits = list(case.visits.open().order_by("planned_on", "id"))
+    tenancies = {s.tenancy_id for s in signals if s.tenancy_id is not None}
     context = {
         "partner_kinds": partner_kinds,
         "several_partners": len(per_partner) > 1,
         "other_cases_at_address": others,
         "visible_other_cases": visible_others,
         "history_of_people": person_history(case, user),
-        "landlord_deployments": InstrumentDeployment.objects.filter(tenancy__signals__case=case)
-        .distinct()
+        # The landlords' own instruments for the tenancies of this case's signals (in hand).
+        "landlord_deployments": InstrumentDeployment.objects.filter(tenancy_id__in=tenancies)
         .select_related("instrument", "organisation")
-        .prefetch_related("events"),
+        .prefetch_related("events")
+        if tenancies
+        else [],
         "case": case,
         "signals": signals,
         "history": case.history.select_related("by_organisation"),
