@@ -366,3 +366,24 @@ def test_the_command_refreshes_the_figures(march, users):
     call_command("refresh-figures", "--all", stdout=out)
     assert "Cijfers bijgewerkt" in out.getvalue()
     assert Figure.objects.filter(measure="signals.received").exists()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("breakdown", ["", "partner", "month", "district"])
+def test_a_table_prints_as_its_template(march, users, settings, language, breakdown):
+    """figure_table prints what reporting/table.html prints, suppressed cells included."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+
+    from meldpunt.reporting.templatetags.figure_cells import figure_table
+
+    settings.MELDPUNT_SUPPRESSION_K = 2
+    with override(language):
+        result = dashboard(users["beleid"], start=date(2026, 2, 1), end=MARCH[1],
+                           breakdown=breakdown)  # fmt: skip
+        tables = [*result.trend, *result.tables]
+        for table in tables:
+            assert figure_table(table) == render_to_string("reporting/table.html", {"table": table})
+    cells = [v for t in tables for row in t.cells for v in row]
+    assert None in cells and any(cells) and any(t.row_label for t in tables)
+    assert any("nl" in t.column_languages for t in tables)

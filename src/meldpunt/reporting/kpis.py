@@ -215,8 +215,8 @@ def _grouped(
     rows = _level(scope, start, end, breakdown).filter(measure__in=MEASURES)
     fields = ["measure", "key"] + ([column] if column else [])
     result: dict[Any, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows.values(*fields).annotate(n=Sum("value")).order_by():
-        result[row[column] if column else ""][(row["measure"], row["key"])] += row["n"]
+    for measure, key, *group, n in rows.values_list(*fields).annotate(n=Sum("value")).order_by():
+        result[group[0] if group else ""][(measure, key)] += n
     for values in result.values():
         opened, attempted = values[("cases.opened", "")], values[("cases.attempted", "")]
         values[("cases.not_attempted", "")] = opened - attempted
