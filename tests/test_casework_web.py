@@ -494,3 +494,31 @@ def test_the_landlords_own_instrument_shows_once_on_the_case_page(
                 track=Track.VROEG_EROPAF, by=users["regie"])  # fmt: skip
     page = clients["centram"].get(reverse("cases:case-detail", args=[other.case.public_id]))
     assert 'id="eigen-instrumenten-verhuurder"' not in page.content.decode()
+
+
+def test_the_instrument_select_lists_what_the_organisation_may_deploy_from_one_read(
+    covenant, django_assert_num_queries
+):
+    """Issue #14: the options come from the catalogue read once; what is posted is checked
+    against the same allowed instruments."""
+    from meldpunt.cases.forms import DeployForm
+
+    for slug in ("centram", "eigen-haard"):
+        organisation = covenant[slug]
+        allowed = [
+            i
+            for i in Instrument.objects.filter(is_active=True, counts_through_attempts=False)
+            if organisation.type in i.allowed_organisation_types
+        ]
+        form = DeployForm(organisation=organisation, with_amount=False)
+        with django_assert_num_queries(0):
+            html = str(form["instrument"])
+        options = [o.split('"')[1] for o in html.split("<option value=")[1:]]
+        assert options == ["", *[str(i.pk) for i in allowed]], slug
+        forbidden = Instrument.objects.exclude(pk__in=[i.pk for i in allowed]).first()
+        posted = DeployForm({"instrument": forbidden.pk, "deployed_on": "2026-03-02"},
+                            organisation=organisation, with_amount=False)  # fmt: skip
+        assert not posted.is_valid() and "instrument" in posted.errors
+        posted = DeployForm({"instrument": allowed[0].pk, "deployed_on": "2026-03-02"},
+                            organisation=organisation, with_amount=False)  # fmt: skip
+        assert posted.is_valid(), posted.errors

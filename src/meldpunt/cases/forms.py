@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -155,11 +156,17 @@ class DeployForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, organisation=None, with_amount=True, **kwargs):
         super().__init__(*args, **kwargs)
         qs = Instrument.objects.filter(is_active=True, counts_through_attempts=False)
+        field = self.fields["instrument"]
         if organisation is not None:
-            qs = qs.filter(
-                pk__in=[i.pk for i in qs if organisation.type in i.allowed_organisation_types]
-            )
-        self.fields["instrument"].queryset = qs
+            allowed = [i for i in qs if organisation.type in i.allowed_organisation_types]
+            field.queryset = qs.filter(pk__in=[i.pk for i in allowed])
+            # The options from the rows in hand, in the catalogue's order, as the field would
+            # list them (one read of the catalogue, not two); the queryset checks what is posted.
+            field.widget.choices = [("", field.empty_label)] * (field.empty_label is not None) + [
+                (ModelChoiceIteratorValue(i.pk, i), field.label_from_instance(i)) for i in allowed
+            ]
+        else:
+            field.queryset = qs
         if organisation is not None and organisation.is_partner:
             self.fields["agreements"].help_text = _(
                 "Verplicht bij een betalingsregeling: bedrag en aantal termijnen. Wordt "
