@@ -522,3 +522,20 @@ def test_the_instrument_select_lists_what_the_organisation_may_deploy_from_one_r
         posted = DeployForm({"instrument": allowed[0].pk, "deployed_on": "2026-03-02"},
                             organisation=organisation, with_amount=False)  # fmt: skip
         assert posted.is_valid(), posted.errors
+
+
+def test_the_event_form_lists_the_case_deployments_read_for_the_page(clients, users, signal, today):
+    """Issue #14: the deployments on the page and in the event form's select are one read."""
+    budget = Instrument.objects.get(code="budgetbeheer")
+    deployment = instrument_deploy(case_id=signal.case_id, by=users["centram"], instrument=budget,
+                                   deployed_on=today, first_due_on=today)  # fmt: skip
+    page = clients["centram"].get(reverse("cases:case-detail", args=[signal.case.public_id]))
+    select = page.content.decode().split('name="deployment"')[1].split("</select>")[0]
+    assert f'<option value="{deployment.pk}">{budget.name} ({today:%d-%m-%Y})</option>' in select
+    assert select.count("<option") == 2  # "none (only for a refusal)" and the one deployment
+    response = clients["centram"].post(
+        reverse("cases:event-create", args=[signal.case.public_id]),
+        {"kind": "nagekomen", "deployment": deployment.pk, "on": today.isoformat()},
+    )
+    assert response.status_code == 302
+    assert deployment.events.get().kind == "nagekomen"

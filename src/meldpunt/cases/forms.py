@@ -202,19 +202,25 @@ class EventForm(OwnIdsMixin, AccessibleFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, deployments=None, landlord=False, **kwargs):
+    def __init__(self, *args, deployments=None, shown=None, landlord=False, **kwargs):
+        """``deployments``: the queryset a posted deployment must be in; ``shown``: those rows
+        already read (with their instrument), to list without reading them again."""
         super().__init__(*args, **kwargs)
         if deployments is not None:
-            self.fields["deployment"].queryset = deployments
-            self.fields["deployment"].label_from_instance = lambda d: (
-                f"{d.instrument.name} ({d.deployed_on:%d-%m-%Y})"
-            )
+            field = self.fields["deployment"]
+            field.queryset = deployments
+            field.label_from_instance = lambda d: f"{d.instrument.name} ({d.deployed_on:%d-%m-%Y})"
         if landlord:
             self.fields["kind"].choices = [
                 c for c in InstrumentEvent.Kind.choices if c[0] != InstrumentEvent.Kind.REFUSED
             ]
             self.fields["deployment"].required = True
             self.fields["deployment"].empty_label = "— kies uw instrument —"
+        if deployments is not None and shown is not None:
+            field = self.fields["deployment"]
+            field.widget.choices = [("", field.empty_label)] + [
+                (ModelChoiceIteratorValue(d.pk, d), field.label_from_instance(d)) for d in shown
+            ]
 
 
 class NoteForm(AccessibleFormMixin, forms.Form):

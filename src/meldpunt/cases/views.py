@@ -289,10 +289,11 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     ):
         proposed = case.provider or (case.district.provider if case.district else None)
         assign_form = AssignForm(initial={"provider": proposed})
-    deployments = (
-        InstrumentDeployment.objects.filter(case=case)
-        .select_related("instrument", "organisation")
-        .prefetch_related("events__organisation")
+    deployment_rows = InstrumentDeployment.objects.filter(case=case)
+    deployments = list(
+        deployment_rows.select_related("instrument", "organisation").prefetch_related(
+            "events__organisation"
+        )
     )
     can_work = user.has_perm("cases.work_case") and case.is_open
     others, visible_others = other_open_cases_at_address(case, user)
@@ -345,7 +346,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
                 organisation=user.organisation,
                 with_amount=user.has_perm("cases.view_income_cases"),
             ),
-            event_form=forms.get("event_form") or EventForm(deployments=deployments),
+            event_form=forms.get("event_form")
+            or EventForm(deployments=deployment_rows, shown=deployments),
             note_form=forms.get("note_form") or NoteForm(),
             close_form=forms.get("close_form")
             or CloseForm(initial={"expected_status": case.status}),
