@@ -271,3 +271,20 @@ def test_production_settings_use_persistent_checked_connections_and_json_logs():
     import psycopg  # psycopg 3 is the driver Django picks for postgresql
 
     assert psycopg.__version__.startswith("3.")
+
+
+def test_a_gunicorn_worker_freezes_the_loaded_app_out_of_the_collector():
+    """Issue #14: the objects loaded before the first request are not walked by the cyclic
+    collector (gc.freeze); new objects still are."""
+    import gc
+
+    from meldpunt.conf import gunicorn
+
+    gc.unfreeze()
+    try:
+        gunicorn.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 10_000
+        assert gc.get_count()[0] < 1000  # the young generation starts afresh
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0

@@ -9,6 +9,7 @@ user (both personal data). Django puts the pattern and trace id in the WSGI envi
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -42,6 +43,14 @@ proc_name = "meldpunt"
 # gunicorn's control socket (gunicornc) is off: the image's home directory is read-only and
 # operators stop and reload through systemd or the container platform with signals.
 control_socket_disable = os.environ.get("MELDPUNT_GUNICORN_CONTROL_SOCKET", "") != "on"
+
+
+def post_worker_init(worker: object) -> None:
+    """The worker has loaded the app: its ~150,000 objects (modules, classes, settings) live as
+    long as the worker. Frozen out of the cyclic collector's reach, a full collection no longer
+    walks them on every request that triggers one (about 1.2 ms of CPU per request on average on
+    the case page with 1,000,000 cases; issue #14, ADR 0123)."""
+    gc.freeze()
 
 
 class AccessLogger(Logger):
