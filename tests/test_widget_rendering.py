@@ -224,3 +224,21 @@ def test_each_field_prints_as_its_include(covenant, users, language):
                 compared += 1
                 errors += bool(field.errors)
     assert compared > 30 and errors > 5
+
+
+@pytest.mark.django_db
+def test_the_required_mark_is_in_the_page_language(covenant):
+    """ "(verplicht)" was written into both the include and its Python version, so English pages
+    said it in Dutch; the check for Dutch on English pages only knows the catalogue's texts."""
+    from meldpunt.cases import forms as case_forms
+    from meldpunt.core.templatetags.fields import field_html, radios_html
+
+    class Required(forms.Form):
+        name = forms.CharField(widget=forms.TextInput(attrs={"required": True}))
+
+    for language, mark, other in (("nl", "(verplicht)", "(required)"),
+                                  ("en", "(required)", "(verplicht)")):  # fmt: skip
+        with override(language):
+            for html in (radios_html(case_forms.ContactAttemptForm()["kind"]),
+                         field_html(Required()["name"])):  # fmt: skip
+                assert mark in html and other not in html, (language, html)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from meldpunt.core.widgets import template_text as text
 
@@ -45,7 +46,7 @@ def field_html(field: BoundField) -> SafeString:
         )
     else:
         required = (
-            ' <span class="mp-required">(verplicht)</span>'
+            f' <span class="mp-required">{text(gettext("(verplicht)"))}</span>'
             if field.field.widget.attrs.get("required")
             else ""
         )
@@ -80,7 +81,8 @@ def radios_html(field: BoundField) -> SafeString:
         '"',
         f' aria-describedby="{auto_id}_error"' if errors else "",
         ">\n",
-        f'  <legend>{text(field.label)} <span class="mp-required">(verplicht)</span></legend>\n  ',
+        f"  <legend>{text(field.label)} "
+        f'<span class="mp-required">{text(gettext("(verplicht)"))}</span></legend>\n  ',
         _errors(field) if errors else "",
         '\n  <div class="mp-radios__options">\n  ',
     ]
