@@ -305,6 +305,9 @@ def test_error_pages_contain_no_personal_data(clients, users):
     crashed = defaults.server_error(request)
     assert crashed.status_code == 500
     _assert_no_personal_data(crashed.content.decode(), users["regie"].email)
+    # Rendered without the translation machinery (a crash may be in it): both languages.
+    assert "Er is een storing" in crashed.content.decode()
+    assert '<p lang="en">Something went wrong' in crashed.content.decode()
 
 
 def test_api_responses_are_no_store_and_nosniff(users):
