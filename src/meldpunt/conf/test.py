@@ -1,6 +1,7 @@
 """Test settings: fixed keys that are never used anywhere else, fast static files."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault(
@@ -28,7 +29,11 @@ class TestArgon2PasswordHasher(Argon2PasswordHasher):
 PASSWORD_HASHERS = ["meldpunt.conf.test.TestArgon2PasswordHasher"]
 
 DEBUG = False
-STATIC_ROOT = BASE_DIR / "var" / "static-test"  # noqa: F405
+# Per run when two runs share a checkout (.ci/run runs SQLite and PostgreSQL side by side): the
+# browser tests collect the static files here at their start.
+STATIC_ROOT = Path(
+    os.environ.get("MELDPUNT_TEST_STATIC_ROOT", str(BASE_DIR / "var" / "static-test"))  # noqa: F405
+)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     **STORAGES,
