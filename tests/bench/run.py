@@ -17,7 +17,9 @@ in the same run, side by side, and reported as a ratio.
 - kill -9 during an import and a rerun; peak memory for a million rows.
 
 Environment knobs: BENCH_ROWS (default 100000), BENCH_MEMORY_ROWS (default 1000000; 0 skips),
-BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; "" skips PostgreSQL),
+BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; "" skips PostgreSQL;
+the bench databases on that server are named after the checkout, so worktrees measuring at
+once never drop each other's),
 BENCH_COMPARE_WITH (default f8d80cd, the last commit before the identity work of issue 9;
 "" skips), BENCH_COMPARE_REPEATS (default 3), BENCH_ONLY (comma-separated parts to run:
 sqlite, postgres, mixed, compare, kill, memory, ddas, scale, caselist; default all).
@@ -441,7 +443,8 @@ def main() -> None:
         if "sqlite" in only:
             throughput("SQLite", f"sqlite:///{tmpdir / 'bench.sqlite3'}", path, rows)
         if pg and "postgres" in only:
-            throughput("PostgreSQL", fresh_postgres(pg, "meldpunt_bench"), path, rows)
+            url = fresh_postgres(pg, caselist.checkout_database("meldpunt_bench"))
+            throughput("PostgreSQL", url, path, rows)
         if "mixed" in only:
             mixed_vs_rent(tmpdir, rows, repeats)
         if commit and "compare" in only:
@@ -450,7 +453,8 @@ def main() -> None:
         if "kill" in only:
             kill_and_rerun("SQLite", f"sqlite:///{tmpdir / 'kill.sqlite3'}", small, 5000)
         if pg and "kill" in only:
-            kill_and_rerun("PostgreSQL", fresh_postgres(pg, "meldpunt_bench_kill"), small, 5000)
+            url = fresh_postgres(pg, caselist.checkout_database("meldpunt_bench_kill"))
+            kill_and_rerun("PostgreSQL", url, small, 5000)
         if memory_rows and "memory" in only:
             big = write_csv(tmpdir / "million.csv", memory_rows, seed=3)
             throughput(
