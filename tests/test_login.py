@@ -1,16 +1,17 @@
 """Secure login: Argon2, lockout, MFA for personal-data roles, no TOTP replay (issue #2)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.contrib.auth.hashers import identify_hasher
 from django.test import Client
 from django.urls import reverse
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, mfa_client
 
 pytestmark = pytest.mark.django_db
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -135,9 +136,45 @@ def test_session_id_is_rotated_on_login(users):
 
 
 def test_sessions_expire_when_idle_and_cookies_are_not_scriptable():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def _expires(client: Client) -> datetime:
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return Session.objects.get(session_key=key).expire_date
+
+
+def test_the_idle_timeout_is_renewed_at_most_once_a_minute(users):
+    """Not a database write per request (ADR 0124), but never a session that outlives its
+    quarter of an hour after the last request."""
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    with time_machine.travel(NOW, tick=False) as traveller:
+        client = mfa_client(users["regie"])
+        assert client.get(reverse("cases:case-list")).status_code == 200
+        assert _expires(client) == NOW + age
+        traveller.shift(settings.SESSION_RENEW_SECONDS - 1)
+        client.get(reverse("cases:case-list"))
+        assert _expires(client) == NOW + age  # not written again
+        traveller.shift(1)
+        client.get(reverse("cases:case-list"))
+        renewed = NOW + timedelta(seconds=settings.SESSION_RENEW_SECONDS)
+        assert _expires(client) == renewed + age
+
+
+def test_a_session_in_use_stays_and_an_idle_one_ends(users):
+    with time_machine.travel(NOW, tick=False) as traveller:
+        client = mfa_client(users["regie"])
+        # A request every 50 seconds for longer than the timeout keeps the caseworker signed in.
+        for _ in range(settings.SESSION_COOKIE_AGE // 50 + 2):
+            assert client.get(reverse("cases:case-list")).status_code == 200
+            traveller.shift(50)
+        # Then a quarter of an hour without a request: signed out.
+        traveller.shift(settings.SESSION_COOKIE_AGE - 50)
+        response = client.get(reverse("cases:case-list"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN)
 
 
 def test_production_cookies_are_secure():
