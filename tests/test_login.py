@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.contrib.auth.hashers import identify_hasher
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
