@@ -272,7 +272,7 @@ def test_the_count_says_how_many_cases_the_list_holds(clients, covenant, world):
              status=CaseStatus.ASSIGNED, provider=covenant["centram"])
         for i in range(1000)
     )  # fmt: skip
-    assert "Meer dan 1000 zaken." in regie.get(reverse("cases:case-list")).content.decode()
+    assert "Meer dan 1.000 zaken." in regie.get(reverse("cases:case-list")).content.decode()
 
 
 def test_keyset_pages_by_deadline_without_gaps_or_repeats(covenant, users):

@@ -10,7 +10,12 @@ from django.utils import translation
 
 from meldpunt.cases.models import Track
 from meldpunt.cases.services import case_assign
-from meldpunt.core.templatetags.dutch import format_datum, format_datumtijd, format_euro
+from meldpunt.core.templatetags.dutch import (
+    format_count,
+    format_datum,
+    format_datumtijd,
+    format_euro,
+)
 from meldpunt.intake.services import signal_submit
 
 from .conftest import signal_data
@@ -33,6 +38,35 @@ from .conftest import signal_data
 )
 def test_euro(value, shown):
     assert format_euro(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1_000_000, "1.000.000"),
+        (12_345, "12.345"),
+        (999, "999"),
+        (0, "0"),
+        (-4_321, "-4.321"),
+        (True, "True"),  # not a count
+        (None, ""),
+        ("1234", "1234"),  # text is shown as it is
+    ],
+)
+def test_counts_have_a_point_between_thousands(value, shown):
+    assert format_count(value) == shown
+
+
+def test_the_dashboard_and_the_home_screen_count_the_dutch_way():
+    from meldpunt.reporting.templatetags.figure_cells import cell
+
+    assert cell(1_234_567) == "1.234.567"
+    assert cell(None) != "None"
+    with translation.override("en"):
+        page = Template(
+            "{% load dutch %}{% for n in counts %}<b>{{ n|aantal }}</b>{% endfor %}"
+        ).render(Context({"counts": [48_210, 7]}))
+    assert page == "<b>48.210</b><b>7</b>"
 
 
 @pytest.mark.parametrize(

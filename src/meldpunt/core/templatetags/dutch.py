@@ -1,5 +1,6 @@
-"""Dutch formats for templates: ``{% load dutch %}``, then ``{{ amount|euro }}`` (€ 1.234,56) and
-``{{ day|datum }}`` (dd-mm-jjjj), whatever the language of the page (issue #12, ADR 0108).
+"""Dutch formats for templates: ``{% load dutch %}``, then ``{{ amount|euro }}`` (€ 1.234,56),
+``{{ n|aantal }}`` (12.345) and ``{{ day|datum }}`` (dd-mm-jjjj), whatever the language of the page
+(issue #12, ADR 0108).
 
 The values come in many forms: Decimals from the database, amounts as the encrypted details
 hold them ("1234.56", or "1.234,56" as a landlord typed it), dates as ``date``, aware
@@ -49,6 +50,15 @@ def format_euro(value: Any) -> str:
     return f"€ {sign}{'.'.join(groups)},{cents}"
 
 
+def format_count(value: Any) -> str:
+    """12.345: a whole number with a point between thousands, as Dutch readers count a million
+    cases. Django's own grouping (USE_THOUSAND_SEPARATOR) is off: it would also group years, ids
+    and house numbers. Anything else is shown as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", ".")
+    return "" if value is None else str(value)
+
+
 def format_datum(value: Any) -> str:
     """dd-mm-jjjj; a moment is shown as the day it was in the Netherlands."""
     if value is None or value == "":
@@ -75,6 +85,7 @@ def format_datumtijd(value: Any) -> str:
 
 
 register.filter("euro", format_euro)
+register.filter("aantal", format_count)
 register.filter("datum", format_datum)
 register.filter("datumtijd", format_datumtijd)
 

@@ -2,7 +2,7 @@
 
 A filter instead of an include per cell: a dashboard has a few hundred cells, and an include costs
 a template render each (issue #14). The output is what ``reporting/value.html`` printed (the include it replaces): the count
-as Django renders a number, or "afgeschermd" for a suppressed cell (None).
+with a point between thousands (12.345), or "afgeschermd" for a suppressed cell (None).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext
 
+from meldpunt.core.templatetags.dutch import format_count
 from meldpunt.core.widgets import template_text
 
 register = template.Library()
@@ -24,6 +25,8 @@ register = template.Library()
 def cell(value: Any) -> SafeString:
     if value is None:
         return format_html('<span class="mp-suppressed">{}</span>', gettext("afgeschermd"))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return SafeString(format_count(value))  # digits and points only
     return conditional_escape(localize(value))
 
 
