@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from meldpunt.cases.models import Case, Signal
-from meldpunt.intake.files import FileRefused
+from meldpunt.intake.files import FileRefused, open_signal_file
 from meldpunt.intake.models import SignalImport
 from meldpunt.intake.services import signal_import_create, signal_import_run
 from meldpunt.privacy.models import ProcessingLogEntry
@@ -84,3 +84,29 @@ def test_decoded_names_survive_mixed_encodings(covenant):
     run_import(covenant["eigen-haard"], euro)
     celik = [s for s in Signal.objects.all() if s.person_details["achternaam"] == "Çelik"]
     assert celik and celik[0].arrears["achterstand_bedrag"] == "1234.56"
+
+
+def _counted(content: bytes, how: str):
+    """What the structure check (``count``) or reading every row gives: the number of rows,
+    or the refusal's message."""
+    try:
+        opened = open_signal_file(io.BytesIO(content))
+        return ("rows", opened.count() if how == "count" else sum(1 for _ in opened.rows))
+    except FileRefused as exc:
+        return ("refused", str(exc))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        *(pytest.param((FILES / name).read_bytes(), id=name) for name in sorted(EXPECTED)),
+        pytest.param(csv_text([row(1)]).encode() + b"REF-2;" + b"y" * 300_000 + b"\r\n",
+                     id="big-field"),
+        pytest.param(csv_text([row(1), row(2)]).encode() + b'REF-3;"open\r\n' * 3, id="open-quote"),
+        pytest.param(csv_text([row(1)]).encode() + b"x" * 1_100_000, id="long-line"),
+        pytest.param(csv_text([row(1)]).encode() + b";;;\r\n \t;\r\n" + b"a;b\r\n", id="blanks"),
+    ],
+)  # fmt: skip
+def test_the_structure_check_counts_the_rows_reading_them_gives(content):
+    # The count runs before anything is stored; it must refuse exactly what the rows refuse.
+    assert _counted(content, "count") == _counted(content, "rows")

@@ -1,10 +1,13 @@
 """Encryption at rest, blind indexes and the key ring (issue #2, privacy primitives)."""
 
 import base64
+import hmac
 
 import pytest
 from django.db import connection
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from meldpunt.cases.models import Signal
 from meldpunt.intake.services import signal_submit
@@ -14,6 +17,7 @@ from meldpunt.privacy.crypto import (
     blind_index,
     key_id_of,
     keyring,
+    normalise,
     reset_key_cache,
 )
 
@@ -123,3 +127,22 @@ def test_totp_secrets_are_encrypted_too(covenant, users):
         keyring().decrypt(bytes.fromhex(stored), b"mfa_authenticator.totp_secret")
         == b"JBSWY3DPEHPK3PXPJBSWY3DP"
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.binary(min_size=32, max_size=32),
+    purpose=st.sampled_from(["person", "household", "delivery", "birth"]),
+    parts=st.lists(st.text(max_size=40), max_size=8),
+)
+def test_blind_index_is_the_hmac_sha256_of_purpose_and_normalised_parts(key, purpose, parts):
+    # blind_index computes the HMAC from pads prepared once; it must be the standard HMAC, or
+    # every stored key would stop matching (the keys of people, households and deliveries).
+    with override_settings(MELDPUNT_BLIND_INDEX_KEY=base64.b64encode(key).decode()):
+        reset_key_cache()
+        try:
+            message = purpose.encode() + b"\x00" + "\x1f".join(normalise(p) for p in parts).encode()
+            expected = hmac.digest(key, message, "sha256").hex()[:40]
+            assert blind_index(purpose, *parts) == expected
+        finally:
+            reset_key_cache()

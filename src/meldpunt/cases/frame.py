@@ -225,7 +225,10 @@ class Placer:
 
     def _placed(self, facts: Facts) -> tuple[str, str, str]:
         for rule, tests, label in self._rules:
-            if all(test(facts) for test in tests):
+            for test in tests:  # all of them hold (a loop: no generator per rule and case)
+                if not test(facts):
+                    break
+            else:
                 return rule["queue"][:80], rule.get("action") or DEFAULT_ACTION, label
         return self._otherwise
 

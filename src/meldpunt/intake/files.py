@@ -11,8 +11,8 @@ import csv
 import io
 import os
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from meldpunt.organisations.models import PartnerType
@@ -80,6 +80,16 @@ class SignalFile:
     kind: str
     columns: list[str]
     rows: Iterator[tuple[int, dict[str, Any]]]
+    # Reads the rest of the file as ``rows`` would, counting its rows without making them.
+    counter: Callable[[], int] | None = field(default=None, repr=False)
+
+    def count(self) -> int:
+        """The number of rows ``rows`` would give, reading the file to its end; raises
+        FileRefused where ``rows`` would (the structure check before anything is stored).
+        Use either this or ``rows``: both read the same stream."""
+        if self.counter is not None:
+            return self.counter()
+        return sum(1 for _ in self.rows)
 
 
 def _normalise_header(name: Any) -> str:
@@ -213,7 +223,7 @@ def _open_csv(stream: IO[bytes], partner_type: str) -> SignalFile:
                 # A record starts on the line after the previous one ended; ``line_num`` counts
                 # the lines the reader took, so a field with a line break moves it by two.
                 start, number = number + 1, header_at + reader.line_num
-                if not any(cell.strip() for cell in record):
+                if not "".join(record).strip():  # every cell empty or whitespace
                     continue
                 if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
                     yield (
@@ -227,7 +237,23 @@ def _open_csv(stream: IO[bytes], partner_type: str) -> SignalFile:
                 f"Het CSV-bestand is onleesbaar vanaf regel {number + 1}: {exc}."
             ) from None
 
-    return SignalFile("csv", columns, rows())
+    def count() -> int:
+        # ``rows`` without the rows: the same records, the same refusals.
+        reader = csv.reader(lines, delimiter=delimiter, strict=False)
+        number = header_at
+        total = 0
+        try:
+            for record in reader:
+                number = header_at + reader.line_num
+                if "".join(record).strip():
+                    total += 1
+        except csv.Error as exc:
+            raise FileRefused(
+                f"Het CSV-bestand is onleesbaar vanaf regel {number + 1}: {exc}."
+            ) from None
+        return total
+
+    return SignalFile("csv", columns, rows(), count)
 
 
 # --- XLSX -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from meldpunt.cases.models import Signal
 from meldpunt.cases.selectors import frame_in_force
 from meldpunt.cases.vocabulary import SignalStatus
 from meldpunt.cases.workflow import CaseStatus
+from meldpunt.core.dates import ISO
 from meldpunt.core.db import db_value, select_in
 from meldpunt.core.ids import dashed, ordered_hex_ids
 from meldpunt.core.names import canonical_surname
@@ -85,7 +86,7 @@ def delivery_key(values: dict[str, Any], surname: str | None = None) -> str:
     parts = [values["partner_referentie"], str(values["achterstand_bedrag"])]
     for name in ("signaaldatum", "achterstand_sinds", "postcode", "geboortedatum"):
         value = values.get(name)
-        parts.append(value.isoformat() if isinstance(value, date) else str(value or ""))
+        parts.append(ISO[value] if isinstance(value, date) else str(value or ""))
     if surname is None:
         surname = canonical_surname(values["achternaam"], values.get("tussenvoegsel") or "")
     parts.append(surname)
@@ -93,12 +94,16 @@ def delivery_key(values: dict[str, Any], surname: str | None = None) -> str:
 
 
 _DETAILS = Signal._meta.get_field("details")
+# The person's fields whose parsed value JSON does not take as it is (a date); the others are
+# text, whole numbers or None (their kinds in ``intake.spec``).
+_PLAIN_KINDS = ("date", "amount", "months")  # parsed as a date or a Decimal
+_PERSON_PLAIN = tuple(n for n in PERSON_FIELDS if FIELDS_BY_NAME[n].kind in _PLAIN_KINDS)
 
 
 def _plain(value: Any) -> Any:
     """JSON-ready form of a parsed value (dates and amounts as text, as the encoder writes them)."""
     if isinstance(value, date):
-        return value.isoformat()
+        return ISO[value]
     if isinstance(value, Decimal):
         return str(value)
     return value
@@ -108,7 +113,7 @@ def _delivered(values: dict[str, Any]) -> tuple[str, ...]:
     """Names of the fields a row delivered (for the processing log), in the format's order
     (``parse_signal`` fills ``values`` in that order, with the format's fields only)."""
     # Identity, not equality: 0 and Decimal(0) equal False, yet an amount of nought was sent.
-    return tuple(k for k, v in values.items() if not (v is None or v is False or v == ""))
+    return tuple([k for k, v in values.items() if v is not None and v is not False and v != ""])
 
 
 def field_label(name: str) -> str:
@@ -296,7 +301,11 @@ class IntakeRun:
         refused: dict[int, RowOutcome] = {}
         checked: list[_Row] = []
         rows = list(rows)
-        new_ids = ordered_hex_ids(_IDS_PER_ROW * len(rows))
+        # _IDS_PER_ROW new ids for each row, in tuples (zip of one iterator, n times over).
+        ids_of = list(
+            zip(*[iter(ordered_hex_ids(_IDS_PER_ROW * len(rows)))] * _IDS_PER_ROW, strict=True)
+        )
+        arrears_fields = self._arrears_fields
         for index, (number, raw) in enumerate(rows):
             result = self.check(number, raw)
             if isinstance(result, RowOutcome):
@@ -310,9 +319,13 @@ class IntakeRun:
             surname = canonical_surname(v["achternaam"], v.get("tussenvoegsel") or "")
             person = person_key_of(surname, v.get("geboortedatum"))
             key = delivery_key(v, surname)
+            # The details as JSON takes them: only dates and amounts need their text.
+            details_of_person = dict(zip(PERSON_FIELDS, map(v.get, PERSON_FIELDS), strict=True))
+            for name in _PERSON_PLAIN:
+                details_of_person[name] = _plain(details_of_person[name])
             document = {
-                "person": {k: _plain(v.get(k)) for k in PERSON_FIELDS},
-                "arrears": {k: _plain(v.get(k)) for k in self._arrears_fields},
+                "person": details_of_person,
+                "arrears": {k: _plain(v.get(k)) for k in arrears_fields},
             }
             co_tenant = None
             if v.get("medehuurder_achternaam"):
@@ -340,18 +353,18 @@ class IntakeRun:
                     v["achterstand_bedrag"],
                     crisis,
                     self.target_group_refusal(v, district.municipality_id),
-                    tuple(new_ids[_IDS_PER_ROW * index : _IDS_PER_ROW * (index + 1)]),
+                    ids_of[index],
                     (  # in database form (dates as ISO text): the writer passes them on as is
                         v["partner_referentie"],
                         bytes(details),
                         household,
                         person,
                         key,
-                        (v.get("signaaldatum") or self.today).isoformat(),
-                        v["poging_persoonlijk_contact"].isoformat(),
-                        v["gewezen_op_schuldhulp"].isoformat(),
-                        v["schriftelijke_herinnering"].isoformat(),
-                        v["informatieplicht_voldaan"].isoformat(),
+                        ISO[v.get("signaaldatum") or self.today],
+                        ISO[v["poging_persoonlijk_contact"]],
+                        ISO[v["gewezen_op_schuldhulp"]],
+                        ISO[v["schriftelijke_herinnering"]],
+                        ISO[v["informatieplicht_voldaan"]],
                         crisis,
                         warm := bool(v.get("warme_overdracht")),
                         bool(v.get("onbereikbaar_in_incasso")),

@@ -81,6 +81,9 @@ EXTRA_STEPS: dict[str, dict[str, str]] = {
 }
 
 
+_STEP_LABELS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
 def voortraject(
     steps: Mapping[str, date | None],
     *,
@@ -95,7 +98,12 @@ def voortraject(
     the data: the signal may not be received at all.
     """
     problems: dict[str, tuple[str, str]] = {}
-    for name, label in {**VOORTRAJECT_STEPS, **EXTRA_STEPS.get(partner_type, {})}.items():
+    labels = _STEP_LABELS.get(partner_type)
+    if labels is None:  # once per kind of partner: the intake asks this for every row
+        labels = _STEP_LABELS[partner_type] = tuple(
+            {**VOORTRAJECT_STEPS, **EXTRA_STEPS.get(partner_type, {})}.items()
+        )
+    for name, label in labels:
         step = steps.get(name)
         if step is None:
             problems[name] = ("V1", f"{label} is verplicht.")

@@ -111,7 +111,7 @@ def _import(
             )
         # A first pass checks the structure and counts rows, so a file that breaks halfway
         # (a NUL byte, a cut-off line, a corrupt sheet) is refused before anything is stored.
-        total = sum(1 for _ in open_signal_file(stream, partner_type=run.partner_type).rows)
+        total = open_signal_file(stream, partner_type=run.partner_type).count()
         if total == 0:
             raise FileRefused("Het bestand bevat geen signalen, alleen een kopregel.")
         SignalImport.objects.filter(pk=batch.pk).update(rows_total=total)

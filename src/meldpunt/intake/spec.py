@@ -272,7 +272,16 @@ _BOOLS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)
 _MISS = object()
 
 
+# The dates a file's rows give, by their text: a file repeats the same few dates (the
+# voortraject's, the signal date) and birth dates repeat too. Bounded: emptied when full.
+_DATES: dict[str, date] = {}
+_DATES_HELD = 50_000
+
+
 def _fast_date(text: str) -> Any:
+    known = _DATES.get(text)
+    if known is not None:
+        return known
     match = _FAST_DATE_NL.fullmatch(text)
     if match:
         day, month, year = match.groups()
@@ -282,9 +291,13 @@ def _fast_date(text: str) -> Any:
             return _MISS
         year, month, day = match.groups()
     try:
-        return date(int(year), int(month), int(day))
+        parsed = date(int(year), int(month), int(day))
     except ValueError:
         return _MISS
+    if len(_DATES) >= _DATES_HELD:
+        _DATES.clear()
+    _DATES[text] = parsed
+    return parsed
 
 
 def _fast_amount(text: str) -> Any:
@@ -297,7 +310,26 @@ def _fast_amount(text: str) -> Any:
 
 
 def _fast_bool(text: str) -> Any:
-    return _BOOLS.get(text.strip().casefold(), _MISS)
+    value = _BOOLS.get(text)  # "ja", "nee" as most files write them
+    if value is None:
+        return _BOOLS.get(text.strip().casefold(), _MISS)
+    return value
+
+
+def _fast_phone(text: str) -> Any:
+    # Digits only, 9 to 15 of them: nothing for the general path to strip, and its pattern
+    # matches.
+    if 9 <= len(text) <= 15 and text.isascii() and text.isdigit():
+        return text
+    return _MISS
+
+
+def _fast_housenumber(text: str) -> Any:
+    if text.isascii() and text.isdigit():
+        number = int(text)
+        if 0 < number <= 99999:
+            return number
+    return _MISS
 
 
 def _fast_postcode(text: str) -> Any:
@@ -336,19 +368,10 @@ _FAST: dict[str, Any] = {
     "bool": _fast_bool,
     "postcode": _fast_postcode,
     "email": _fast_email,
+    "phone": _fast_phone,
+    "housenumber": _fast_housenumber,
 }
 _FIELDS_FOR = {t: tuple(f for f in FIELDS if f.delivered_by(t)) for t in PartnerType.values}
-_PLANS = {
-    t: tuple(
-        (
-            spec.name,
-            spec,
-            _FAST.get(spec.kind) or (_fast_text(spec) if spec.kind == "text" else None),
-        )
-        for spec in fields
-    )
-    for t, fields in _FIELDS_FOR.items()
-}
 _FOREIGN = {t: {f.name: f for f in FIELDS if not f.delivered_by(t)} for t in PartnerType.values}
 
 
@@ -389,13 +412,38 @@ def _empty_results(spec: FieldSpec) -> tuple[Any, Any] | None:
 
 
 _EMPTY = {f.name: _empty_results(f) for f in FIELDS}
+# Per kind of partner, each field's parsing worked out once: (name, spec, fast path, what the
+# general path makes of it left out or empty).
+_PLANS = {
+    t: tuple(
+        (
+            spec.name,
+            spec,
+            _FAST.get(spec.kind) or (_fast_text(spec) if spec.kind == "text" else None),
+            _EMPTY[spec.name],
+        )
+        for spec in fields
+    )
+    for t, fields in _FIELDS_FOR.items()
+}
+# The date fields (checked against today and 1900) and the voortraject's steps, per kind.
+_DATE_FIELDS = {
+    t: tuple((f.name, f.label) for f in fields if f.kind == "date")
+    for t, fields in _FIELDS_FOR.items()
+}
+_STEPS = {t: (*VOORTRAJECT_FIELDS, *rules.EXTRA_STEPS.get(t, {})) for t in _FIELDS_FOR}
 
 
 def _row_is_clean(raw: Mapping[str, Any]) -> bool:
     """No NUL and no unencodable character anywhere in the row's text (checked once per row)."""
-    text = "".join(v for v in raw.values() if isinstance(v, str))
+    try:
+        text = "".join(raw.values())  # a file's row: text only
+    except TypeError:
+        text = "".join(v for v in raw.values() if isinstance(v, str))
     if "\x00" in text:
         return False
+    if text.isascii():
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -415,13 +463,13 @@ def parse_signal(
     errors: dict[str, list[str]] = {}
     clean = _row_is_clean(raw)
     foreign = _FOREIGN[partner_type]
-    for name, value in raw.items():
-        if name in foreign and not is_empty(value) and value is not False:
-            errors.setdefault(name, []).append(foreign_field_message(partner_type))
-    for name, spec, fast in _PLANS[partner_type]:
+    if not foreign.keys().isdisjoint(raw):
+        for name, value in raw.items():
+            if name in foreign and not is_empty(value) and value is not False:
+                errors.setdefault(name, []).append(foreign_field_message(partner_type))
+    for name, spec, fast, empty in _PLANS[partner_type]:
         value = raw.get(name)
         if value is None or value == "":
-            empty = _EMPTY[name]
             if empty is not None:
                 values[name] = empty[0] if value is None else empty[1]
                 continue
@@ -442,12 +490,13 @@ def parse_signal(
         if field not in errors:
             errors.setdefault(field, []).append(message)
 
-    for spec in _FIELDS_FOR[partner_type]:
-        if spec.kind == "date" and isinstance(values.get(spec.name), date):
-            if values[spec.name] > today:
-                add(spec.name, f"{spec.label} ligt in de toekomst.")
-            elif values[spec.name].year < 1900:
-                add(spec.name, f"{spec.label} ligt voor 1900.")
+    for name, label in _DATE_FIELDS[partner_type]:
+        day = values.get(name)
+        if isinstance(day, date):
+            if day > today:
+                add(name, f"{label} ligt in de toekomst.")
+            elif day.year < 1900:
+                add(name, f"{label} ligt voor 1900.")
     birth = values.get("geboortedatum")
     since = values.get("achterstand_sinds")
     if birth and since and since < birth:
@@ -455,9 +504,8 @@ def parse_signal(
     signal_date = values.get("signaaldatum")
     if signal_date and since and since > signal_date:
         add("achterstand_sinds", "Achterstand sinds ligt na de signaaldatum.")
-    steps = (*VOORTRAJECT_FIELDS, *rules.EXTRA_STEPS.get(partner_type, {}))
     for name, (_row, message) in rules.voortraject(
-        {name: values.get(name) for name in steps},
+        {name: values.get(name) for name in _STEPS[partner_type]},
         signal_date=signal_date,
         objection=bool(values.get("bezwaar_huurder")),
         partner_type=partner_type,
@@ -467,7 +515,7 @@ def parse_signal(
         surname=values.get("achternaam") or "",
         co_tenant_surname=values.get("medehuurder_achternaam") or "",
         co_tenant_birth_date=values.get("medehuurder_geboortedatum"),
-        co_tenant_given=any(values.get(name) for name in CO_TENANT_FIELDS),
+        co_tenant_given=any(map(values.get, CO_TENANT_FIELDS)),
     ).items():
         add(name, message)
     return values, errors

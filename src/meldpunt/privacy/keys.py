@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from meldpunt.core.dates import ISO
 from meldpunt.core.names import canonical_surname
 
 from .crypto import blind_index
@@ -27,12 +28,12 @@ def person_key_of(canonical: str, birth_date: date | None) -> str:
     """``person_key`` of a surname already in canonical form (``core.names.canonical_surname``)."""
     if birth_date is None or not canonical:
         return ""
-    return blind_index("person", canonical, birth_date.isoformat())
+    return blind_index("person", canonical, ISO[birth_date])
 
 
 def birth_key(birth_date: date | None) -> str:
     """The birth date alone: tells two people apart when only a reference matched."""
-    return blind_index("birth", birth_date.isoformat()) if birth_date else ""
+    return blind_index("birth", ISO[birth_date]) if birth_date else ""
 
 
 def household_key(postcode: str, number: int | str, letter: str = "", addition: str = "") -> str:
