@@ -2,6 +2,7 @@
 queue with a first action; functioneel beheer edits them with a change history; a rule change
 never moves cases already in a queue."""
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 
@@ -263,6 +264,11 @@ def test_one_parsed_signal_is_placed_as_its_stored_form(
     one = placer.one(partner_type=partner_type, crisis=crisis, warm_handover=warm,
                      amount=amount, months=months, rent=rent, born=born)  # fmt: skip
     assert one == placer([stored])
+
+
+def test_one_signal_s_facts_have_the_fields_of_the_facts():
+    # Placer.one makes its facts as a named tuple; the rules' tests read the same names.
+    assert frame._OneFacts._fields == tuple(f.name for f in fields(frame.Facts))
 
 
 def test_a_frame_changed_during_an_import_places_by_the_frame_in_force(covenant):

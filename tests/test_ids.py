@@ -28,3 +28,14 @@ def test_hex_ids_are_32_digits_and_dash_like_uuid():
 
 def test_zero_ids():
     assert ordered_hex_ids(0) == []
+
+
+def test_bulk_ids_have_74_random_bits_each_uniform():
+    # rand_a (12 bits) and rand_b (62 bits) are random: over many ids every bit is set in about
+    # half of them, the version and variant bits never vary.
+    ids = [uuid.UUID(hex=h).int for h in ordered_hex_ids(4000)]
+    random_bits = [*range(0, 62), *range(64, 76)]
+    for bit in random_bits:
+        share = sum(i >> bit & 1 for i in ids) / len(ids)
+        assert 0.4 < share < 0.6, bit
+    assert {i >> 76 & 0xF for i in ids} == {7} and {i >> 62 & 0x3 for i in ids} == {2}

@@ -42,6 +42,20 @@ class Facts:
     repeat: bool
 
 
+class _OneFacts(NamedTuple):
+    """``Facts`` as ``Placer.one`` makes them for every row of a file: the same fields (a test
+    checks), made without a frozen dataclass's eight ``object.__setattr__`` calls."""
+
+    partner_types: frozenset[str]
+    amount: Decimal
+    months: Decimal
+    creditors: int
+    crisis: bool
+    age: int | None
+    warm_handover: bool
+    repeat: bool
+
+
 class FrameSignal(NamedTuple):
     """What ``facts_of`` reads of one signal, as the intake has it before the signal is
     written (the attributes of ``Signal`` with the same names)."""
@@ -211,19 +225,19 @@ class Placer:
             today = self.today
             age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         return self._placed(
-            Facts(
-                partner_types=frozenset((partner_type,)),
-                amount=Decimal(0) + owed,
-                months=max(Decimal(0), months or Decimal(0)),
-                creditors=1,
-                crisis=bool(crisis),
-                age=age,
-                warm_handover=bool(warm_handover),
-                repeat=False,
+            _OneFacts(
+                frozenset((partner_type,)),
+                Decimal(0) + owed,
+                max(Decimal(0), months or Decimal(0)),
+                1,
+                bool(crisis),
+                age,
+                bool(warm_handover),
+                False,
             )
         )
 
-    def _placed(self, facts: Facts) -> tuple[str, str, str]:
+    def _placed(self, facts: Facts | _OneFacts) -> tuple[str, str, str]:
         for rule, tests, label in self._rules:
             for test in tests:  # all of them hold (a loop: no generator per rule and case)
                 if not test(facts):

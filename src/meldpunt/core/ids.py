@@ -12,22 +12,24 @@ from __future__ import annotations
 import os
 import time
 
-_VERSION_7 = 0x7 << 76
-_VARIANT = 0x2 << 62
-_RANDOM_A = (1 << 12) - 1
-_RANDOM_B = (1 << 62) - 1
+# The hex digit that holds the variant (binary 10) in its two high bits, from a random digit's
+# two low bits.
+_VARIANT_DIGIT = {f"{n:x}": "89ab"[n & 3] for n in range(16)}
 
 
 def ordered_hex_ids(count: int) -> list[str]:
-    """``count`` new version 7 UUIDs as 32 hex digits (cheaper to make and to pass around)."""
+    """``count`` new version 7 UUIDs as 32 hex digits (cheaper to make and to pass around).
+
+    Made as text: the 12 digits of the time, the version digit, then 19 of 20 random hex
+    digits with the variant set in the fourth (74 random bits, as RFC 9562 leaves them). One
+    string per id instead of an integer formatted per id: the intake makes five a row."""
     millis = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
-    high = millis << 80 | _VERSION_7 | _VARIANT
-    data = os.urandom(10 * count)
+    head = f"{millis:012x}7"
+    rand = os.urandom(10 * count).hex()  # 20 hex digits per id
+    variant = _VARIANT_DIGIT
     return [
-        f"{high | ((rand >> 62) & _RANDOM_A) << 64 | (rand & _RANDOM_B):032x}"
-        for rand in (
-            int.from_bytes(data[offset : offset + 10]) for offset in range(0, 10 * count, 10)
-        )
+        f"{head}{rand[i : i + 3]}{variant[rand[i + 3]]}{rand[i + 4 : i + 19]}"
+        for i in range(0, 20 * count, 20)
     ]
 
 

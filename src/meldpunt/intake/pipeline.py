@@ -113,7 +113,13 @@ def _delivered(values: dict[str, Any]) -> tuple[str, ...]:
     """Names of the fields a row delivered (for the processing log), in the format's order
     (``parse_signal`` fills ``values`` in that order, with the format's fields only)."""
     # Identity, not equality: 0 and Decimal(0) equal False, yet an amount of nought was sent.
-    return tuple([k for k, v in values.items() if v is not None and v is not False and v != ""])
+    # Only text is compared with "" (a Decimal compared with text asks the numbers ABCs).
+    delivered = []
+    for name, value in values.items():
+        if value is None or value is False or (isinstance(value, str) and not value):
+            continue
+        delivered.append(name)
+    return tuple(delivered)
 
 
 def field_label(name: str) -> str:

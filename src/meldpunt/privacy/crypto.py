@@ -129,7 +129,9 @@ def blind_index(purpose: str, *parts: str) -> str:
 
     HMAC-SHA-256 of the purpose and the normalised parts, as ``hmac.digest`` gives it
     (tests/test_privacy_crypto.py checks that), by the pads prepared once."""
-    message = purpose.encode() + b"\x00" + "\x1f".join(map(normalise, parts)).encode()
+    # ``normalise`` of each part, its ASCII case written out here (a dozen parts a row).
+    normalised = [" ".join(p.casefold().split()) if p.isascii() else normalise(p) for p in parts]
+    message = purpose.encode() + b"\x00" + "\x1f".join(normalised).encode()
     inner, outer = _blind_index_pads()
     inner = inner.copy()
     inner.update(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -11,6 +12,42 @@ from django.db import models
 from .crypto import keyring
 
 _COMPACT_JSON = DjangoJSONEncoder(separators=(",", ":"))
+_LITERALS = {None: "null", True: "true", False: "false"}
+_KEYS: dict[str, str] = {}  # a document's keys as JSON text: the same few names every time
+
+
+class _NotPlain(Exception):
+    """A value ``_plain_json`` leaves to the encoder."""
+
+
+def _plain_json(value: Any) -> str:
+    """``_COMPACT_JSON.encode(value)`` for objects of text, whole numbers, True, False and
+    None (what the intake seals for each signal), written without the encoder's machinery:
+    a quarter of its cost on such a document. Raises _NotPlain for anything else (a date, a
+    Decimal, a list, a subclass): the encoder writes those (tests/test_privacy_crypto.py
+    compares both)."""
+    parts = []
+    for key, item in value.items():
+        key_text = _KEYS.get(key)
+        if key_text is None:
+            if type(key) is not str:
+                raise _NotPlain
+            if len(_KEYS) >= 1000:
+                _KEYS.clear()
+            key_text = _KEYS[key] = encode_basestring_ascii(key)
+        kind = type(item)
+        if kind is str:
+            text = encode_basestring_ascii(item)
+        elif kind is int:
+            text = int.__repr__(item)
+        elif kind is dict:
+            text = _plain_json(item)
+        elif item is None or kind is bool:
+            text = _LITERALS[item]
+        else:
+            raise _NotPlain
+        parts.append(f"{key_text}:{text}")
+    return "{" + ",".join(parts) + "}"
 
 
 class Sealed(bytes):
@@ -68,6 +105,11 @@ class EncryptedJSONField(EncryptedField):
     """One encrypted JSON document, e.g. all of a person's details read together."""
 
     def to_bytes(self, value: Any) -> bytes:
+        if type(value) is dict:
+            try:
+                return _plain_json(value).encode()
+            except _NotPlain:
+                pass
         # One encoder for every value (``json.dumps`` with ``cls`` makes one per call).
         return _COMPACT_JSON.encode(value).encode()
 
