@@ -63,6 +63,8 @@ _HISTORY_COLUMNS = ("case_id", "from_status", "to_status", "by_id", "by_organisa
                     "reason", "at")  # fmt: skip
 # case_id, person_id, tenancy_id follow each other: known once the new rows have ids.
 _CASE_AT = SIGNAL_COLUMNS.index("case_id")
+_CRISIS_AT, _DUE_AT = CASE_COLUMNS.index("crisis"), CASE_COLUMNS.index("due_on")
+_STATUS_AT = CASE_COLUMNS.index("status")
 
 
 class PersonRef:
@@ -277,12 +279,15 @@ class CaseFileBatch:
         """A new case for ``person``'s household, with its first status history."""
         assigned_at = self.at if status == _ASSIGNED else None
         # The queue, first action and rule follow in ``write`` (the frame reads the signals).
+        due = self._due_on.get(crisis) or self._due(crisis)
         row = [next(self._ids), person.subject, household, district_id, municipality_id, crisis,
                routing_reason, status, track, provider_id, self.at, assigned_at, None, None,
-               "", self._due(crisis)]  # fmt: skip
+               "", due]  # fmt: skip
         case = CaseRef(None, crisis, routing_reason, row)
         self._cases.append(case)
-        self.add_member(case, person, _TENANT)
+        # The person is its first member (``add_member``, without the check: the case is new).
+        case.members.add(_member_mark(person))
+        self._members.append((case, person, _TENANT))
         return case
 
     def add_member(self, case: CaseRef, person: PersonRef, role: str = _TENANT) -> None:
@@ -302,8 +307,8 @@ class CaseFileBatch:
         if case.pk is not None:
             self._crisis.add(case.pk)
         else:
-            case.row[CASE_COLUMNS.index("crisis")] = True
-            case.row[CASE_COLUMNS.index("due_on")] = self._due(True)
+            case.row[_CRISIS_AT] = True
+            case.row[_DUE_AT] = self._due(True)
 
     def _due(self, crisis: bool) -> str:
         """A new case's first deadline (the first contact attempt), in database form."""
@@ -376,9 +381,11 @@ class CaseFileBatch:
         insert_rows(Case, _NEW_CASE_COLUMNS, [(c.pk, *c.row) for c in cases],
                     ready=_NEW_CASE_COLUMNS)  # fmt: skip
         history = []
+        # Every new case's first status change is the same but for the case: made once.
+        received = self._history(0, "", _RECEIVED, "signaal ontvangen")[1:]
         for case in cases:
-            history.append(self._history(case.pk, "", _RECEIVED, "signaal ontvangen"))
-            if case.row[CASE_COLUMNS.index("status")] == _ASSIGNED:
+            history.append((case.pk, *received))
+            if case.row[_STATUS_AT] == _ASSIGNED:
                 history.append(self._history(case.pk, _RECEIVED, _ASSIGNED, case.routing_reason))
         insert_rows(CaseMember, _MEMBER_COLUMNS,
                     [(c.pk, p.pk, role, self.at) for c, p, role in self._members],

@@ -188,7 +188,7 @@ def select_in(
     quote = connection.ops.quote_name
     names = ", ".join(quote(meta.get_field(c).column) for c in columns)
     key_field = meta.get_field(key)
-    convert = (None if ready else _converter(key_field)) or (lambda value: value)
+    convert = None if ready else _converter(key_field)
     conditions = []
     params: list[Any] = []
     for name, value in where.items():
@@ -203,7 +203,9 @@ def select_in(
         chunk = max(len(values), 1)
     with connection.cursor() as cursor:
         for start in range(0, len(values), chunk):
-            part = [convert(v) for v in values[start : start + chunk]]
+            part = values[start : start + chunk]
+            if convert is not None:
+                part = [convert(v) for v in part]
             if postgresql:
                 test, part = f"{quote(key_field.column)} = ANY(%s)", [part]
             else:

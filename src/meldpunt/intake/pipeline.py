@@ -242,7 +242,14 @@ class IntakeRun:
         self._placer = Placer(frame_in_force(), timezone.localdate())
         self._partner_kind = str(self.partner_type)
         self._needs_people = getattr(self.registry, "needs_people", False)
-        self._auto_reasons: dict[tuple[int, str], str] = {}
+        # A new case's (status, track, provider, reason) by what decides it (``_open``), and
+        # the decision text by the case's routing reason: the same few for a whole file.
+        self._tracks: dict[tuple, tuple[str, str, int | None, str]] = {}
+        self._joined: dict[str, str] = {}
+        # What the register rule decides for a person the register does not know (most rows).
+        self._not_known = rules.register_outcome(
+            deceased=UNKNOWN.deceased, not_resident=UNKNOWN.not_resident, source=UNKNOWN.source
+        )
         self._field_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._by_id = self.by.pk if self.by else None
         self._partner_id = partner.pk
@@ -498,7 +505,7 @@ class IntakeRun:
     ) -> None:
         """Decide each fresh row by the rules and file it into the case file (one batch)."""
         # New persons, tenancies and cases take the ids after each row's own signal id.
-        ids = (i for row in fresh for i in row.ids[1:])
+        ids = iter([i for row in fresh for i in row.ids[1:]])
         file = CaseFileBatch(partner_id=self._partner_id, by_id=self._by_id, at=at, new_ids=ids,
                              placer=self._placer)  # fmt: skip
         unavailable = answers is _UNAVAILABLE
@@ -514,13 +521,14 @@ class IntakeRun:
         }  # fmt: skip
         co_keys = {r.co_tenant[0] for r in fresh if r.co_tenant}
         by_key = file.people_by_key({*keys.values(), *co_keys})
-        by_reference = file.people_by_reference({r.reference for r in fresh})
+        by_reference = file.people_by_reference({r.columns[0] for r in fresh})
         new_by_reference: dict[str, PersonRef] = {}
         people: list[PersonRef] = []
         for row in fresh:
             key = keys[row.number]
             found = by_key.get(key) if key else None
-            reference = new_by_reference.get(row.reference) or by_reference.get(row.reference)
+            ref = row.columns[0]  # the partner's reference
+            reference = new_by_reference.get(ref) or by_reference.get(ref)
             rule = identity.recognise(
                 by_name=found is not None,
                 reference_birth_key=reference.birth_key if reference is not None else None,
@@ -535,7 +543,7 @@ class IntakeRun:
                 if key:
                     by_key[key] = person
             if rule != "P3":
-                new_by_reference[row.reference] = person
+                new_by_reference[ref] = person
             people.append(person)
         co_tenants: list[PersonRef | None] = []
         for row in fresh:
@@ -570,14 +578,16 @@ class IntakeRun:
         partner_id, by_id, channel = self._partner_id, self._by_id, self.channel
         partner_type = self.partner_type
         batch_id = self.batch.pk if self.batch else None
+        frame_signal, file_signal = self._frame_signal, file.file_signal
         log_items = []
         for row, person, co in zip(fresh, people, co_tenants, strict=True):
+            signal_id, reference = row.ids[0], row.columns[0]
             tenancy = tenancy_of.get(person.pk) if person.pk is not None else None
             if tenancy is None:
                 tenancy = new_tenancy.get(id(person))
             if tenancy is None:
                 tenancy = new_tenancy[id(person)] = file.new_tenancy(
-                    person, row.reference, row.household, row.municipality_id
+                    person, reference, row.household, row.municipality_id
                 )
             # The amounts of this tenancy's recent signals: none for most rows (a new tenancy).
             before = earlier.get(tenancy.pk) if tenancy.pk is not None else None
@@ -595,20 +605,21 @@ class IntakeRun:
                                                   new_case, unavailable)  # fmt: skip
             if in_batch is not None:
                 in_batch.append((now, row.amount))
-            values = [row.ids[0], person.subject, partner_id, by_id, channel, partner_type,
-                      batch_id,
-                      row.district_id, row.municipality_id, at, status, decision[:200], None,
-                      None, None, *row.columns]  # fmt: skip
-            facts = partial(self._frame_signal, row.frame, row.crisis, row.columns[_WARM])
-            file.file_signal(values, case, person, tenancy, facts, row.placed)
-            outcomes[row.number] = RowOutcome(
-                row.number,
-                ACCEPTED,
-                signal_status=status,
-                public_ref=row.ids[0],
-                reference=row.reference,
+            # What the assessment frame reads of the signal: only for a case this batch opens.
+            facts = (
+                partial(frame_signal, row.frame, row.crisis, row.columns[_WARM])
+                if case is not None and case.row is not None
+                else None
             )
-            log_items.append(Processing(dashed(person.subject), "signal", dashed(row.ids[0]),
+            file_signal([signal_id, person.subject, partner_id, by_id, channel, partner_type,
+                         batch_id, row.district_id, row.municipality_id, at, status,
+                         decision[:200], None, None, None, *row.columns],
+                        case, person, tenancy, facts, row.placed)  # fmt: skip
+            outcomes[row.number] = RowOutcome(
+                row.number, ACCEPTED, signal_status=status, public_ref=signal_id,
+                reference=reference,
+            )  # fmt: skip
+            log_items.append(Processing(dashed(person.subject), "signal", dashed(signal_id),
                                         row.fields))  # fmt: skip
         file.write()  # also puts each new case in its queue (the assessment frame)
         processing_log_record_many(
@@ -637,12 +648,15 @@ class IntakeRun:
         if row.refusal:  # T1, T7: outside the target group (decided while preparing)
             return str(SignalStatus.UNJUSTIFIED), row.refusal, None
         answer = answers.get(row.person, UNKNOWN)
-        register = rules.register_outcome(
-            deceased=answer.deceased,
-            not_resident=answer.not_resident,
-            source=answer.source,
-            unavailable=unavailable,
-        )
+        if answer is UNKNOWN and not unavailable:
+            register = self._not_known
+        else:
+            register = rules.register_outcome(
+                deceased=answer.deceased,
+                not_resident=answer.not_resident,
+                source=answer.source,
+                unavailable=unavailable,
+            )
         if register.stops:  # G1, G2
             return register.status, register.reason, None
         config = self.configs[row.municipality_id]
@@ -651,7 +665,7 @@ class IntakeRun:
         own = case_of(person, here)
         if repeat.stops:  # R2: kept with the person's open case, if any, as a repeat
             return repeat.status, repeat.reason, own
-        rule, case = rules.case_to_join(own, [case_of(co, here)])
+        rule, case = rules.case_to_join(own, (case_of(co, here),) if co is not None else ())
         if rule == "M2":
             file.add_member(case, person)
         elif rule == "M3":  # a new case for this person's household
@@ -665,11 +679,37 @@ class IntakeRun:
         status = _PICKED_UP if case.picked_up else _NOT_YET
         if register.row == "G4":
             return status, "opgenomen in zaak; " + register.reason, case
-        return status, "opgenomen in zaak; " + case.routing_reason, case
+        decision = self._joined.get(case.routing_reason)
+        if decision is None:
+            decision = self._joined[case.routing_reason] = (
+                "opgenomen in zaak; " + case.routing_reason
+            )
+        return status, decision, case
 
     def _open(
         self, row: _Row, person: PersonRef, benefit_recipient: bool, file, *, hold: bool = False
     ) -> CaseRef:
+        key = (benefit_recipient, row.municipality_id, row.district_id, row.routing_reason, hold)
+        track_of = self._tracks.get(key)
+        if track_of is None:
+            track_of = self._tracks[key] = self._track(row, benefit_recipient, hold)
+        status, track, provider_id, reason = track_of
+        return file.open_case(
+            person=person,
+            household=row.household,
+            district_id=row.district_id,
+            municipality_id=row.municipality_id,
+            crisis=row.crisis,
+            status=status,
+            track=track,
+            provider_id=provider_id,
+            routing_reason=reason,
+        )
+
+    def _track(
+        self, row: _Row, benefit_recipient: bool, hold: bool
+    ) -> tuple[str, str, int | None, str]:
+        """A new case's status, track, provider and routing reason (rules F1-F3)."""
         rule, track, provider_id = rules.first_track(
             benefit_recipient=benefit_recipient,
             auto_route=self.configs[row.municipality_id].auto_route and not hold,
@@ -683,23 +723,9 @@ class IntakeRun:
             reason = "automatisch: uitkeringsgerechtigde → Geregelde betaling (gemeente)"
         elif rule == "F2":
             status = _ASSIGNED
-            key = (row.district_id, row.routing_reason)
-            reason = self._auto_reasons.get(key, "")
-            if not reason:
-                provider = self.districts[row.district_id].provider.name
-                reason = f"automatisch: {row.routing_reason} → {provider}"[:200]
-                self._auto_reasons[key] = reason
-        return file.open_case(
-            person=person,
-            household=row.household,
-            district_id=row.district_id,
-            municipality_id=row.municipality_id,
-            crisis=row.crisis,
-            status=status,
-            track=track,
-            provider_id=provider_id,
-            routing_reason=reason,
-        )
+            provider = self.districts[row.district_id].provider.name
+            reason = f"automatisch: {row.routing_reason} → {provider}"[:200]
+        return status, track, provider_id, reason
 
     def _count(self, outcomes: dict[int, RowOutcome]) -> None:
         """Keep what the upload report needs: every row's line and reference (one record per

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Subquery
@@ -60,9 +59,12 @@ def _chain_head_and_activity_for_update(code: str) -> tuple[ProcessingLogChain, 
     return head, head.activity_pk
 
 
-@dataclass(frozen=True)
-class Processing:
-    """One processing of one data subject's data, to be logged."""
+class Processing(NamedTuple):
+    """One processing of one data subject's data, to be logged.
+
+    A named tuple (immutable): an import makes one per signal, and a frozen dataclass cost
+    several times as much to make.
+    """
 
     subject_id: str
     object_type: str
@@ -213,13 +215,16 @@ def _append_bulk(head: ProcessingLogChain, items: list[Processing], common: dict
     sealers: dict[tuple[str, str], chain.BatchSealer] = {}
     previous, sequence = head.last_hash, head.length
     rows = []
+    kind: tuple[str, str] = ("", "")
+    sealer: chain.BatchSealer | None = None
     for n, item in enumerate(items):
-        kind = (item.subject_type, item.object_type)
-        sealer = sealers.get(kind)
-        if sealer is None:
-            sealer = sealers[kind] = chain.BatchSealer(
-                {**common, "data_subject_type": kind[0], "object_type": kind[1]}
-            )
+        if sealer is None or item.subject_type != kind[0] or item.object_type != kind[1]:
+            kind = (item.subject_type, item.object_type)  # most batches have one kind
+            sealer = sealers.get(kind)
+            if sealer is None:
+                sealer = sealers[kind] = chain.BatchSealer(
+                    {**common, "data_subject_type": kind[0], "object_type": kind[1]}
+                )
         subject, object_id, span = (
             str(item.subject_id),
             str(item.object_id),
