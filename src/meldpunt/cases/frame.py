@@ -192,10 +192,12 @@ class Placer:
 
     def __init__(self, rules: list[dict[str, Any]], today: date) -> None:
         self.rules, self.today = rules, today
+        # Each rule's placement made once: every case it places shares the one tuple.
         self._rules = [
-            (rule, conditions(rule), rule_label(rules, number))
+            (conditions(rule), (rule["queue"][:80], rule.get("action") or DEFAULT_ACTION,
+                                rule_label(rules, number)))
             for number, rule in enumerate(rules, start=1)
-        ]
+        ]  # fmt: skip
         self._otherwise = (DEFAULT_QUEUE[:80], DEFAULT_ACTION, rule_label(rules, None))
 
     def __call__(self, signals: list[Any]) -> tuple[str, str, str]:
@@ -238,12 +240,12 @@ class Placer:
         )
 
     def _placed(self, facts: Facts | _OneFacts) -> tuple[str, str, str]:
-        for rule, tests, label in self._rules:
+        for tests, placed in self._rules:
             for test in tests:  # all of them hold (a loop: no generator per rule and case)
                 if not test(facts):
                     break
             else:
-                return rule["queue"][:80], rule.get("action") or DEFAULT_ACTION, label
+                return placed
         return self._otherwise
 
 

@@ -30,9 +30,13 @@ class RoutingTable:
         self.exceptions = {
             e.postcode: districts[e.district_id] for e in PostcodeException.objects.all()
         }
-        self.ranges = [
-            (r.start, r.end, districts[r.district_id]) for r in PostcodeRange.objects.all()
+        # Each range's reason made once: the intake routes every row of a file by this table.
+        self._ranges = [
+            (r.start, r.end, district, f"postcodereeks {r.start}–{r.end} ({district.name})")
+            for r in PostcodeRange.objects.all()
+            for district in (districts[r.district_id],)
         ]
+        self.ranges = [(start, end, district) for start, end, district, _ in self._ranges]
 
     def all_districts(self) -> list[District]:
         return list(self._districts.values())
@@ -42,9 +46,9 @@ class RoutingTable:
         if postcode in self.exceptions:
             return self.exceptions[postcode], f"uitzondering voor postcode {postcode}"
         number = int(postcode[:4])
-        for start, end, district in self.ranges:
+        for start, end, district, reason in self._ranges:
             if start <= number <= end:
-                return district, f"postcodereeks {start}–{end} ({district.name})"
+                return district, reason
         return None, ""
 
 
