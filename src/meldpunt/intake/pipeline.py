@@ -114,12 +114,10 @@ def _delivered(values: dict[str, Any]) -> tuple[str, ...]:
     (``parse_signal`` fills ``values`` in that order, with the format's fields only)."""
     # Identity, not equality: 0 and Decimal(0) equal False, yet an amount of nought was sent.
     # Only text is compared with "" (a Decimal compared with text asks the numbers ABCs).
-    delivered = []
-    for name, value in values.items():
-        if value is None or value is False or (isinstance(value, str) and not value):
-            continue
-        delivered.append(name)
-    return tuple(delivered)
+    return tuple([
+        name for name, value in values.items()
+        if value is not None and value is not False and (value or not isinstance(value, str))
+    ])  # fmt: skip
 
 
 def field_label(name: str) -> str:

@@ -451,6 +451,12 @@ def _row_is_clean(raw: Mapping[str, Any]) -> bool:
     return True
 
 
+def _add_first(errors: dict[str, list[str]], field: str, message: str) -> None:
+    """The message for a field unless the field has one already (its first problem counts)."""
+    if field not in errors:
+        errors.setdefault(field, []).append(message)
+
+
 def parse_signal(
     raw: Mapping[str, Any], *, today: date, partner_type: str = PartnerType.HUUR
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -486,36 +492,32 @@ def parse_signal(
         except FieldError as exc:
             errors.setdefault(name, []).append(str(exc))
 
-    def add(field: str, message: str) -> None:
-        if field not in errors:
-            errors.setdefault(field, []).append(message)
-
     for name, label in _DATE_FIELDS[partner_type]:
         day = values.get(name)
         if isinstance(day, date):
             if day > today:
-                add(name, f"{label} ligt in de toekomst.")
+                _add_first(errors, name, f"{label} ligt in de toekomst.")
             elif day.year < 1900:
-                add(name, f"{label} ligt voor 1900.")
+                _add_first(errors, name, f"{label} ligt voor 1900.")
     birth = values.get("geboortedatum")
     since = values.get("achterstand_sinds")
     if birth and since and since < birth:
-        add("achterstand_sinds", "Achterstand sinds ligt voor de geboortedatum.")
+        _add_first(errors, "achterstand_sinds", "Achterstand sinds ligt voor de geboortedatum.")
     signal_date = values.get("signaaldatum")
     if signal_date and since and since > signal_date:
-        add("achterstand_sinds", "Achterstand sinds ligt na de signaaldatum.")
+        _add_first(errors, "achterstand_sinds", "Achterstand sinds ligt na de signaaldatum.")
     for name, (_row, message) in rules.voortraject(
         {name: values.get(name) for name in _STEPS[partner_type]},
         signal_date=signal_date,
         objection=bool(values.get("bezwaar_huurder")),
         partner_type=partner_type,
     ).items():
-        add(name, message)
+        _add_first(errors, name, message)
     for name, (_row, message) in rules.natural_persons(
         surname=values.get("achternaam") or "",
         co_tenant_surname=values.get("medehuurder_achternaam") or "",
         co_tenant_birth_date=values.get("medehuurder_geboortedatum"),
         co_tenant_given=any(map(values.get, CO_TENANT_FIELDS)),
     ).items():
-        add(name, message)
+        _add_first(errors, name, message)
     return values, errors
