@@ -12,19 +12,49 @@ from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
+from django.core import serializers
 from django.test import Client
 from django.utils import timezone
 
+from meldpunt.accounts.models import User
 from meldpunt.accounts.services import user_create
-from meldpunt.organisations.models import Organisation
+from meldpunt.organisations.models import District, Municipality, Organisation, PostcodeRange
 from meldpunt.organisations.services import covenant_seed
+from tests.dbreset import SerializedRows, fast_database_reset  # noqa: F401
 
 PASSWORD = "Een-lang-testwachtwoord-42"
 
 
+# What covenant_seed() wrote into a database without organisations, serialized by the first test
+# that asked for the covenant (the seed is deterministic: no timestamps, no random values).
+_seeded_covenant: list[str] = []
+
+
+def _covenant_tables_empty() -> bool:
+    return not any(model.objects.exists() for model in (Municipality, Organisation, District))
+
+
 @pytest.fixture
 def covenant(db) -> dict[str, Organisation]:
-    covenant_seed()
+    """The covenant's organisations, municipalities and districts, as covenant_seed() writes them.
+
+    covenant_seed() costs about 270 queries (an update_or_create per organisation), in a third of
+    the tests. The first test runs it and keeps what it wrote; a later test that starts without
+    organisations, as they all do, gets the same rows with their ids by one INSERT per table.
+    """
+    if _seeded_covenant and _covenant_tables_empty():
+        SerializedRows(_seeded_covenant[0]).insert()
+    elif not _seeded_covenant and _covenant_tables_empty():
+        covenant_seed()
+        written = [
+            *Municipality.objects.order_by("pk"),
+            *Organisation.objects.order_by("pk"),
+            *District.objects.order_by("pk"),
+            *PostcodeRange.objects.order_by("pk"),
+        ]
+        _seeded_covenant.append(serializers.serialize("json", written))
+    else:
+        covenant_seed()
     return {o.slug: o for o in Organisation.objects.all()}
 
 
@@ -49,8 +79,7 @@ ROLE_USERS = {
 }
 
 
-@pytest.fixture
-def users(covenant) -> dict[str, Any]:
+def role_users_create(covenant: Mapping[str, Organisation]) -> dict[str, Any]:
     return {
         key: user_create(
             email=f"{key}@test.example",
@@ -60,6 +89,37 @@ def users(covenant) -> dict[str, Any]:
         )
         for key, (slug, role) in ROLE_USERS.items()
     }
+
+
+# What the users fixture's user_create() calls wrote (the users and their groups), serialized by
+# the first test that asked, with the ids of the organisations they belong to.
+_seeded_users: dict[str, Any] = {}
+
+
+@pytest.fixture
+def users(covenant) -> dict[str, Any]:
+    """One user per role, as user_create() makes them.
+
+    The fifteen user_create() calls cost about 120 queries. The first test makes them and keeps
+    what they wrote; a later test that starts without users, and with the covenant's ids of then
+    (the covenant fixture inserts the same ids), gets the same rows by one INSERT per table.
+    """
+    organisation_ids = {slug: organisation.pk for slug, organisation in covenant.items()}
+    no_users = not User.objects.exists()
+    if no_users and _seeded_users.get("organisation_ids") == organisation_ids:
+        SerializedRows(_seeded_users["rows"]).insert()
+        by_email = {user.email: user for user in User.objects.all()}
+        made = {key: by_email[f"{key}@test.example"] for key in ROLE_USERS}
+        for key, (slug, _role) in ROLE_USERS.items():
+            made[key].organisation = covenant[slug]  # as user_create() leaves it: no query
+        return made
+    made = role_users_create(covenant)
+    if no_users and not _seeded_users:
+        _seeded_users.update(
+            organisation_ids=organisation_ids,
+            rows=serializers.serialize("json", made.values()),
+        )
+    return made
 
 
 def mfa_client(user) -> Client:
