@@ -4,11 +4,13 @@ work on its first screen; cases in every state; running it again adds nothing.""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.db import transaction
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from meldpunt.cases.models import Case, CaseLetter, ContactAttempt, HomeVisit, Signal, Track
@@ -48,10 +50,26 @@ EXPECTED = {
 }
 
 
+@pytest.fixture(scope="module")
+def demo_database(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """seed-demo once for this module's tests (10-20 s on PostgreSQL), inside a transaction
+    around them: each test's own changes go with its savepoint, as in any test, and the demo data
+    goes at the end of the module. The tests only read it (a second seed-demo adds nothing)."""
+    with django_db_blocker.unblock():
+        around = transaction.atomic()
+        around._from_testcase = True  # as Django's TestCase.setUpClass opens its transaction
+        around.__enter__()
+        with override_settings(DEMO_MODE=True):
+            call_command("seed-demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        around.__exit__(None, None, None)
+
+
 @pytest.fixture
-def seeded(settings):
+def seeded(demo_database, db, settings):
     settings.DEMO_MODE = True
-    call_command("seed-demo", stdout=io.StringIO())
 
 
 def _counts(user) -> dict[tuple[str, str], int | None]:
