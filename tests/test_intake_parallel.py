@@ -12,6 +12,7 @@ import io
 import multiprocessing
 import os
 import signal
+from itertools import islice, pairwise
 
 import pytest
 from django.db import connection, transaction
@@ -19,8 +20,9 @@ from django.db import connection, transaction
 from meldpunt.cases.models import Case, CaseMember, CaseStatusChange, Person, Signal, Tenancy
 from meldpunt.intake.files import FileRefused, open_signal_file
 from meldpunt.intake.models import SignalImport
-from meldpunt.intake.parallel import PreparationFailed, prepared_batches
+from meldpunt.intake.parallel import PreparationFailed, prepared_batches, ramped
 from meldpunt.intake.pipeline import IntakeRun
+from meldpunt.intake.ramp import batch_ends, batch_sizes
 from meldpunt.intake.services import signal_import_create, signal_import_run
 from meldpunt.privacy import chain
 from meldpunt.privacy.models import ProcessingLogEntry
@@ -154,16 +156,17 @@ def test_when_the_preparing_process_fails_the_import_stops_with_whole_batches_on
     finally:
         IntakeRun.prepare = prepare
     assert "ValueError" in str(failure.value) and "kapot" not in str(failure.value)
-    assert Signal.objects.count() == 8  # the first two batches, whole
-    assert ProcessingLogEntry.objects.filter(name="signal.receive.bestand").count() == 8
+    # The first two batches, whole: 1 and 2 rows of batches of 4 (intake.ramp).
+    assert Signal.objects.count() == 3
+    assert ProcessingLogEntry.objects.filter(name="signal.receive.bestand").count() == 3
     batch.refresh_from_db()
-    assert batch.status == SignalImport.Status.FAILED and batch.rows_done == 8
+    assert batch.status == SignalImport.Status.FAILED and batch.rows_done == 3
     assert multiprocessing.active_children() == []
 
     # Delivering the file again completes it: nothing lost, nothing doubled.
     again = signal_import_create(partner=covenant["eigen-haard"], by=None, file_name="x.csv")
     summary = signal_import_run(batch=again, stream=io.BytesIO(content), by=None, chunk_size=4)
-    assert (summary.accepted, summary.already_received) == (20, 8)
+    assert (summary.accepted, summary.already_received) == (20, 3)
     assert Signal.objects.count() == 20
 
 
@@ -302,3 +305,35 @@ def test_a_terminated_preparing_process_fails_the_import_cleanly(covenant):
                 pass
     finally:
         batches.close()
+
+
+@needs_two_cores
+@pytest.mark.django_db
+def test_a_prepared_import_starts_with_small_batches_that_grow(covenant, settings):
+    # The writer waits for the first batch; a small first one lets it start sooner. Each batch
+    # is still one transaction, written whole, and none is larger than the batch size.
+    settings.MELDPUNT_INTAKE_PARALLEL = True
+    content = csv_text([row(i) for i in range(1, 61)]).encode()
+    batch = signal_import_create(partner=covenant["eigen-haard"], by=None, file_name="x.csv")
+    sizes = []
+    summary = signal_import_run(batch=batch, stream=io.BytesIO(content), by=None, chunk_size=16,
+                                reopen=lambda: io.BytesIO(content),
+                                on_chunk=lambda outcomes: sizes.append(len(outcomes)))  # fmt: skip
+    assert sizes == [2, 3, 4, 5, 6, 7, 8, 10, 12, 3] and summary.accepted == 60
+    assert batch_ends(60, 16) == {0, 2, 5, 9, 14, 20, 27, 35, 45, 57, 60}
+
+
+def test_batch_sizes_grow_to_the_batch_size_and_cover_every_row():
+    for size in (1, 4, 500, 5000):
+        sizes = list(islice(batch_sizes(size), 40))
+        assert sizes[0] == max(1, size // 8) and max(sizes) == size == sizes[-1]
+        assert all(b >= a for a, b in pairwise(sizes))
+        assert all(b <= a * 1.25 + 1 for a, b in pairwise(sizes))
+    for rows in (0, 1, 7, 30, 5000):
+        chunks = list(ramped(iter(range(rows)), 4))
+        assert [r for c in chunks for r in c] == list(range(rows))
+        ends, done = {0}, 0
+        for c in chunks:
+            done += len(c)
+            ends.add(done)
+        assert ends == batch_ends(rows, 4)
