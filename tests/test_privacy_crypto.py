@@ -137,7 +137,7 @@ def test_totp_secrets_are_encrypted_too(covenant, users):
     parts=st.lists(st.text(max_size=40), max_size=8),
 )
 def test_blind_index_is_the_hmac_sha256_of_purpose_and_normalised_parts(key, purpose, parts):
-    # blind_index computes the HMAC from pads prepared once; it must be the standard HMAC, or
+    # blind_index copies an HMAC keyed once; it must be the standard one-shot HMAC, or
     # every stored key would stop matching (the keys of people, households and deliveries).
     with override_settings(MELDPUNT_BLIND_INDEX_KEY=base64.b64encode(key).decode()):
         reset_key_cache()
