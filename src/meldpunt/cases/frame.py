@@ -7,7 +7,6 @@ that matches decides; no rule matches → the default queue. Functioneel beheer 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -28,23 +27,10 @@ CONDITIONS = ("partner_type", "min_amount", "min_months", "several_creditors", "
               "under_27", "warm_handover", "repeat")  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What the rules look at, gathered from a case's signals."""
-
-    partner_types: frozenset[str]
-    amount: Decimal
-    months: Decimal
-    creditors: int
-    crisis: bool
-    age: int | None
-    warm_handover: bool
-    repeat: bool
-
-
-class _OneFacts(NamedTuple):
-    """``Facts`` as ``Placer.one`` makes them for every row of a file: the same fields (a test
-    checks), made without a frozen dataclass's eight ``object.__setattr__`` calls."""
+class Facts(NamedTuple):
+    """What the rules look at, gathered from a case's signals. A named tuple, not a frozen
+    dataclass: ``Placer.one`` makes one for every row of a file, and a frozen dataclass costs
+    eight ``object.__setattr__`` calls each."""
 
     partner_types: frozenset[str]
     amount: Decimal
@@ -227,7 +213,7 @@ class Placer:
             today = self.today
             age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         return self._placed(
-            _OneFacts(
+            Facts(
                 frozenset((partner_type,)),
                 Decimal(0) + owed,
                 max(Decimal(0), months or Decimal(0)),
@@ -239,7 +225,7 @@ class Placer:
             )
         )
 
-    def _placed(self, facts: Facts | _OneFacts) -> tuple[str, str, str]:
+    def _placed(self, facts: Facts) -> tuple[str, str, str]:
         for tests, placed in self._rules:
             for test in tests:  # all of them hold (a loop: no generator per rule and case)
                 if not test(facts):
