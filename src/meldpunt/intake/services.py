@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from meldpunt.cases.filing import refresh_statistics
 from meldpunt.cases.models import Signal
 from meldpunt.core.memory import collect_young, without_cycle_collection
 from meldpunt.core.models import ConfigurationChange
@@ -123,8 +124,10 @@ def _import(
                 chunk_size,
                 parallel=settings.MELDPUNT_INTAKE_PARALLEL and total > chunk_size,
             )
-        for prepared in batches:
+        for number, prepared in enumerate(batches):
             outcomes = run.write(prepared)
+            if number == 1:  # a first large file into a new database (filing.refresh_statistics)
+                refresh_statistics()
             for outcome in outcomes:
                 if outcome.status == ACCEPTED:
                     summary.accepted += 1
