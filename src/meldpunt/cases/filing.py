@@ -86,7 +86,10 @@ class TenancyRef:
 class CaseRef:
     """A case a batch files into: an open case from the file, or one this batch opens."""
 
-    __slots__ = ("crisis", "members", "picked_up", "pk", "routing_reason", "row")
+    __slots__ = (
+        "crisis", "members", "municipality_id", "opened_at", "picked_up", "pk", "routing_reason",
+        "row",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -95,6 +98,8 @@ class CaseRef:
         routing_reason: str,
         row: list | None = None,
         picked_up: bool = False,
+        municipality_id: int | None = None,
+        opened_at: datetime | None = None,
     ):
         self.pk = pk
         self.crisis = crisis
@@ -102,6 +107,50 @@ class CaseRef:
         self.routing_reason = routing_reason
         self.row = row  # the new case's column values (CASE_COLUMNS); None for an open case
         self.members: set[tuple[str, int]] = set()  # _member_mark of the persons on the case
+        self.municipality_id = municipality_id
+        self.opened_at = opened_at  # of an open case from the file (None: opened by this batch)
+
+
+class CaseFileChanged(Exception):
+    """An open case a batch was decided against was closed before the batch was written.
+
+    Only when the batch was decided without locking its cases (``lock=False``): the writer
+    decides again with the cases locked (``intake.pipeline``, ADR 0127).
+    """
+
+
+class InFlight:
+    """What a batch still being written adds to the case file, as the look-ups of the next
+    batch would find it once that batch is committed.
+
+    A pipelined intake decides batch N+1 while batch N is written (ADR 0127); when N+1's
+    snapshot of the database does not yet hold N, its look-ups add this, so N+1 is decided
+    exactly as it would be after N's commit: N's new persons by name key and by reference,
+    their tenancies, the amounts N filed per tenancy, and N's memberships of open cases (new
+    cases and the open cases it joined, with the crisis marks it made).
+    """
+
+    __slots__ = ("amounts", "by_key", "by_reference", "crisis", "memberships", "tenancy_of")
+
+    def __init__(self, file: CaseFileBatch, received: datetime) -> None:
+        self.by_key = {p.name_key: p for p in file._persons if p.name_key}
+        self.by_reference: dict[str, PersonRef] = {}
+        self.tenancy_of: dict[int, TenancyRef] = {}
+        for tenancy, person, reference, _household, _municipality in file._tenancies:
+            self.by_reference[reference] = person
+            self.tenancy_of[person.pk] = tenancy
+        self.amounts: dict[int, list[tuple[datetime, Decimal]]] = {}
+        for tenancy, amount in file._amounts:
+            self.amounts.setdefault(tenancy.pk, []).append((received, amount))
+        self.crisis = {c.pk for c in file._cases if c.crisis} | file._crisis
+        # person -> [(opened at, case id, crisis, routing reason, municipality, picked up)] of
+        # each case this batch made the person a member of (a new case opens at ``received``).
+        self.memberships: dict[int, list[tuple]] = {}
+        for case, person, _role in file._members:
+            self.memberships.setdefault(person.pk, []).append(
+                (case.opened_at or received, case.pk, case.crisis, case.routing_reason,
+                 case.municipality_id, case.picked_up)
+            )  # fmt: skip
 
 
 def _member_mark(person: PersonRef) -> tuple[str, int]:
@@ -170,7 +219,12 @@ class CaseFileBatch:
         at: Any,
         new_ids: Iterator[str],
         placer: frame.Placer | None = None,
+        after: InFlight | None = None,
+        lock: bool = True,
     ):
+        """``after``: a batch still being written that the look-ups add (``InFlight``);
+        ``lock``: the look-ups lock the open cases they find. Without, ``write`` locks them
+        and raises ``CaseFileChanged`` when one was closed in between."""
         self.partner_id = partner_id
         self.by_id = by_id
         self.at = at  # the batch's time in database form (``core.db.db_value``)
@@ -187,6 +241,10 @@ class CaseFileBatch:
         self._crisis: set[int] = set()
         self._targets: Targets | None = None
         self._due_on: dict[bool, str] = {}  # crisis -> first deadline: one date for the batch
+        self._amounts: list[tuple[TenancyRef, Decimal]] = []  # each filed signal's arrears
+        self._after = after
+        self._lock = lock
+        self._ids_given = False
 
     # -- what the file holds ---------------------------------------------------------------
 
@@ -198,10 +256,15 @@ class CaseFileBatch:
             "SELECT id, subject_id, name_key, birth_key "  # noqa: S608
             f"FROM {Person._meta.db_table} WHERE NOT (name_key = '') AND name_key {{values}}"
         )
-        return {
+        keys = {k for k in keys if k}
+        found = {
             name_key: PersonRef(pk, _hex(subject), name_key, birth_key)
-            for pk, subject, name_key, birth_key in fetch_in(sql, [k for k in set(keys) if k])
+            for pk, subject, name_key, birth_key in fetch_in(sql, list(keys))
         }
+        if self._after is not None:
+            by_key = self._after.by_key
+            found.update((k, by_key[k]) for k in keys if k in by_key)
+        return found
 
     def people_by_reference(self, references: Iterable[str]) -> dict[str, PersonRef]:
         """This landlord's tenants by its own reference (one person per reference: the latest)."""
@@ -213,20 +276,29 @@ class CaseFileBatch:
             f"FROM {Tenancy._meta.db_table} t CROSS JOIN {Person._meta.db_table} p "
             "WHERE p.id = t.person_id AND t.partner_id = %s AND t.reference {values} ORDER BY t.id"
         )
+        references = set(references)
         for reference, pk, subject, name_key, birth_key in fetch_in(
-            sql, list(set(references)), [self.partner_id]
+            sql, list(references), [self.partner_id]
         ):
             found[reference] = PersonRef(pk, _hex(subject), name_key, birth_key)
+        if self._after is not None:  # its tenancies are later than any in the file
+            by_reference = self._after.by_reference
+            found.update((r, by_reference[r]) for r in references if r in by_reference)
         return found
 
     def tenancies(self, person_ids: Iterable[int]) -> dict[int, TenancyRef]:
-        return {
+        person_ids = set(person_ids)
+        found = {
             person_id: TenancyRef(pk, _hex(public))
             for pk, public, person_id in select_in(
                 Tenancy, ("id", "public_id", "person_id"), {"partner": self.partner_id},
-                "person", list(set(person_ids)),
+                "person", list(person_ids),
             )
         }  # fmt: skip
+        if self._after is not None:
+            tenancy_of = self._after.tenancy_of
+            found.update((p, tenancy_of[p]) for p in person_ids if p in tenancy_of)
+        return found
 
     def recent_amounts(
         self, tenancy_ids: Iterable[int], since: datetime
@@ -240,6 +312,11 @@ class CaseFileBatch:
             ).values_list("tenancy_id", "received_at", "details"):
                 amount = Decimal(details["arrears"]["achterstand_bedrag"])
                 amounts.setdefault(tenancy_id, []).append((received, amount))
+        if self._after is not None:
+            for tenancy_id in ids:
+                for received, amount in self._after.amounts.get(tenancy_id, ()):
+                    if received >= since:
+                        amounts.setdefault(tenancy_id, []).append((received, amount))
         return amounts
 
     def open_cases(self, person_ids: Iterable[int]) -> dict[tuple[int, int], CaseRef]:
@@ -261,20 +338,34 @@ class CaseFileBatch:
             f"FROM {CaseMember._meta.db_table} m CROSS JOIN {Case._meta.db_table} c "
             "WHERE c.id = m.case_id AND c.status <> %s AND m.person_id {values}"
         )
-        if connection.features.has_select_for_update_of:
+        if self._lock and connection.features.has_select_for_update_of:
             sql += " FOR UPDATE OF c"
-        rows = sorted(
-            (opened_at, case_id, person_id, crisis, reason, municipality_id, picked)
+        person_ids = set(person_ids)
+        rows = [
+            (opened_at, case_id, person_id, bool(crisis), reason, municipality_id,
+             picked is not None)
             for person_id, case_id, crisis, reason, opened_at, municipality_id, picked in fetch_in(
-                sql, list(set(person_ids)), [_CLOSED]
+                sql, list(person_ids), [_CLOSED]
             )
-        )
+        ]  # fmt: skip
+        crisis_marked: set[int] = set()
+        if self._after is not None:
+            crisis_marked = self._after.crisis
+            memberships = self._after.memberships
+            for person_id in person_ids & memberships.keys():
+                rows.extend((opened_at, case_id, person_id, crisis, reason, municipality_id, picked)
+                            for opened_at, case_id, crisis, reason, municipality_id, picked
+                            in memberships[person_id])  # fmt: skip
+        rows.sort(key=lambda r: (r[0], r[1]))
         cases: dict[int, CaseRef] = {}
         found: dict[tuple[int, int], CaseRef] = {}
-        for _opened, case_id, person_id, crisis, reason, municipality_id, picked in rows:
-            case = cases.setdefault(
-                case_id, CaseRef(case_id, bool(crisis), reason, picked_up=picked is not None)
-            )
+        for opened_at, case_id, person_id, crisis, reason, municipality_id, picked in rows:
+            case = cases.get(case_id)
+            if case is None:
+                case = cases[case_id] = CaseRef(
+                    case_id, crisis or case_id in crisis_marked, reason, picked_up=picked,
+                    municipality_id=municipality_id, opened_at=opened_at,
+                )  # fmt: skip
             case.members.add(("pk", person_id))
             found.setdefault((person_id, municipality_id), case)
         return found
@@ -313,7 +404,7 @@ class CaseFileBatch:
         row = [next(self._ids), person.subject, household, district_id, municipality_id, crisis,
                routing_reason, status, track, provider_id, self.at, assigned_at, None, None,
                "", due]  # fmt: skip
-        case = CaseRef(None, crisis, routing_reason, row)
+        case = CaseRef(None, crisis, routing_reason, row, municipality_id=municipality_id)
         self._cases.append(case)
         # The person is its first member (``add_member``, without the check: the case is new).
         case.members.add(_member_mark(person))
@@ -359,29 +450,64 @@ class CaseFileBatch:
         tenancy: TenancyRef,
         facts: Callable[[], frame.FrameSignal],
         placed: tuple[str, str, str] | None = None,
+        amount: Decimal | None = None,
     ) -> None:
         """One signal: ``values`` in SIGNAL_COLUMNS order, with case, person and tenancy left
         as None (filled here once the new rows have ids); ``facts`` makes what the assessment
         frame reads of it, should it go into a case this batch opens; ``placed`` is where the
-        batch's ``placer`` puts a case with this signal alone."""
+        batch's ``placer`` puts a case with this signal alone; ``amount`` its arrears."""
         self._signals.append((values, case, person, tenancy))
+        self._amounts.append((tenancy, amount))
         if case is not None and case.row is not None:
             self._frame_signals.setdefault(id(case), []).append((facts, placed))
 
     # -- writing ---------------------------------------------------------------------------
 
+    def give_ids(self) -> None:
+        """The new persons', tenancies' and cases' primary keys (``core.db.new_ids``), before
+        ``write``: so rows that refer to them need no look-up, and a next batch can find them
+        (``in_flight``)."""
+        if self._ids_given:
+            return
+        self._ids_given = True
+        for person, pk in zip(self._persons, new_ids(Person, len(self._persons)), strict=True):
+            person.pk = pk
+        tenancies = self._tenancies
+        for (tenancy, *_), pk in zip(tenancies, new_ids(Tenancy, len(tenancies)), strict=True):
+            tenancy.pk = pk
+        for case, pk in zip(self._cases, new_ids(Case, len(self._cases)), strict=True):
+            case.pk = pk
+
+    def in_flight(self, received: datetime) -> InFlight:
+        """What this batch adds, for the look-ups of a batch decided before it is committed;
+        ``received`` is the time its signals carry."""
+        self.give_ids()
+        return InFlight(self, received)
+
+    def _lock_open_cases(self) -> None:
+        """Lock the open cases this batch files into; ``CaseFileChanged`` if one was closed."""
+        ids = {c.pk for _v, c, _p, _t in self._signals if c is not None and c.row is None}
+        ids.update(c.pk for c, _p, _r in self._members if c.row is None)
+        ids.update(self._crisis)
+        if not ids:
+            return
+        sql = f"SELECT id FROM {Case._meta.db_table} WHERE status <> %s AND id {{values}}"  # noqa: S608
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        if {pk for (pk,) in fetch_in(sql, list(ids), [_CLOSED])} != ids:
+            raise CaseFileChanged
+
     def write(self) -> None:
         """Insert everything in dependency order; new rows get their ids before they are
-        inserted (``core.db.new_ids``), so rows that refer to them need no look-up."""
+        inserted (``give_ids``), so rows that refer to them need no look-up."""
+        if not self._lock:
+            self._lock_open_cases()
+        self.give_ids()
         persons = self._persons
-        for person, pk in zip(persons, new_ids(Person, len(persons)), strict=True):
-            person.pk = pk
         insert_rows(Person, _PERSON_COLUMNS,
                     [(p.pk, p.subject, p.name_key, p.birth_key, self.at) for p in persons],
                     ready=_PERSON_COLUMNS)  # fmt: skip
         tenancies = self._tenancies
-        for (tenancy, *_), pk in zip(tenancies, new_ids(Tenancy, len(tenancies)), strict=True):
-            tenancy.pk = pk
         insert_rows(Tenancy, _TENANCY_COLUMNS,
                     [(t.pk, t.public, self.partner_id, p.pk, reference, household, municipality,
                       self.at) for t, p, reference, household, municipality in tenancies],
@@ -406,8 +532,6 @@ class CaseFileBatch:
                     case.row.extend(filed[0][1])
                 else:
                     case.row.extend(place([facts() for facts, _placed in filed]))
-        for case, pk in zip(cases, new_ids(Case, len(cases)), strict=True):
-            case.pk = pk
         insert_rows(Case, _NEW_CASE_COLUMNS, [(c.pk, *c.row) for c in cases],
                     ready=_NEW_CASE_COLUMNS)  # fmt: skip
         history = []

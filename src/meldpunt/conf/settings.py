@@ -405,6 +405,9 @@ MELDPUNT_BRP_CONCURRENCY = env.int("MELDPUNT_BRP_CONCURRENCY", default=4)
 # Large signal files are prepared (checked, hashed, encrypted) in a second process while the
 # first one writes (intake/parallel.py, docs/adr/0007). Off: one process does both.
 MELDPUNT_INTAKE_PARALLEL = env.bool("MELDPUNT_INTAKE_PARALLEL", default=True)
+# On PostgreSQL, each next batch of a large file is decided while the one before is written, on
+# a second connection (intake/ahead.py, docs/adr/0127). Off: one batch after another.
+MELDPUNT_INTAKE_WRITE_AHEAD = env.bool("MELDPUNT_INTAKE_WRITE_AHEAD", default=True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The worker (meldpunt run-worker, docs/operations.md): a worker not seen for this long counts as

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from itertools import islice
@@ -21,7 +21,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.cases import identity
-from meldpunt.cases.filing import SIGNAL_COLUMNS, CaseFileBatch, CaseRef, PersonRef, TenancyRef
+from meldpunt.cases.filing import (
+    SIGNAL_COLUMNS,
+    CaseFileBatch,
+    CaseRef,
+    InFlight,
+    PersonRef,
+    TenancyRef,
+)
 from meldpunt.cases.frame import FrameSignal, Placer
 from meldpunt.cases.models import Signal
 from meldpunt.cases.selectors import frame_in_force
@@ -195,6 +202,24 @@ class Prepared:
 
     checked: list[_Row]
     refused: dict[int, RowOutcome]
+
+
+@dataclass
+class Decided:
+    """A batch decided by the rules and ready to write (``IntakeRun.commit``)."""
+
+    outcomes: dict[int, RowOutcome]
+    file: CaseFileBatch | None  # None: nothing new to file (every row refused or a repeat)
+    log_items: list[Processing]
+    now: datetime
+    signals: dict[str, tuple[str, str]]  # delivery key -> (signal id, status) of new signals
+    in_flight: InFlight | None = None  # what it adds, as a next batch's look-ups find it
+
+    def give_ids(self) -> None:
+        """The new rows' primary keys now, so a next batch can be decided against this one
+        before it is committed (``IntakeRun.decide``'s ``after``)."""
+        if self.file is not None:
+            self.in_flight = self.file.in_flight(self.now)
 
 
 class IntakeRun:
@@ -418,16 +443,9 @@ class IntakeRun:
         return Prepared(checked, refused)
 
     def write(self, prepared: Prepared) -> list[RowOutcome]:
+        """Decide and write one batch in one transaction; every row's outcome in row order."""
         outcomes = dict(prepared.refused)
-        # A register that needs the person's name and address (the BRP) is asked before the
-        # write transaction: a network call must never hold the database's write lock.
-        answers: dict | None = None
-        if self._needs_people:
-            queries = [row.query for row in prepared.checked if row.query is not None]
-            try:
-                answers = self.registry.lookup_people(queries) if queries else {}
-            except RegistryUnavailable:
-                answers = _UNAVAILABLE
+        answers = self.register_answers(prepared)
         for attempt in range(3):
             try:
                 written = self._write(prepared.checked, dict(outcomes), answers)
@@ -439,11 +457,42 @@ class IntakeRun:
         outcomes.update(written)
         return [outcomes[n] for n in sorted(outcomes)]
 
+    def register_answers(self, prepared: Prepared) -> dict | None:
+        """The register's answers for a register that needs names and addresses (the BRP),
+        asked before the write transaction: a network call must never hold the write lock.
+        None for a register that answers by key (asked while deciding)."""
+        if not self._needs_people:
+            return None
+        queries = [row.query for row in prepared.checked if row.query is not None]
+        try:
+            return self.registry.lookup_people(queries) if queries else {}
+        except RegistryUnavailable:
+            return _UNAVAILABLE
+
     @transaction.atomic
     def _write(
         self, checked: list[_Row], refused: dict[int, RowOutcome], answers: dict | None = None
     ) -> dict[int, RowOutcome]:
         """Write one batch; ``refused`` are the rows that failed the checks (for the report)."""
+        plan = self.decide(checked, refused, answers)
+        self.commit(plan)
+        return plan.outcomes
+
+    def decide(
+        self,
+        checked: list[_Row],
+        refused: dict[int, RowOutcome],
+        answers: dict | None = None,
+        *,
+        after: Decided | None = None,
+        lock: bool = True,
+    ) -> Decided:
+        """Decide one batch by the rules against the case file, and make what to write.
+
+        ``after``: a batch decided before this one (``give_ids``) and not yet committed: the
+        look-ups find what it adds as they would after its commit; ``lock``: lock the open cases the look-ups find
+        (without, ``commit`` locks them and raises ``filing.CaseFileChanged`` if one closed).
+        """
         outcomes: dict[int, RowOutcome] = refused
         now = timezone.now()
         # Every row of the batch carries the same time: converted to database form once, so
@@ -459,6 +508,10 @@ class IntakeRun:
                 [r.key for r in checked],
             )
         }
+        if after is not None:
+            existing.update(
+                (r.key, after.signals[r.key]) for r in checked if r.key in after.signals
+            )
         fresh: list[_Row] = []
         first_of: dict[str, int] = {}  # delivery key -> row number of its first fresh row
         twins: list[tuple[RowOutcome, int]] = []
@@ -489,23 +542,43 @@ class IntakeRun:
                 first_of[row.key] = row.number
                 fresh.append(row)
         if not fresh:
-            self._count(outcomes)
-            return outcomes
+            return Decided(outcomes, None, [], now, {})
 
-        self._file(fresh, outcomes, at, now, answers)
+        file, log_items = self._file(fresh, outcomes, at, now, answers, after, lock)
         for outcome, first in twins:
             outcome.signal_status = outcomes[first].signal_status
-        self._count(outcomes)
-        return outcomes
+        signals = {r.key: (r.ids[0], outcomes[r.number].signal_status) for r in fresh}
+        return Decided(outcomes, file, log_items, now, signals)
+
+    def commit(self, decided: Decided) -> None:
+        """Write a decided batch: the case file, the processing log, the upload report."""
+        if decided.file is not None:
+            decided.file.write()  # also puts each new case in its queue (the assessment frame)
+            processing_log_record_many(
+                actor=self.by,
+                activity="intake",
+                action="create",
+                name=f"signal.receive.{self.channel}",
+                items=decided.log_items,
+                started_at=decided.now,
+            )
+        self._count(decided.outcomes)
 
     def _file(
-        self, fresh: list[_Row], outcomes: dict[int, RowOutcome], at: Any, now, answers
-    ) -> None:
+        self,
+        fresh: list[_Row],
+        outcomes: dict[int, RowOutcome],
+        at: Any,
+        now,
+        answers,
+        after: Decided | None,
+        lock: bool,
+    ) -> tuple[CaseFileBatch, list[Processing]]:
         """Decide each fresh row by the rules and file it into the case file (one batch)."""
         # New persons, tenancies and cases take the ids after each row's own signal id.
         ids = iter([i for row in fresh for i in row.ids[1:]])
         file = CaseFileBatch(partner_id=self._partner_id, by_id=self._by_id, at=at, new_ids=ids,
-                             placer=self._placer)  # fmt: skip
+                             placer=self._placer, after=after and after.in_flight, lock=lock)  # fmt: skip
         unavailable = answers is _UNAVAILABLE
         if unavailable:
             answers = {}
@@ -612,22 +685,14 @@ class IntakeRun:
             file_signal([signal_id, person.subject, partner_id, by_id, channel, partner_type,
                          batch_id, row.district_id, row.municipality_id, at, status,
                          decision[:200], None, None, None, *row.columns],
-                        case, person, tenancy, facts, row.placed)  # fmt: skip
+                        case, person, tenancy, facts, row.placed, row.amount)  # fmt: skip
             outcomes[row.number] = RowOutcome(
                 row.number, ACCEPTED, signal_status=status, public_ref=signal_id,
                 reference=reference,
             )  # fmt: skip
             log_items.append(Processing(dashed(person.subject), "signal", dashed(signal_id),
                                         row.fields))  # fmt: skip
-        file.write()  # also puts each new case in its queue (the assessment frame)
-        processing_log_record_many(
-            actor=self.by,
-            activity="intake",
-            action="create",
-            name=f"signal.receive.{self.channel}",
-            items=log_items,
-            started_at=now,
-        )
+        return file, log_items
 
     def _frame_signal(self, frame: tuple, crisis: bool, warm_handover: bool) -> FrameSignal:
         """What the assessment frame reads of a row's signal (``_Row.frame``)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +20,7 @@ from meldpunt.core.models import ConfigurationChange
 from meldpunt.organisations.models import Municipality, Organisation, PartnerType
 from meldpunt.privacy.files import open_encrypted, write_encrypted
 
+from .ahead import can_write_ahead, written
 from .files import FileRefused, open_signal_file
 from .models import IntakeConfiguration, SignalImport
 from .parallel import Batches, PreparationFailed, prepared_batches, rows_read
@@ -99,6 +100,7 @@ def _import(
     summary = ImportSummary()
     SignalImport.objects.filter(pk=batch.pk).update(status=SignalImport.Status.RUNNING)
     batches: Batches | None = None
+    writes: Generator[list[RowOutcome]] | None = None
     try:
         run = IntakeRun(partner=batch.partner, by=by, channel=channel, batch=batch)
         if reopen is not None and settings.MELDPUNT_INTAKE_PARALLEL:
@@ -124,8 +126,10 @@ def _import(
                 chunk_size,
                 parallel=settings.MELDPUNT_INTAKE_PARALLEL and total > chunk_size,
             )
-        for number, prepared in enumerate(batches):
-            outcomes = run.write(prepared)
+        # Large files on PostgreSQL: the next batch is decided while one is written (ADR 0127).
+        ahead = settings.MELDPUNT_INTAKE_WRITE_AHEAD and total > chunk_size and can_write_ahead()
+        writes = written(run, batches, ahead=ahead)
+        for number, outcomes in enumerate(writes):
             if number == 1:  # a first large file into a new database (filing.refresh_statistics)
                 refresh_statistics()
             for outcome in outcomes:
@@ -170,6 +174,8 @@ def _import(
         )
         raise
     finally:
+        if writes is not None:
+            writes.close()  # waits for a batch still being written (ahead)
         if batches is not None:
             batches.close()  # stops the preparing process when writing stopped early
     SignalImport.objects.filter(pk=batch.pk).update(
