@@ -19,10 +19,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
-from meldpunt.core.db import insert_rows, new_ids, select_in
+from meldpunt.core.db import CopyData, copy_data, insert_copy_data, insert_rows, new_ids, select_in
 
 from . import frame
 from .deadlines import Targets, case_due_on, current_targets, due_date
@@ -245,6 +245,7 @@ class CaseFileBatch:
         self._after = after
         self._lock = lock
         self._ids_given = False
+        self._staged: list[CopyData] | None = None  # ``stage``
 
     # -- what the file holds ---------------------------------------------------------------
 
@@ -497,21 +498,39 @@ class CaseFileBatch:
         if {pk for (pk,) in fetch_in(sql, list(ids), [_CLOSED])} != ids:
             raise CaseFileChanged
 
+    def stage(self) -> None:
+        """The rows formatted as COPY text now (PostgreSQL, ``core.db.copy_data``), so that
+        ``write``, perhaps in another thread, only sends them (``intake.ahead``)."""
+        self.give_ids()
+        self._staged = [copy_data(model, columns, rows, ready=columns)
+                        for model, columns, rows in self._inserts()]  # fmt: skip
+
     def write(self) -> None:
         """Insert everything in dependency order; new rows get their ids before they are
         inserted (``give_ids``), so rows that refer to them need no look-up."""
         if not self._lock:
             self._lock_open_cases()
-        self.give_ids()
-        persons = self._persons
-        insert_rows(Person, _PERSON_COLUMNS,
-                    [(p.pk, p.subject, p.name_key, p.birth_key, self.at) for p in persons],
-                    ready=_PERSON_COLUMNS)  # fmt: skip
-        tenancies = self._tenancies
-        insert_rows(Tenancy, _TENANCY_COLUMNS,
-                    [(t.pk, t.public, self.partner_id, p.pk, reference, household, municipality,
-                      self.at) for t, p, reference, household, municipality in tenancies],
-                    ready=_TENANCY_COLUMNS)  # fmt: skip
+        if self._staged is not None:
+            for copied in self._staged:
+                insert_copy_data(copied)
+        else:
+            self.give_ids()
+            for model, columns, rows in self._inserts():
+                insert_rows(model, columns, rows, ready=columns)
+        if self._crisis:
+            Case.objects.filter(pk__in=self._crisis).update(crisis=True)
+            # A crisis signal shortens the deadline of a case not yet attempted.
+            for open_case in Case.objects.filter(pk__in=self._crisis):
+                due_on = case_due_on(open_case)
+                if due_on != open_case.due_on:
+                    Case.objects.filter(pk=open_case.pk).update(due_on=due_on)
+
+    def _inserts(self) -> list[tuple[type[models.Model], tuple[str, ...], list]]:
+        """Every row the batch inserts, per table in dependency order, in database form (once:
+        it puts the new cases in their queues)."""
+        persons = [(p.pk, p.subject, p.name_key, p.birth_key, self.at) for p in self._persons]
+        tenancies = [(t.pk, t.public, self.partner_id, p.pk, reference, household, municipality,
+                      self.at) for t, p, reference, household, municipality in self._tenancies]  # fmt: skip
         cases = self._cases
         if cases:
             # The assessment frame in force puts each new case in its queue as it is written,
@@ -532,8 +551,6 @@ class CaseFileBatch:
                     case.row.extend(filed[0][1])
                 else:
                     case.row.extend(place([facts() for facts, _placed in filed]))
-        insert_rows(Case, _NEW_CASE_COLUMNS, [(c.pk, *c.row) for c in cases],
-                    ready=_NEW_CASE_COLUMNS)  # fmt: skip
         history = []
         # Every new case's first status change is the same but for the case: made once.
         received = self._history(0, "", _RECEIVED, "signaal ontvangen")[1:]
@@ -541,24 +558,21 @@ class CaseFileBatch:
             history.append((case.pk, *received))
             if case.row[_STATUS_AT] == _ASSIGNED:
                 history.append(self._history(case.pk, _RECEIVED, _ASSIGNED, case.routing_reason))
-        insert_rows(CaseMember, _MEMBER_COLUMNS,
-                    [(c.pk, p.pk, role, self.at) for c, p, role in self._members],
-                    ready=_MEMBER_COLUMNS)  # fmt: skip
-        insert_rows(CaseStatusChange, _HISTORY_COLUMNS, history, ready=_HISTORY_COLUMNS)
-        if self._crisis:
-            Case.objects.filter(pk__in=self._crisis).update(crisis=True)
-            # A crisis signal shortens the deadline of a case not yet attempted.
-            for open_case in Case.objects.filter(pk__in=self._crisis):
-                due_on = case_due_on(open_case)
-                if due_on != open_case.due_on:
-                    Case.objects.filter(pk=open_case.pk).update(due_on=due_on)
-        rows = []
+        members = [(c.pk, p.pk, role, self.at) for c, p, role in self._members]
+        signals = []
         for values, case, person, tenancy in self._signals:
             values[_CASE_AT] = case.pk if case is not None else None
             values[_CASE_AT + 1] = person.pk
             values[_CASE_AT + 2] = tenancy.pk
-            rows.append(values)
-        insert_rows(Signal, SIGNAL_COLUMNS, rows, ready=SIGNAL_COLUMNS)
+            signals.append(values)
+        return [
+            (Person, _PERSON_COLUMNS, persons),
+            (Tenancy, _TENANCY_COLUMNS, tenancies),
+            (Case, _NEW_CASE_COLUMNS, [(c.pk, *c.row) for c in cases]),
+            (CaseMember, _MEMBER_COLUMNS, members),
+            (CaseStatusChange, _HISTORY_COLUMNS, history),
+            (Signal, SIGNAL_COLUMNS, signals),
+        ]
 
     def _history(self, case_id: int, source: str, target: str, reason: str) -> tuple:
         organisation = self.partner_id if source == "" else None

@@ -8,12 +8,14 @@ Only plain inserts: no signals, no save(), so callers pass complete rows.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from psycopg.copy import Copy, FileWriter
 
 _PLAIN = (
     models.CharField,
@@ -58,17 +60,81 @@ def insert_rows(
     """
     if not rows:
         return
+    columns, rows = _columns_and_values(model, fields, rows, ready)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams rows in one statement; executemany costs a round trip per row.
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+            # Wrapped like Django's own cursor calls: a unique violation is an IntegrityError.
+            with connection.wrap_database_errors, cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        elif len(rows) >= _STAGE_FROM:
+            _insert_staged(cursor, table, columns, rows)
+        else:
+            cursor.executemany(sql, rows)
+
+
+class CopyData(NamedTuple):
+    """Rows of one table as PostgreSQL COPY text (``copy_data``), for ``insert_copy_data``."""
+
+    model: type[models.Model]
+    columns: str  # the quoted column names
+    data: bytes
+
+
+def copy_data(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: list[Sequence[Any]],
+    *,
+    ready: Collection[str] = (),
+) -> CopyData:
+    """PostgreSQL: ``rows`` (as for ``insert_rows``) formatted now as COPY text, to be inserted
+    later by ``insert_copy_data``, perhaps on another connection in another thread.
+
+    The intake's writer thread (``intake.ahead``) then only sends bytes while the deciding
+    thread formats: the formatting (a few µs a row, holding the interpreter) leaves the
+    thread that keeps the server busy. Formatted with this connection's adapters, without a
+    statement on the server (psycopg's ``Copy`` with a ``FileWriter``).
+    """
+    columns, rows = _columns_and_values(model, fields, rows, ready)
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor, Copy(cursor.cursor, writer=FileWriter(buffer)) as copy:
+        for row in rows:
+            copy.write_row(row)
+    return CopyData(model, columns, buffer.getvalue())
+
+
+def insert_copy_data(copied: CopyData) -> None:
+    """COPY rows formatted by ``copy_data`` into their table (PostgreSQL)."""
+    if not copied.data:
+        return
+    table = connection.ops.quote_name(copied.model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.copy(f"COPY {table} ({copied.columns}) FROM STDIN") as copy,
+    ):
+        copy.write(copied.data)
+
+
+def _columns_and_values(
+    model: type[models.Model], fields: Sequence[str], rows: list, ready: Collection[str]
+) -> tuple[str, list]:
+    """The quoted column names, and the rows with every value not ``ready`` in database form."""
     meta = model._meta
     model_fields = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in model_fields)
-    placeholders = ", ".join(["%s"] * len(model_fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
     converters = [
         None if name in ready else _converter(f)
         for name, f in zip(fields, model_fields, strict=True)
     ]
-    if any(converters):
+    if rows and any(converters):
         # Column by column: the columns that need no conversion are not touched per value.
         values = list(zip(*rows, strict=True))
         for index, convert in enumerate(converters):
@@ -77,18 +143,7 @@ def insert_rows(
         rows = list(zip(*values, strict=True))
     # (Callers with many rows pass values in database form, see ``db_value``, and name them in
     # ``ready``: then no value is touched here at all.)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams rows in one statement; executemany costs a round trip per row.
-            copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-            # Wrapped like Django's own cursor calls: a unique violation is an IntegrityError.
-            with connection.wrap_database_errors, cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        elif len(rows) >= _STAGE_FROM:
-            _insert_staged(cursor, quote(meta.db_table), columns, rows)
-        else:
-            cursor.executemany(sql, rows)
+    return columns, rows
 
 
 # From this many rows, SQLite gets them through a staging table (``_insert_staged``).

@@ -117,7 +117,7 @@ class _WriteAhead:
             decided = self.run.decide(
                 prepared.checked, dict(prepared.refused), answers, after=after, lock=False
             )
-        decided.give_ids()  # after the read-only transaction: it may not take sequence values
+        decided.stage()  # after the read-only transaction: it may not take sequence values
         return decided
 
     def _write(self, prepared: Prepared, decided: Decided) -> _Writing:

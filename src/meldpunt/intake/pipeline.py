@@ -215,11 +215,13 @@ class Decided:
     signals: dict[str, tuple[str, str]]  # delivery key -> (signal id, status) of new signals
     in_flight: InFlight | None = None  # what it adds, as a next batch's look-ups find it
 
-    def give_ids(self) -> None:
-        """The new rows' primary keys now, so a next batch can be decided against this one
-        before it is committed (``IntakeRun.decide``'s ``after``)."""
+    def stage(self) -> None:
+        """The new rows' primary keys and COPY text now (PostgreSQL): a next batch can be
+        decided against this one before it is committed (``IntakeRun.decide``'s ``after``),
+        and its writer only sends it (``intake.ahead``)."""
         if self.file is not None:
             self.in_flight = self.file.in_flight(self.now)
+            self.file.stage()
 
 
 class IntakeRun:
@@ -489,7 +491,7 @@ class IntakeRun:
     ) -> Decided:
         """Decide one batch by the rules against the case file, and make what to write.
 
-        ``after``: a batch decided before this one (``give_ids``) and not yet committed: the
+        ``after``: a batch decided before this one (``stage``) and not yet committed: the
         look-ups find what it adds as they would after its commit; ``lock``: lock the open cases the look-ups find
         (without, ``commit`` locks them and raises ``filing.CaseFileChanged`` if one closed).
         """
