@@ -9,7 +9,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from meldpunt.cases.models import Person, Tenancy
-from meldpunt.core.db import _STAGE_FROM, db_value, insert_rows, new_ids
+from meldpunt.core.db import (
+    _STAGE_FROM,
+    copy_data,
+    db_value,
+    insert_copy_data,
+    insert_rows,
+    new_ids,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +99,32 @@ def test_a_refused_large_insert_leaves_nothing_for_the_next(covenant):
     fresh = [(f"{n:032x}", *rest) for n, (_id, *rest) in enumerate(rows, start=1000)]
     insert_rows(Tenancy, _TENANCY, fresh, ready=_TENANCY)
     assert Tenancy.objects.count() == len(fresh)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY text is PostgreSQL's")
+def test_rows_formatted_as_copy_text_are_stored_as_a_direct_copy_stores_them(covenant):
+    """``copy_data`` formats rows now for ``insert_copy_data`` later (the intake's writer
+    thread, ADR 0127): every value arrives as ``insert_rows`` would store it, also text with
+    tabs, newlines and backslashes, bytes, NULL and a reference that looks like a number."""
+    partner = covenant["eigen-haard"]
+    municipality_id = partner.municipality_ids()[0]
+    person = Person.objects.create(subject_id=f"{8:032x}", name_key="n", birth_key="b")
+    now = db_value(Tenancy, "created_at", timezone.now())
+
+    def row(n: int, person_id: int | None, reference: str) -> tuple:
+        return (f"{n:032x}", partner.pk, person_id, reference, "00123", b"\x00\t\\\n\xff", now,
+                None, municipality_id)  # fmt: skip
+
+    tricky = "a\tb\nc\\d\r\"e' é 💶"
+    insert_rows(Tenancy, _TENANCY, [row(1, person.pk, tricky)], ready=_TENANCY)
+    copied = copy_data(Tenancy, _TENANCY, [row(2, None, tricky), row(3, None, "007")],
+                       ready=_TENANCY)  # fmt: skip
+    assert not Tenancy.objects.filter(person=None).exists()  # nothing sent yet
+    insert_copy_data(copied)
+    direct = list(_stored("person_id IS NOT NULL")[0])
+    person_at, reference_at = _TENANCY[1:].index("person_id"), _TENANCY[1:].index("reference")
+    direct[person_at] = None
+    two, three = (list(r) for r in _stored("person_id IS NULL"))
+    assert two == direct
+    direct[reference_at] = "007"
+    assert three == direct
