@@ -101,11 +101,12 @@ def test_a_refused_large_insert_leaves_nothing_for_the_next(covenant):
     assert Tenancy.objects.count() == len(fresh)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY text is PostgreSQL's")
-def test_rows_formatted_as_copy_text_are_stored_as_a_direct_copy_stores_them(covenant):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="binary COPY is PostgreSQL's")
+def test_rows_formatted_for_binary_copy_are_stored_as_a_direct_copy_stores_them(covenant):
     """``copy_data`` formats rows now for ``insert_copy_data`` later (the intake's writer
     thread, ADR 0127): every value arrives as ``insert_rows`` would store it, also text with
-    tabs, newlines and backslashes, bytes, NULL and a reference that looks like a number."""
+    tabs, newlines and backslashes, bytes, NULL, a UUID as hex text and a reference that looks
+    like a number."""
     partner = covenant["eigen-haard"]
     municipality_id = partner.municipality_ids()[0]
     person = Person.objects.create(subject_id=f"{8:032x}", name_key="n", birth_key="b")

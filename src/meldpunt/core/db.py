@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import date
 from functools import lru_cache
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -80,7 +81,8 @@ def insert_rows(
 
 
 class CopyData(NamedTuple):
-    """Rows of one table as PostgreSQL COPY text (``copy_data``), for ``insert_copy_data``."""
+    """Rows of one table as PostgreSQL binary COPY data (``copy_data``), for
+    ``insert_copy_data``."""
 
     model: type[models.Model]
     columns: str  # the quoted column names
@@ -94,20 +96,50 @@ def copy_data(
     *,
     ready: Collection[str] = (),
 ) -> CopyData:
-    """PostgreSQL: ``rows`` (as for ``insert_rows``) formatted now as COPY text, to be inserted
-    later by ``insert_copy_data``, perhaps on another connection in another thread.
+    """PostgreSQL: ``rows`` (as for ``insert_rows``) formatted now as binary COPY data, to be
+    inserted later by ``insert_copy_data``, perhaps on another connection in another thread.
 
     The intake's writer thread (``intake.ahead``) then only sends bytes while the deciding
     thread formats: the formatting (a few µs a row, holding the interpreter) leaves the
-    thread that keeps the server busy. Formatted with this connection's adapters, without a
-    statement on the server (psycopg's ``Copy`` with a ``FileWriter``).
+    thread that keeps the server busy, and the server parses binary values instead of text
+    (about 15 % less time for the COPY of the intake's tables; ADR 0127). Formatted with this
+    connection's adapters, without a statement on the server (psycopg's ``Copy`` with a
+    ``FileWriter``). The values in database form that binary COPY takes otherwise (UUIDs as
+    hex text, dates as ISO text) are made into UUIDs and dates here.
     """
     columns, rows = _columns_and_values(model, fields, rows, ready)
+    model_fields = [model._meta.get_field(name) for name in fields]
+    from_text = [_FROM_TEXT.get(f.get_internal_type()) for f in model_fields]
+    if rows and any(from_text):
+        values = list(zip(*rows, strict=True))
+        for index, convert in enumerate(from_text):
+            if convert is not None:
+                values[index] = [convert(v) if isinstance(v, str) else v for v in values[index]]
+        rows = list(zip(*values, strict=True))
     buffer = io.BytesIO()
-    with connection.cursor() as cursor, Copy(cursor.cursor, writer=FileWriter(buffer)) as copy:
+    with (
+        connection.cursor() as cursor,
+        Copy(cursor.cursor, binary=True, writer=FileWriter(buffer)) as copy,
+    ):
+        copy.set_types([_copy_type(f) for f in model_fields])
         for row in rows:
             copy.write_row(row)
     return CopyData(model, columns, buffer.getvalue())
+
+
+_FROM_TEXT: dict[str, Callable[[str], Any]] = {
+    "UUIDField": lambda text: UUID(hex=text),
+    "DateField": date.fromisoformat,
+}
+
+
+def _copy_type(field: models.Field) -> str:
+    """The column's PostgreSQL type for binary COPY (``varchar(200)`` is ``varchar``)."""
+    name = field.db_type(connection).split("(", 1)[0]
+    if name in ("json", "jsonb"):
+        # JSON in database form is text, which the binary JSON dumper would encode again.
+        raise TypeError(f"copy_data does not take JSON columns ({field.name})")
+    return name
 
 
 def insert_copy_data(copied: CopyData) -> None:
@@ -115,11 +147,8 @@ def insert_copy_data(copied: CopyData) -> None:
     if not copied.data:
         return
     table = connection.ops.quote_name(copied.model._meta.db_table)
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.copy(f"COPY {table} ({copied.columns}) FROM STDIN") as copy,
-    ):
+    sql = f"COPY {table} ({copied.columns}) FROM STDIN (FORMAT BINARY)"
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
         copy.write(copied.data)
 
 
