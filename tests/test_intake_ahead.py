@@ -17,6 +17,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from meldpunt.cases.filing import CaseFileChanged
 from meldpunt.cases.models import Case, Signal
@@ -163,10 +164,7 @@ def test_a_case_closed_after_the_next_batch_was_decided_gets_that_batch_decided_
     closed in between. Its writer finds the case closed and batch 2 is decided again, with the
     cases locked: line 6 opens a new case, as one batch after another would."""
     settings.MELDPUNT_INTAKE_PARALLEL = False
-    content = csv_text(
-        [_row(1, **TENANT), _row(2), _row(3), _row(4),
-         _row(1, **TENANT, achterstand_bedrag="1.900,00"), _row(6)]
-    ).encode()  # fmt: skip
+    content = _two_batches_for_one_tenant()
     changed: list[bool] = []
     lock = IntakeRun.commit
 
@@ -199,6 +197,63 @@ def test_a_case_closed_after_the_next_batch_was_decided_gets_that_batch_decided_
     assert [s.case_id for s in Signal.objects.filter(partner_reference="REF-000001").order_by("id")
             ] == [cases[0].pk, cases[1].pk]  # fmt: skip
     assert chain.verify().ok
+
+
+def _two_batches_for_one_tenant() -> bytes:
+    return csv_text(
+        [_row(1, **TENANT), _row(2), _row(3), _row(4),
+         _row(1, **TENANT, achterstand_bedrag="1.900,00"), _row(6)]
+    ).encode()  # fmt: skip
+
+
+def test_a_case_picked_up_after_the_next_batch_was_decided_gets_its_signal_picked_up(
+    covenant, settings
+):
+    """The provider picks up row 1's case after batch 2 was decided (joining it as "Nog niet
+    opgepakt") and before batch 2 is written: line 6's signal is "Opgepakt", as it would be
+    one batch after another (the pick-up makes the case's signals "Opgepakt")."""
+    settings.MELDPUNT_INTAKE_PARALLEL = False
+
+    def pick_up_the_first_case(outcomes) -> None:
+        if outcomes[0].row == 2:
+            Case.objects.filter(signals__partner_reference="REF-000001").update(
+                picked_up_on=timezone.localdate()
+            )
+            Signal.objects.filter(partner_reference="REF-000001").update(
+                status=SignalStatus.PICKED_UP
+            )
+
+    batch = signal_import_create(partner=covenant["eigen-haard"], by=None, file_name="a.csv")
+    signal_import_run(batch=batch, stream=io.BytesIO(_two_batches_for_one_tenant()), by=None,
+                      chunk_size=4, on_chunk=pick_up_the_first_case)  # fmt: skip
+    signals = Signal.objects.filter(partner_reference="REF-000001").order_by("id")
+    assert [s.status for s in signals] == [SignalStatus.PICKED_UP, SignalStatus.PICKED_UP]
+    assert len({s.case_id for s in signals}) == 1
+
+
+def test_a_batch_being_written_is_reported_when_the_next_one_fails(covenant, settings, monkeypatch):
+    """Deciding batch 2 fails while batch 1 is written: batch 1 is committed, and reported in
+    the delivery's progress before the import fails, as one batch after another would."""
+    settings.MELDPUNT_INTAKE_PARALLEL = False
+    decide = IntakeRun.decide
+    calls: list[int] = []
+
+    def failing_the_second(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the register is gone")
+        return decide(self, *args, **kwargs)
+
+    monkeypatch.setattr(IntakeRun, "decide", failing_the_second)
+    reported: list[int] = []
+    batch = signal_import_create(partner=covenant["eigen-haard"], by=None, file_name="a.csv")
+    with pytest.raises(RuntimeError):
+        signal_import_run(batch=batch, stream=io.BytesIO(_two_batches_for_one_tenant()), by=None,
+                          chunk_size=4, on_chunk=lambda o: reported.append(len(o)))  # fmt: skip
+    batch.refresh_from_db()
+    assert reported == [4]
+    assert (batch.rows_done, batch.accepted, Signal.objects.count()) == (4, 4, 4)
+    assert batch.status == batch.Status.FAILED
 
 
 def test_inside_a_transaction_batches_are_written_one_after_another(covenant):

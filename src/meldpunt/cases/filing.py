@@ -112,7 +112,8 @@ class CaseRef:
 
 
 class CaseFileChanged(Exception):
-    """An open case a batch was decided against was closed before the batch was written.
+    """An open case a batch was decided against was closed, picked up or routed otherwise
+    before the batch was written.
 
     Only when the batch was decided without locking its cases (``lock=False``): the writer
     decides again with the cases locked (``intake.pipeline``, ADR 0127).
@@ -486,16 +487,26 @@ class CaseFileBatch:
         return InFlight(self, received)
 
     def _lock_open_cases(self) -> None:
-        """Lock the open cases this batch files into; ``CaseFileChanged`` if one was closed."""
-        ids = {c.pk for _v, c, _p, _t in self._signals if c is not None and c.row is None}
-        ids.update(c.pk for c, _p, _r in self._members if c.row is None)
-        ids.update(self._crisis)
+        """Lock the open cases this batch files into; ``CaseFileChanged`` if one was closed,
+        picked up or routed otherwise since the batch was decided (its signals' status and
+        decision text follow from those)."""
+        decided: dict[int, tuple[bool, str]] = {}
+        for case in [c for _v, c, _p, _t in self._signals] + [c for c, _p, _r in self._members]:
+            if case is not None and case.row is None:
+                decided[case.pk] = (case.picked_up, case.routing_reason)
+        ids = decided.keys() | self._crisis
         if not ids:
             return
-        sql = f"SELECT id FROM {Case._meta.db_table} WHERE status <> %s AND id {{values}}"  # noqa: S608
+        sql = (
+            "SELECT id, picked_up_on IS NOT NULL, routing_reason "  # noqa: S608
+            f"FROM {Case._meta.db_table} WHERE status <> %s AND id {{values}}"
+        )
         if connection.features.has_select_for_update:
             sql += " FOR UPDATE"
-        if {pk for (pk,) in fetch_in(sql, list(ids), [_CLOSED])} != ids:
+        now = {
+            pk: (bool(picked), reason) for pk, picked, reason in fetch_in(sql, list(ids), [_CLOSED])
+        }
+        if now.keys() != ids or any(now[pk] != state for pk, state in decided.items()):
             raise CaseFileChanged
 
     def stage(self) -> None:

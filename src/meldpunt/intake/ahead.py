@@ -11,10 +11,11 @@ its own writes batch N while the caller's thread decides N+1 (docs/adr/0127-writ
   (``filing.InFlight``). N's transaction id tells which (``pg_visible_in_snapshot``), so N+1 is
   decided exactly as after N's commit.
 - N+1's open cases are not locked while it is decided (a read-only transaction cannot, and the
-  lock would wait for N's writer). Its writer locks them and gives up when one was closed in
-  between (``filing.CaseFileChanged``); a concurrent delivery of the same signal or person is a
-  unique violation. Then that batch and every batch after it are written one after another as
-  before (``IntakeRun.write``: decided again with the cases locked).
+  lock would wait for N's writer). Its writer locks them and gives up when one was closed,
+  picked up or routed otherwise in between (``filing.CaseFileChanged``); a concurrent delivery
+  of the same signal or person is a unique violation. Then that batch and every batch after it
+  are written one after another as before (``IntakeRun.write``: decided again with the cases
+  locked).
 - One batch is written at a time, in the file's order, each in one transaction; a batch's
   outcomes are given once it is committed. A crash leaves whole batches, as before.
 """
@@ -76,8 +77,18 @@ class _WriteAhead:
     def outcomes(self, batches: Iterator[Prepared]) -> Iterator[list[RowOutcome]]:
         writing: _Writing | None = None
         try:
-            for prepared in batches:
-                decided = self._decide(prepared, writing)
+            while True:
+                try:
+                    prepared = next(batches, None)
+                    decided = None if prepared is None else self._decide(prepared, writing)
+                except Exception:
+                    # The batch being written is reported first, as one after another would.
+                    if writing is not None and self._committed(writing):
+                        yield _in_row_order(writing.decided)
+                        writing = None
+                    raise
+                if prepared is None:
+                    break
                 if writing is not None:
                     if not self._committed(writing):
                         # What was decided against the failed batch is dropped.
