@@ -149,6 +149,9 @@ def ramped(rows: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+_NICER = 10  # added to the preparing process's nice value
+
+
 def _no_queries(*args: Any) -> None:
     raise RuntimeError("the preparing process must not use the database")
 
@@ -167,6 +170,10 @@ def _prepare_all(
     # The child only makes short-lived rows; the parent's heap it inherited is long-lived.
     gc.freeze()
     gc.disable()
+    # The writer waits for the server, and the server for the writer; this process only needs
+    # to keep ahead of them. At a lower priority it leaves them the processor when they want it
+    # (100,000 rows into PostgreSQL: 21.6 s instead of 22.8 s in-process, ADR 0127).
+    os.nice(_NICER)
     # Whatever would query the database here would use the parent's connection: refuse it.
     for connection in connections.all(initialized_only=True):
         connection.execute_wrappers.append(_no_queries)
