@@ -202,8 +202,10 @@ def refresh_statistics() -> None:
         return
     tables = [m._meta.db_table for m in _LOOKED_UP]
     with connection.cursor() as cursor:
+        # The tables as the connection's search path finds them (not a namesake elsewhere).
         cursor.execute(
-            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND reltuples <= 0", [tables]
+            "SELECT relname FROM pg_class WHERE oid = ANY(%s::regclass[]) AND reltuples <= 0",
+            [tables],
         )
         for (table,) in cursor.fetchall():
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
