@@ -512,7 +512,7 @@ class CaseFileBatch:
             raise CaseFileChanged
 
     def stage(self) -> None:
-        """The rows formatted as COPY text now (PostgreSQL, ``core.db.copy_data``), so that
+        """The rows formatted as COPY data now (PostgreSQL, ``core.db.copy_data``), so that
         ``write``, perhaps in another thread, only sends them (``intake.ahead``)."""
         self.give_ids()
         self._staged = [copy_data(model, columns, rows, ready=columns)

@@ -109,13 +109,7 @@ def copy_data(
     """
     columns, rows = _columns_and_values(model, fields, rows, ready)
     model_fields = [model._meta.get_field(name) for name in fields]
-    from_text = [_FROM_TEXT.get(f.get_internal_type()) for f in model_fields]
-    if rows and any(from_text):
-        values = list(zip(*rows, strict=True))
-        for index, convert in enumerate(from_text):
-            if convert is not None:
-                values[index] = [convert(v) if isinstance(v, str) else v for v in values[index]]
-        rows = list(zip(*values, strict=True))
+    rows = _converted(rows, [_FROM_TEXT.get(f.get_internal_type()) for f in model_fields])
     buffer = io.BytesIO()
     with (
         connection.cursor() as cursor,
@@ -127,9 +121,14 @@ def copy_data(
     return CopyData(model, columns, buffer.getvalue())
 
 
-_FROM_TEXT: dict[str, Callable[[str], Any]] = {
-    "UUIDField": lambda text: UUID(hex=text),
-    "DateField": date.fromisoformat,
+def _from_text(convert: Callable[[str], Any]) -> Callable[[Any], Any]:
+    return lambda value: convert(value) if isinstance(value, str) else value
+
+
+# What binary COPY takes instead of the database text of a UUID or a date.
+_FROM_TEXT: dict[str, Callable[[Any], Any]] = {
+    "UUIDField": _from_text(lambda text: UUID(hex=text)),
+    "DateField": _from_text(date.fromisoformat),
 }
 
 
@@ -163,16 +162,21 @@ def _columns_and_values(
         None if name in ready else _converter(f)
         for name, f in zip(fields, model_fields, strict=True)
     ]
-    if rows and any(converters):
-        # Column by column: the columns that need no conversion are not touched per value.
-        values = list(zip(*rows, strict=True))
-        for index, convert in enumerate(converters):
-            if convert is not None:
-                values[index] = tuple(map(convert, values[index]))
-        rows = list(zip(*values, strict=True))
     # (Callers with many rows pass values in database form, see ``db_value``, and name them in
     # ``ready``: then no value is touched here at all.)
-    return columns, rows
+    return columns, _converted(rows, converters)
+
+
+def _converted(rows: list, converters: Sequence[Callable[[Any], Any] | None]) -> list:
+    """The rows with each column that has a converter converted, value by value."""
+    if not rows or not any(converters):
+        return rows
+    # Column by column: the columns that need no conversion are not touched per value.
+    values = list(zip(*rows, strict=True))
+    for index, convert in enumerate(converters):
+        if convert is not None:
+            values[index] = tuple(map(convert, values[index]))
+    return list(zip(*values, strict=True))
 
 
 # From this many rows, SQLite gets them through a staging table (``_insert_staged``).

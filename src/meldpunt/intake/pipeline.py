@@ -216,7 +216,7 @@ class Decided:
     in_flight: InFlight | None = None  # what it adds, as a next batch's look-ups find it
 
     def stage(self) -> None:
-        """The new rows' primary keys and COPY text now (PostgreSQL): a next batch can be
+        """The new rows' primary keys and COPY data now (PostgreSQL): a next batch can be
         decided against this one before it is committed (``IntakeRun.decide``'s ``after``),
         and its writer only sends it (``intake.ahead``)."""
         if self.file is not None:
@@ -492,8 +492,9 @@ class IntakeRun:
         """Decide one batch by the rules against the case file, and make what to write.
 
         ``after``: a batch decided before this one (``stage``) and not yet committed: the
-        look-ups find what it adds as they would after its commit; ``lock``: lock the open cases the look-ups find
-        (without, ``commit`` locks them and raises ``filing.CaseFileChanged`` if one closed).
+        look-ups find what it adds as they would after its commit. ``lock``: lock the open
+        cases the look-ups find (without, ``commit`` locks them and raises
+        ``filing.CaseFileChanged`` if one changed).
         """
         outcomes: dict[int, RowOutcome] = refused
         now = timezone.now()
